@@ -19,14 +19,15 @@ if(INTRVIO_BUILD_UI)
     target_compile_definitions(intrvio_build_settings INTERFACE INTRVIO_WITH_UI)
 endif()
 
-# intrvio_add_test(<area>/<name> LIBS <libs...> [SOURCES extra.cpp] [ENV VAR=value...])
-# Adding tests/<area>/tst_<class>.cpp is one line: intrvio_add_test(models/tst_store LIBS intrvio_models)
-function(intrvio_add_test path)
+# intrvio_add_test(<name> LIBS <libs...> [SOURCES extra.cpp] [ENV VAR=value...] [TIMEOUT s] [LABELS ...])
+# Called from tests/<area>/CMakeLists.txt; adding tests/<area>/tst_<class>.cpp is one line there:
+#   intrvio_add_test(tst_store LIBS intrvio_models)
+# The ctest name is <area>/<name>; the executable is <area>_<name>.
+function(intrvio_add_test name)
     cmake_parse_arguments(T "" "TIMEOUT" "LIBS;SOURCES;ENV;LABELS" ${ARGN})
-    get_filename_component(name "${path}" NAME)
-    get_filename_component(area "${path}" DIRECTORY)
+    get_filename_component(area "${CMAKE_CURRENT_SOURCE_DIR}" NAME)
     set(target "${area}_${name}")
-    add_executable(${target} ${CMAKE_CURRENT_SOURCE_DIR}/${path}.cpp ${T_SOURCES})
+    add_executable(${target} ${name}.cpp ${T_SOURCES})
     target_link_libraries(${target} PRIVATE intrvio_build_settings intrvio_test_support Qt6::Test ${T_LIBS})
     add_test(NAME ${area}/${name} COMMAND ${target})
     if(NOT T_TIMEOUT)
@@ -35,5 +36,5 @@ function(intrvio_add_test path)
     set_tests_properties(${area}/${name} PROPERTIES
         TIMEOUT ${T_TIMEOUT}
         LABELS "${area};${T_LABELS}"
-        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;INTRVIO_TEST_DATA=${CMAKE_CURRENT_SOURCE_DIR}/data;INTRVIO_BINARY_DIR=${CMAKE_BINARY_DIR};${T_ENV}")
+        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;INTRVIO_TEST_DATA=${PROJECT_SOURCE_DIR}/tests/data;INTRVIO_BINARY_DIR=${CMAKE_BINARY_DIR};${T_ENV}")
 endfunction()

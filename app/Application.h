@@ -1,0 +1,43 @@
+#pragma once
+
+#include "CommandLine.h"
+
+#include <QString>
+
+#include <memory>
+
+namespace intrvio {
+
+class SecretStore;
+class Store;
+
+// The composition root: builds the services the app and the headless service share, in
+// dependency order, and tears them down in reverse. Nothing else constructs them.
+class AppServices
+{
+public:
+    ~AppServices();
+
+    // Opens the store; on failure returns null with a message and the exit code to use.
+    static std::unique_ptr<AppServices> create(const Options &options, QString *error, int *exitCode);
+
+    const Options &options() const { return m_options; }
+    Store *store() const { return m_store.get(); }
+    SecretStore *secrets() const { return m_secrets.get(); }
+
+private:
+    explicit AppServices(const Options &options);
+    Options m_options;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<SecretStore> m_secrets;
+};
+
+int runHeadless(const Options &options);
+#ifdef INTRVIO_WITH_UI
+int runGui(const Options &options);
+#endif
+
+// main() in one call: parses, picks the application type, runs.
+int runMain(int argc, char **argv);
+
+} // namespace intrvio

@@ -1,0 +1,203 @@
+#include "models/Migrations.h"
+#include "models/Store.h"
+
+#include <QFile>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <unistd.h>
+
+using namespace intrvio;
+
+class tst_Store : public QObject
+{
+    Q_OBJECT
+
+private:
+    static QStringList tables(const Store &store)
+    {
+        QStringList names;
+        QSqlQuery q(store.database());
+        q.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"));
+        while (q.next())
+            names << q.value(0).toString();
+        return names;
+    }
+
+    // Writes an SQLite file with a raw connection: the given user_version and statements.
+    static void writeRawDatabase(const QString &path, int userVersion, const QStringList &statements)
+    {
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            for (const QString &s : statements)
+                QVERIFY2(q.exec(s), qPrintable(s));
+            QVERIFY(q.exec(QStringLiteral("PRAGMA user_version=%1").arg(userVersion)));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+    }
+
+private Q_SLOTS:
+    void freshDatabaseHasLatestSchemaAndWal()
+    {
+        QTemporaryDir dir;
+        StoreError error;
+        auto store = Store::openInDataDir(dir.filePath(QStringLiteral("data")), &error);
+        QVERIFY2(store, qPrintable(error.message));
+        QCOMPARE(store->schemaVersion(), Store::latestSchemaVersion());
+        QSqlQuery q(store->database());
+        QVERIFY(q.exec(QStringLiteral("PRAGMA journal_mode")) && q.next());
+        QCOMPARE(q.value(0).toString(), QStringLiteral("wal"));
+        const QStringList t = tables(*store);
+        for (const char *expected : {"settings", "jobs", "stages", "candidates", "applications", "templates",
+                                     "mappings", "interviews", "inbox", "outbox", "audit_log"})
+            QVERIFY2(t.contains(QString::fromLatin1(expected)), expected);
+        QVERIFY(QFile::permissions(dir.filePath(QStringLiteral("data"))) & QFileDevice::ReadOwner);
+        QVERIFY(!(QFile::permissions(dir.filePath(QStringLiteral("data"))) & QFileDevice::ReadOther));
+    }
+
+    void migrationVersionsAreConsecutive()
+    {
+        int expected = 1;
+        for (const Migration &m : migrations())
+            QCOMPARE(m.version, expected++);
+    }
+
+    void reopenKeepsData()
+    {
+        QTemporaryDir dir;
+        StoreError error;
+        {
+            auto store = Store::openInDataDir(dir.path(), &error);
+            QVERIFY(store);
+            QVERIFY(store->setSetting(QStringLiteral("region"), QStringLiteral("na")));
+            QVERIFY(store->setSetting(QStringLiteral("region"), QStringLiteral("au")));
+        }
+        auto store = Store::openInDataDir(dir.path(), &error);
+        QVERIFY(store);
+        QCOMPARE(store->setting(QStringLiteral("region")).value_or(QString()), QStringLiteral("au"));
+        QVERIFY(!store->setting(QStringLiteral("missing")).has_value());
+    }
+
+    void upgradeFromVersionOneKeepsRows()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QString::fromLatin1(Store::FileName));
+        writeRawDatabase(path, 1,
+                         {QString::fromUtf8(migrations().at(0).statements.at(0)),
+                          QStringLiteral("INSERT INTO settings VALUES('public-url', 'https://x.example')")});
+        StoreError error;
+        auto store = Store::open(path, &error);
+        QVERIFY2(store, qPrintable(error.message));
+        QCOMPARE(store->schemaVersion(), Store::latestSchemaVersion());
+        QCOMPARE(store->setting(QStringLiteral("public-url")).value_or(QString()), QStringLiteral("https://x.example"));
+        QVERIFY(tables(*store).contains(QStringLiteral("interviews")));
+    }
+
+    void failedMigrationRollsBackWholeStep()
+    {
+        // Version 1 but a table that migration 2 wants to create already exists: migration 2 fails
+        // and must leave the file at version 1 with no half-created tables.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QString::fromLatin1(Store::FileName));
+        writeRawDatabase(path, 1,
+                         {QString::fromUtf8(migrations().at(0).statements.at(0)),
+                          QStringLiteral("CREATE TABLE sync_state (x INTEGER)")});
+        StoreError error;
+        auto store = Store::open(path, &error);
+        QVERIFY(!store);
+        QCOMPARE(error.kind, StoreError::Kind::Migration);
+        QVERIFY2(error.message.contains(QLatin1String("rolled back")), qPrintable(error.message));
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("check"));
+        {
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("PRAGMA user_version")) && q.next());
+            QCOMPARE(q.value(0).toInt(), 1);
+            QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = 'jobs'")) && q.next());
+            QCOMPARE(q.value(0).toInt(), 0);
+            db.close();
+        }
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("check"));
+    }
+
+    void newerSchemaIsRefusedAndUntouched()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QString::fromLatin1(Store::FileName));
+        writeRawDatabase(path, Store::latestSchemaVersion() + 5, {QStringLiteral("CREATE TABLE future (x)")});
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray before = f.readAll();
+        f.close();
+
+        StoreError error;
+        auto store = Store::open(path, &error);
+        QVERIFY(!store);
+        QCOMPARE(error.kind, StoreError::Kind::NewerSchema);
+        QVERIFY2(error.message.contains(QLatin1String("newer")), qPrintable(error.message));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), before);
+        QVERIFY(!QFile::exists(path + QLatin1String("-wal")));
+    }
+
+    void corruptFileIsRefusedAndUntouched_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::newRow("text") << QByteArray("this is not a database\n");
+        QTest::newRow("binary") << QByteArray(4096, '\x7f');
+        QByteArray truncated("SQLite format 3\0", 16);
+        truncated += QByteArray(200, '\x01');
+        QTest::newRow("damaged header") << truncated;
+    }
+
+    void corruptFileIsRefusedAndUntouched()
+    {
+        QFETCH(QByteArray, content);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QString::fromLatin1(Store::FileName));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(content);
+        f.close();
+
+        StoreError error;
+        auto store = Store::open(path, &error);
+        QVERIFY(!store);
+        QCOMPARE(error.kind, StoreError::Kind::Corrupt);
+        QVERIFY2(error.message.contains(QLatin1String("untouched")), qPrintable(error.message));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), content);
+    }
+
+    void unwritableDirectoryGivesIoError()
+    {
+        if (::geteuid() == 0) {
+            // root ignores permissions; use a path below a regular file instead.
+            QTemporaryDir dir;
+            QFile blocker(dir.filePath(QStringLiteral("file")));
+            QVERIFY(blocker.open(QIODevice::WriteOnly));
+            blocker.close();
+            StoreError error;
+            QVERIFY(!Store::openInDataDir(dir.filePath(QStringLiteral("file/sub")), &error));
+            QCOMPARE(error.kind, StoreError::Kind::Io);
+            QVERIFY(error.message.contains(QLatin1String("--data-dir")));
+            return;
+        }
+        QTemporaryDir dir;
+        QFile::setPermissions(dir.path(), QFileDevice::ReadOwner | QFileDevice::ExeOwner);
+        StoreError error;
+        QVERIFY(!Store::openInDataDir(dir.filePath(QStringLiteral("sub")), &error));
+        QCOMPARE(error.kind, StoreError::Kind::Io);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Store)
+#include "tst_store.moc"
