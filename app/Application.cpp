@@ -2,6 +2,7 @@
 
 #include "Commands.h"
 #include "SignalWatcher.h"
+#include "models/DataDirLock.h"
 #include "models/Log.h"
 #include "models/Store.h"
 #include "net/secrets/SecretStore.h"
@@ -30,6 +31,11 @@ AppServices::~AppServices() = default;
 std::unique_ptr<AppServices> AppServices::create(const Options &options, QString *error, int *exitCode)
 {
     auto services = std::unique_ptr<AppServices>(new AppServices(options));
+    services->m_lock = std::make_unique<DataDirLock>(options.dataDir);
+    if (!services->m_lock->tryLock(error)) {
+        *exitCode = ExitConfig;
+        return nullptr;
+    }
     StoreError storeError;
     services->m_store = Store::openInDataDir(options.dataDir, &storeError);
     if (!services->m_store) {

@@ -8,6 +8,7 @@
 
 namespace intrvio {
 
+class DataDirLock;
 class SecretStore;
 class Store;
 
@@ -28,6 +29,7 @@ public:
 private:
     explicit AppServices(const Options &options);
     Options m_options;
+    std::unique_ptr<DataDirLock> m_lock;
     std::unique_ptr<Store> m_store;
     std::unique_ptr<SecretStore> m_secrets;
 };

@@ -1,6 +1,8 @@
 #include "Commands.h"
 
 #include "CommandLine.h"
+#include "models/DataDirLock.h"
+#include "models/Store.h"
 #include "net/secrets/SecretStore.h"
 
 #include <QFile>
@@ -130,6 +132,53 @@ int runSecret(const Options &options, const QStringList &args, CliIo &io)
     return exit;
 }
 
+int runBackup(const Options &options, const QStringList &args, CliIo &io)
+{
+    const QString synopsis = QStringLiteral("backup FILE");
+    if (args.size() != 1)
+        return usage(io, QStringLiteral("backup takes exactly one FILE."), synopsis);
+    StoreError storeError;
+    auto store = Store::openInDataDir(options.dataDir, &storeError);
+    if (!store) {
+        io.err << "intrvio: " << storeError.message << Qt::endl;
+        return ExitConfig;
+    }
+    QString error;
+    if (!store->backupTo(args.first(), &error)) {
+        io.err << "intrvio: backup failed: " << error << Qt::endl;
+        return ExitFailure;
+    }
+    io.out << "backed up " << store->filePath() << " to " << args.first() << Qt::endl;
+    return ExitOk;
+}
+
+int runRestore(const Options &options, const QStringList &args, CliIo &io)
+{
+    const QString synopsis = QStringLiteral("restore FILE");
+    if (args.size() != 1)
+        return usage(io, QStringLiteral("restore takes exactly one FILE."), synopsis);
+    DataDirLock lock(options.dataDir);
+    QString error;
+    if (!lock.tryLock(&error)) {
+        io.err << "intrvio: cannot restore: " << error << Qt::endl;
+        return ExitConfig;
+    }
+    if (!Store::restore(args.first(), options.dataDir, &error)) {
+        io.err << "intrvio: restore refused: " << error << " Nothing was changed." << Qt::endl;
+        return ExitFailure;
+    }
+    // Opening migrates a restored older store to the current schema (after backing it up).
+    StoreError storeError;
+    auto store = Store::openInDataDir(options.dataDir, &storeError);
+    if (!store) {
+        io.err << "intrvio: restored, but the store does not open: " << storeError.message << Qt::endl;
+        return ExitFailure;
+    }
+    io.out << "restored " << args.first() << " into " << store->filePath() << " (previous store kept as "
+           << Store::FileName << ".before-restore)" << Qt::endl;
+    return ExitOk;
+}
+
 } // namespace
 
 const QList<CliCommand> &cliCommands()
@@ -140,6 +189,12 @@ const QList<CliCommand> &cliCommands()
                         "`status NAME` exits 0 when set, 3 when not set; `status` alone lists all. Names: ")
              + SecretStore::knownNames().join(QLatin1String(", ")) + QLatin1Char('.'),
          &runSecret},
+        {QStringLiteral("backup"), QStringLiteral("backup FILE"),
+         QStringLiteral("Write a consistent copy of the store to FILE (safe while the service runs)."), &runBackup},
+        {QStringLiteral("restore"), QStringLiteral("restore FILE"),
+         QStringLiteral("Replace the store with a backup after checking it (refuses damaged or newer-schema "
+                        "files; Intrvio must not be running on this data directory)."),
+         &runRestore},
     };
     return commands;
 }

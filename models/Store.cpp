@@ -137,6 +137,16 @@ std::unique_ptr<Store> Store::open(const QString &filePath, StoreError *error)
     q.exec(QStringLiteral("PRAGMA synchronous=FULL"));
     q.exec(QStringLiteral("PRAGMA foreign_keys=ON"));
 
+    if (version > 0 && version < latest) {
+        // Upgrading a store that holds data: keep a copy of it as it was.
+        const QString backup = QStringLiteral("%1.pre-migration-v%2.bak").arg(filePath).arg(version);
+        QFile::remove(backup);
+        QString why;
+        if (!store->backupTo(backup, &why))
+            return fail(StoreError::Kind::Migration,
+                        QStringLiteral("Cannot back up %1 before upgrading it: %2. Nothing was changed.").arg(shown, why));
+        qCInfo(lcStore).noquote() << "backed up schema version" << version << "to" << backup;
+    }
     for (const Migration &m : migrations()) {
         if (m.version <= version)
             continue;
@@ -165,6 +175,98 @@ std::unique_ptr<Store> Store::open(const QString &filePath, StoreError *error)
         qCInfo(lcStore) << "applied migration" << m.version << m.name;
     }
     return store;
+}
+
+bool Store::backupTo(const QString &targetPath, QString *error) const
+{
+    if (QFileInfo::exists(targetPath)) {
+        *error = QStringLiteral("%1 already exists; choose a new file name.").arg(QDir::toNativeSeparators(targetPath));
+        return false;
+    }
+    QSqlQuery q(database());
+    q.prepare(QStringLiteral("VACUUM INTO ?"));
+    q.addBindValue(QFileInfo(targetPath).absoluteFilePath());
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        QFile::remove(targetPath);
+        return false;
+    }
+    return true;
+}
+
+bool Store::restore(const QString &backupPath, const QString &dataDir, QString *error)
+{
+    const QString shown = QDir::toNativeSeparators(backupPath);
+    qint64 size = 0;
+    if (!QFileInfo(backupPath).isFile() || !looksLikeSqlite(backupPath, &size) || size == 0) {
+        *error = QStringLiteral("%1 is not an Intrvio backup (not an SQLite database).").arg(shown);
+        return false;
+    }
+    const QString check = nextConnectionName();
+    bool ok = false;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), check);
+        db.setDatabaseName(backupPath);
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        if (!db.open()) {
+            *error = QStringLiteral("Cannot open %1: %2").arg(shown, db.lastError().text());
+        } else {
+            QSqlQuery q(db);
+            if (!q.exec(QStringLiteral("PRAGMA integrity_check")) || !q.next()
+                || q.value(0).toString() != QLatin1String("ok")) {
+                *error = QStringLiteral("%1 is damaged (integrity check: %2).")
+                             .arg(shown, q.lastError().isValid() ? q.lastError().text() : q.value(0).toString());
+            } else if (!q.exec(QStringLiteral("PRAGMA user_version")) || !q.next()) {
+                *error = QStringLiteral("Cannot read the schema version of %1.").arg(shown);
+            } else if (q.value(0).toInt() > latestSchemaVersion()) {
+                *error = QStringLiteral("%1 has schema version %2, newer than this Intrvio understands (%3); restore "
+                                        "it with the newer Intrvio that wrote it.")
+                             .arg(shown)
+                             .arg(q.value(0).toInt())
+                             .arg(latestSchemaVersion());
+            } else if (!q.exec(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = 'settings'")) || !q.next()
+                       || q.value(0).toInt() != 1) {
+                *error = QStringLiteral("%1 is an SQLite database but not an Intrvio store.").arg(shown);
+            } else {
+                ok = true;
+            }
+            db.close();
+        }
+    }
+    QSqlDatabase::removeDatabase(check);
+    if (!ok)
+        return false;
+
+    if (!QDir().mkpath(dataDir)) {
+        *error = QStringLiteral("Cannot create %1.").arg(QDir::toNativeSeparators(dataDir));
+        return false;
+    }
+    const QString target = QDir(dataDir).absoluteFilePath(QString::fromLatin1(FileName));
+    const QString staging = target + QLatin1String(".restoring");
+    QFile::remove(staging);
+    if (!QFile::copy(backupPath, staging)) {
+        *error = QStringLiteral("Cannot copy %1 into %2.").arg(shown, QDir::toNativeSeparators(dataDir));
+        return false;
+    }
+    const QString previous = target + QLatin1String(".before-restore");
+    if (QFileInfo::exists(target)) {
+        QFile::remove(previous);
+        if (!QFile::rename(target, previous)) {
+            QFile::remove(staging);
+            *error = QStringLiteral("Cannot move the current store aside; nothing was changed.");
+            return false;
+        }
+    }
+    // The old WAL (which may hold committed pages) travels with the replaced database.
+    QFile::remove(previous + QLatin1String("-wal"));
+    QFile::rename(target + QLatin1String("-wal"), previous + QLatin1String("-wal"));
+    QFile::remove(target + QLatin1String("-shm"));
+    if (!QFile::rename(staging, target)) {
+        QFile::rename(previous, target);
+        *error = QStringLiteral("Cannot put the restored store in place; the previous one was kept.");
+        return false;
+    }
+    return true;
 }
 
 std::optional<QString> Store::setting(const QString &key) const

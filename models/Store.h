@@ -44,6 +44,16 @@ public:
     int schemaVersion() const;
     static int latestSchemaVersion();
 
+    // A consistent copy of the live database (VACUUM INTO), safe while other connections write.
+    // Refuses to overwrite an existing file.
+    bool backupTo(const QString &targetPath, QString *error) const;
+
+    // Checks that `backupPath` is an intact Intrvio database this version can open (integrity
+    // check, schema not newer) and puts it in place of `<dataDir>/intrvio.sqlite`. The caller must
+    // make sure nothing has the store open (see DataDirLock). The replaced file is kept as
+    // `intrvio.sqlite.before-restore`. Nothing is changed on error.
+    static bool restore(const QString &backupPath, const QString &dataDir, QString *error);
+
     // Non-secret settings (key/value).
     std::optional<QString> setting(const QString &key) const;
     bool setSetting(const QString &key, const QString &value);

@@ -1,6 +1,7 @@
 // The `intrvio` binary as a black box: exit codes, messages, and the keychain round trip.
 #include "tests/support/TestSupport.h"
 
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QUuid>
 #include <QtTest>
@@ -125,6 +126,47 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 0);
         r = intrvio(base + QStringList{QStringLiteral("status"), QStringLiteral("partner-api-key")});
         QCOMPARE(r.exitCode, 3);
+    }
+
+    void backupAndRestoreRoundTrip()
+    {
+        QTemporaryDir dir;
+        const QString dataDir = dir.filePath(QStringLiteral("data"));
+        const QString backup = dir.filePath(QStringLiteral("backup.sqlite"));
+        const QStringList global{QStringLiteral("--data-dir"), dataDir};
+
+        // The service runs and holds the data directory while a backup is taken.
+        QProcess service;
+        service.start(m_bin, global + QStringList{QStringLiteral("--headless"), QStringLiteral("--listen"),
+                                                  QStringLiteral("127.0.0.1:0")});
+        QVERIFY(service.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(dataDir + QLatin1String("/intrvio.lock")), 10000);
+
+        ProcessResult r = intrvio(global + QStringList{QStringLiteral("backup"), backup});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(QFile::exists(backup));
+        r = intrvio(global + QStringList{QStringLiteral("backup"), backup});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("already exists"));
+
+        // A second instance and a restore are refused while it runs.
+        r = intrvio(global + QStringList{QStringLiteral("--headless")});
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY2(r.err.contains("Another Intrvio"), r.err.constData());
+        r = intrvio(global + QStringList{QStringLiteral("restore"), backup});
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY(r.err.contains("Stop it first"));
+
+        service.terminate();
+        QVERIFY(service.waitForFinished(10000));
+        QCOMPARE(service.exitCode(), 0);
+
+        r = intrvio(global + QStringList{QStringLiteral("restore"), backup});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(QFile::exists(dataDir + QLatin1String("/intrvio.sqlite.before-restore")));
+        r = intrvio(global + QStringList{QStringLiteral("restore"), dir.filePath(QStringLiteral("nope"))});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("Nothing was changed"));
     }
 
     void corruptStoreExits3AndIsKept()

@@ -1,3 +1,4 @@
+#include "models/DataDirLock.h"
 #include "models/Migrations.h"
 #include "models/Store.h"
 
@@ -5,6 +6,9 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
+#include <QThread>
+
+#include <atomic>
 #include <QtTest>
 
 #include <unistd.h>
@@ -24,6 +28,23 @@ private:
         while (q.next())
             names << q.value(0).toString();
         return names;
+    }
+
+    static int versionOf(const QString &path)
+    {
+        int version = -1;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("version"));
+            db.setDatabaseName(path);
+            if (db.open()) {
+                QSqlQuery q(db);
+                if (q.exec(QStringLiteral("PRAGMA user_version")) && q.next())
+                    version = q.value(0).toInt();
+                db.close();
+            }
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("version"));
+        return version;
     }
 
     // Writes an SQLite file with a raw connection: the given user_version and statements.
@@ -97,6 +118,129 @@ private Q_SLOTS:
         QCOMPARE(store->schemaVersion(), Store::latestSchemaVersion());
         QCOMPARE(store->setting(QStringLiteral("public-url")).value_or(QString()), QStringLiteral("https://x.example"));
         QVERIFY(tables(*store).contains(QStringLiteral("interviews")));
+        // The store as it was before the upgrade is kept.
+        const QString backup = path + QLatin1String(".pre-migration-v1.bak");
+        QVERIFY(QFile::exists(backup));
+        QCOMPARE(versionOf(backup), 1);
+    }
+
+    void backupWhileAnotherConnectionWrites()
+    {
+        QTemporaryDir dir;
+        StoreError error;
+        auto store = Store::openInDataDir(dir.path(), &error);
+        QVERIFY(store);
+        std::atomic<bool> stop{false};
+        std::atomic<int> committed{0};
+        // A second connection in another thread commits one audit row per transaction.
+        QThread *writer = QThread::create([&] {
+            StoreError e;
+            auto w = Store::openInDataDir(dir.path(), &e);
+            if (!w)
+                return;
+            QSqlQuery q(w->database());
+            while (!stop && committed < 5000) {
+                q.prepare(QStringLiteral("INSERT INTO audit_log(at, actor, action) VALUES('t', 'test', ?)"));
+                q.addBindValue(committed.load());
+                if (q.exec())
+                    ++committed;
+            }
+        });
+        writer->start();
+        const auto stopWriter = qScopeGuard([&] {
+            stop = true;
+            writer->wait();
+            delete writer;
+        });
+        QTRY_VERIFY(committed > 10);
+        int previous = -1;
+        for (int i = 0; i < 5; ++i) {
+            const QString target = dir.filePath(QStringLiteral("backup-%1.sqlite").arg(i));
+            QString why;
+            QVERIFY2(store->backupTo(target, &why), qPrintable(why));
+            QString backupDir = dir.filePath(QStringLiteral("restored-%1").arg(i));
+            QVERIFY2(Store::restore(target, backupDir, &why), qPrintable(why));
+            auto restored = Store::openInDataDir(backupDir, &error);
+            QVERIFY(restored);
+            QSqlQuery q(restored->database());
+            QVERIFY(q.exec(QStringLiteral("SELECT count(*), coalesce(max(CAST(action AS INTEGER)), -1) FROM audit_log")) && q.next());
+            const int rows = q.value(0).toInt();
+            // A consistent snapshot: rows 0..n-1 with no gap, never fewer than an earlier snapshot.
+            QCOMPARE(q.value(1).toInt(), rows - 1);
+            QVERIFY(rows >= previous);
+            QVERIFY(rows <= committed.load() + 1);
+            previous = rows;
+        }
+        QVERIFY(previous > 0);
+    }
+
+    void backupRefusesToOverwrite()
+    {
+        QTemporaryDir dir;
+        StoreError error;
+        auto store = Store::openInDataDir(dir.path(), &error);
+        QVERIFY(store);
+        QFile existing(dir.filePath(QStringLiteral("exists")));
+        QVERIFY(existing.open(QIODevice::WriteOnly));
+        existing.write("keep me");
+        existing.close();
+        QString why;
+        QVERIFY(!store->backupTo(existing.fileName(), &why));
+        QVERIFY(why.contains(QLatin1String("already exists")));
+        QVERIFY(existing.open(QIODevice::ReadOnly));
+        QCOMPARE(existing.readAll(), QByteArray("keep me"));
+    }
+
+    void restoreRefusesBadBackups_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("newer schema") << "newer" << "newer than this Intrvio";
+        QTest::newRow("not sqlite") << "text" << "not an Intrvio backup";
+        QTest::newRow("foreign sqlite") << "foreign" << "not an Intrvio store";
+        QTest::newRow("missing") << "missing" << "not an Intrvio backup";
+    }
+
+    void restoreRefusesBadBackups()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const QString dataDir = dir.filePath(QStringLiteral("data"));
+        StoreError error;
+        {
+            auto store = Store::openInDataDir(dataDir, &error);
+            QVERIFY(store);
+            QVERIFY(store->setSetting(QStringLiteral("marker"), QStringLiteral("original")));
+        }
+        const QString bad = dir.filePath(QStringLiteral("bad.sqlite"));
+        if (kind == QLatin1String("newer")) {
+            writeRawDatabase(bad, Store::latestSchemaVersion() + 1,
+                             {QString::fromUtf8(migrations().at(0).statements.at(0))});
+        } else if (kind == QLatin1String("text")) {
+            QFile f(bad);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("hello");
+        } else if (kind == QLatin1String("foreign")) {
+            writeRawDatabase(bad, 0, {QStringLiteral("CREATE TABLE other (x)")});
+        }
+        QString why;
+        QVERIFY(!Store::restore(bad, dataDir, &why));
+        QVERIFY2(why.contains(message), qPrintable(why));
+        auto store = Store::openInDataDir(dataDir, &error);
+        QVERIFY(store);
+        QCOMPARE(store->setting(QStringLiteral("marker")).value_or(QString()), QStringLiteral("original"));
+    }
+
+    void dataDirLockIsExclusive()
+    {
+        QTemporaryDir dir;
+        DataDirLock first(dir.path());
+        QString why;
+        QVERIFY(first.tryLock(&why));
+        DataDirLock second(dir.path());
+        QVERIFY(!second.tryLock(&why));
+        QVERIFY2(why.contains(QLatin1String("Another Intrvio")), qPrintable(why));
     }
 
     void failedMigrationRollsBackWholeStep()
