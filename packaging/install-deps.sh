@@ -19,7 +19,7 @@ build_pkgs=(
 # Run: a keychain (Secret Service) and a session bus.
 run_pkgs=(dbus gnome-keyring fonts-dejavu-core)
 # Test: a virtual display, libFuzzer (clang), packaging checks, load generator.
-test_pkgs=(xvfb xauth clang libclang-rt-14-dev desktop-file-utils appstream wrk nodejs imagemagick dpkg-dev file)
+test_pkgs=(xvfb xauth clang libclang-rt-14-dev desktop-file-utils appstream systemd wrk nodejs imagemagick dpkg-dev file)
 
 case "$profile" in
   build) want=("${build_pkgs[@]}" "${run_pkgs[@]}") ;;
