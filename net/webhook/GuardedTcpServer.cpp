@@ -331,6 +331,8 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
         }
         return;
     }
+    // Answers are small and often written after a commit completes; never let Nagle hold them back.
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     guard(socket);
     if (m_useTls)
         static_cast<QSslSocket *>(socket)->startServerEncryption();

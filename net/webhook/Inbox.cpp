@@ -7,26 +7,179 @@
 
 #include <QSqlDatabase>
 #include <QSqlError>
+#include <QCoreApplication>
+#include <QThread>
 #include <QTimer>
 
 namespace intrvio {
 
-struct Inbox::Queries
+// Runs on the writer thread with its own connection to the same database file.
+class Inbox::Writer : public QObject
 {
-    explicit Queries(const QSqlDatabase &db)
-        : insert(db)
-        , findKey(db)
-        , replay(db)
+public:
+    explicit Writer(QString path)
+        : m_path(std::move(path))
+        , m_connection(QStringLiteral("intrvio-inbox-writer-%1").arg(quintptr(this)))
     {
-        insert.prepare(QStringLiteral(
-            "INSERT OR IGNORE INTO inbox (received_at, route, event_key, headers, body, verification, status)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)"));
-        findKey.prepare(QStringLiteral("SELECT id, status FROM inbox WHERE event_key = ?"));
-        replay.prepare(QStringLiteral("INSERT OR IGNORE INTO replay_cache (event_id, t, seen_at) VALUES (?, ?, ?)"));
     }
-    QSqlQuery insert;
-    QSqlQuery findKey;
-    QSqlQuery replay;
+    ~Writer() override
+    {
+        m_insert.reset();
+        m_findKey.reset();
+        m_done.reset();
+        m_failed.reset();
+        {
+            QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+            if (db.isOpen())
+                db.close();
+        }
+        QSqlDatabase::removeDatabase(m_connection);
+    }
+
+    bool open(QString *error)
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+        db.setDatabaseName(m_path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        if (!db.open()) {
+            *error = db.lastError().text();
+            return false;
+        }
+        QSqlQuery q(db);
+        q.exec(QStringLiteral("PRAGMA journal_mode=WAL"));
+        // FULL: the commit is on disk before anyone is told "stored".
+        q.exec(QStringLiteral("PRAGMA synchronous=FULL"));
+        // Checkpoints run on their own thread (Checkpointer), never inside a commit someone waits for.
+        q.exec(QStringLiteral("PRAGMA wal_autocheckpoint=0"));
+        m_insert = std::make_unique<QSqlQuery>(db);
+        m_insert->prepare(QStringLiteral(
+            "INSERT OR IGNORE INTO inbox (received_at, route, event_key, headers, body, verification, status,"
+            " signature_t) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+        m_findKey = std::make_unique<QSqlQuery>(db);
+        m_findKey->prepare(QStringLiteral("SELECT id, status FROM inbox WHERE event_key = ?"));
+        m_done = std::make_unique<QSqlQuery>(db);
+        m_done->prepare(QStringLiteral("UPDATE inbox SET processed_at = ?, attempts = attempts + 1,"
+                                       " process_error = NULL WHERE id = ? AND processed_at IS NULL"));
+        m_failed = std::make_unique<QSqlQuery>(db);
+        m_failed->prepare(QStringLiteral("UPDATE inbox SET attempts = attempts + 1, process_error = ? WHERE id = ?"));
+        return true;
+    }
+
+    // One transaction for the whole batch.
+    void commit(const QList<InboxEntry> &entries, const QList<Mark> &marks, const QString &now,
+                QList<InboxOutcome> *outcomes, QString *error)
+    {
+        outcomes->resize(entries.size());
+        QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+        if (!m_insert) {
+            *error = QStringLiteral("inbox writer is not open");
+            return;
+        }
+        if (!db.transaction()) {
+            *error = db.lastError().text();
+            return;
+        }
+        for (qsizetype i = 0; i < entries.size() && error->isEmpty(); ++i) {
+            const InboxEntry &e = entries.at(i);
+            QSqlQuery &q = *m_insert;
+            q.bindValue(0, now);
+            q.bindValue(1, e.route);
+            q.bindValue(2, e.eventKey.isEmpty() ? QVariant() : QVariant(e.eventKey));
+            q.bindValue(3, e.headers);
+            q.bindValue(4, e.body);
+            q.bindValue(5, e.verification);
+            q.bindValue(6, e.status);
+            q.bindValue(7, e.replayT ? QVariant(e.replayT) : QVariant());
+            if (!q.exec()) {
+                *error = q.lastError().text();
+                break;
+            }
+            InboxOutcome &o = (*outcomes)[i];
+            if (q.numRowsAffected() == 0 && !e.eventKey.isEmpty()) {
+                QSqlQuery &f = *m_findKey;
+                f.bindValue(0, e.eventKey);
+                if (!f.exec() || !f.next()) {
+                    *error = f.lastError().text();
+                    break;
+                }
+                o.duplicate = true;
+                o.id = f.value(0).toLongLong();
+                o.status = f.value(1).toInt();
+                f.finish();
+            } else {
+                o.id = q.lastInsertId().toLongLong();
+                o.status = e.status;
+            }
+            o.stored = true;
+        }
+        for (const Mark &m : marks) {
+            if (!error->isEmpty())
+                break;
+            QSqlQuery &q = m.error.isEmpty() ? *m_done : *m_failed;
+            q.bindValue(0, m.error.isEmpty() ? now : m.error);
+            q.bindValue(1, m.id);
+            if (!q.exec())
+                *error = q.lastError().text();
+        }
+        if (error->isEmpty() && !db.commit())
+            *error = db.lastError().text();
+        if (!error->isEmpty())
+            db.rollback();
+    }
+
+private:
+    QString m_path;
+    QString m_connection;
+    std::unique_ptr<QSqlQuery> m_insert, m_findKey, m_done, m_failed;
+};
+
+// Copies WAL frames back into the database file on its own thread and connection (PASSIVE: never
+// blocks the writer), so no acknowledged commit waits for a checkpoint's fsync.
+class Inbox::Checkpointer : public QObject
+{
+public:
+    explicit Checkpointer(QString path)
+        : m_path(std::move(path))
+        , m_connection(QStringLiteral("intrvio-inbox-checkpoint-%1").arg(quintptr(this)))
+    {
+    }
+    ~Checkpointer() override
+    {
+        delete m_timer;
+        {
+            QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+            if (db.isOpen())
+                db.close();
+        }
+        QSqlDatabase::removeDatabase(m_connection);
+    }
+    void start()
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+        db.setDatabaseName(m_path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=1000"));
+        if (!db.open())
+            return;
+        QSqlQuery(db).exec(QStringLiteral("PRAGMA synchronous=FULL"));
+        m_timer = new QTimer;
+        QObject::connect(m_timer, &QTimer::timeout, m_timer, [this] {
+            QSqlQuery q(QSqlDatabase::database(m_connection, false));
+            q.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
+        });
+        m_timer->start(250);
+    }
+
+private:
+    QString m_path;
+    QString m_connection;
+    QTimer *m_timer = nullptr;
+};
+
+struct Inbox::CommitResult
+{
+    QList<InboxOutcome> outcomes;
+    QList<Mark> marks;
+    QString error;
 };
 
 Inbox::Inbox(Store *store, const Clock &clock, QObject *parent)
@@ -36,7 +189,6 @@ Inbox::Inbox(Store *store, const Clock &clock, QObject *parent)
     , m_flushTimer(new QTimer(this))
     , m_processTimer(new QTimer(this))
     , m_latencyCounts(latencyBuckets().size() + 1, 0)
-    , m_q(std::make_unique<Queries>(store->database()))
 {
     m_flushTimer->setSingleShot(true);
     m_flushTimer->setInterval(0);
@@ -46,11 +198,34 @@ Inbox::Inbox(Store *store, const Clock &clock, QObject *parent)
         if (processBatch())
             scheduleProcessing(0);
     });
+    m_thread = new QThread(this);
+    m_thread->setObjectName(QStringLiteral("inbox-writer"));
+    m_writer = new Writer(store->filePath());
+    m_writer->moveToThread(m_thread);
+    connect(m_thread, &QThread::finished, m_writer, &QObject::deleteLater);
+    m_thread->start();
+    m_checkpointThread = new QThread(this);
+    m_checkpointThread->setObjectName(QStringLiteral("inbox-checkpoint"));
+    m_checkpointer = new Checkpointer(store->filePath());
+    m_checkpointer->moveToThread(m_checkpointThread);
+    connect(m_checkpointThread, &QThread::finished, m_checkpointer, &QObject::deleteLater);
+    m_checkpointThread->start();
+    QMetaObject::invokeMethod(m_checkpointer, [c = m_checkpointer] { c->start(); }, Qt::QueuedConnection);
+    QString error;
+    bool opened = false;
+    QMetaObject::invokeMethod(
+        m_writer, [&] { opened = m_writer->open(&error); }, Qt::BlockingQueuedConnection);
+    if (!opened)
+        qCWarning(lcWebhook).noquote() << "inbox writer cannot open the store:" << error;
 }
 
 Inbox::~Inbox()
 {
-    flush();
+    flushAndWait();
+    m_thread->quit();
+    m_thread->wait();
+    m_checkpointThread->quit();
+    m_checkpointThread->wait();
 }
 
 const QList<double> &Inbox::latencyBuckets()
@@ -62,82 +237,65 @@ const QList<double> &Inbox::latencyBuckets()
 void Inbox::enqueue(InboxEntry entry, Done done)
 {
     m_pending.append({std::move(entry), std::move(done)});
-    if (!m_flushTimer->isActive())
+    if (!m_inCommit && !m_flushTimer->isActive())
         m_flushTimer->start();
 }
 
 void Inbox::flush()
 {
-    if (m_pending.isEmpty())
-        return;
-    QList<Pending> batch;
-    batch.swap(m_pending);
-    QList<InboxOutcome> outcomes(batch.size());
-    QSqlDatabase db = m_store->database();
+    if (m_inCommit || (m_pending.isEmpty() && m_marks.isEmpty()))
+        return; // the running commit's completion starts the next one
+    m_committing.swap(m_pending);
+    m_pending.clear();
+    QList<InboxEntry> entries;
+    entries.reserve(m_committing.size());
+    for (const Pending &p : std::as_const(m_committing))
+        entries.append(p.entry);
+    auto result = std::make_shared<CommitResult>();
+    result->marks.swap(m_marks);
+    m_inCommit = int(m_committing.size()) + 1;
     const QString now = m_clock.now().toString(Qt::ISODateWithMs);
-    QString error;
-    if (!db.transaction()) {
-        error = db.lastError().text();
-    } else {
-        for (qsizetype i = 0; i < batch.size() && error.isEmpty(); ++i) {
-            const InboxEntry &e = batch.at(i).entry;
-            QSqlQuery &q = m_q->insert;
-            q.bindValue(0, now);
-            q.bindValue(1, e.route);
-            q.bindValue(2, e.eventKey.isEmpty() ? QVariant() : QVariant(e.eventKey));
-            q.bindValue(3, e.headers);
-            q.bindValue(4, e.body);
-            q.bindValue(5, e.verification);
-            q.bindValue(6, e.status);
-            if (!q.exec()) {
-                error = q.lastError().text();
-                break;
-            }
-            InboxOutcome &o = outcomes[i];
-            if (q.numRowsAffected() == 0 && !e.eventKey.isEmpty()) {
-                QSqlQuery &f = m_q->findKey;
-                f.bindValue(0, e.eventKey);
-                if (!f.exec() || !f.next()) {
-                    error = f.lastError().text();
-                    break;
-                }
-                o.duplicate = true;
-                o.id = f.value(0).toLongLong();
-                o.status = f.value(1).toInt();
-                f.finish();
-            } else {
-                o.id = q.lastInsertId().toLongLong();
-                o.status = e.status;
-            }
-            if (!e.replayEventId.isEmpty()) {
-                QSqlQuery &r = m_q->replay;
-                r.bindValue(0, e.replayEventId);
-                r.bindValue(1, e.replayT);
-                r.bindValue(2, now);
-                if (!r.exec()) {
-                    error = r.lastError().text();
-                    break;
-                }
-            }
-            o.stored = true;
-        }
-        if (error.isEmpty() && !db.commit())
-            error = db.lastError().text();
-        if (!error.isEmpty())
-            db.rollback();
-    }
+    QMetaObject::invokeMethod(
+        m_writer,
+        [this, writer = m_writer, entries = std::move(entries), result, now] {
+            writer->commit(entries, result->marks, now, &result->outcomes, &result->error);
+            QMetaObject::invokeMethod(this, [this, result] { committedBatch(result); }, Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
+
+void Inbox::committedBatch(const std::shared_ptr<CommitResult> &result)
+{
+    QList<Pending> batch;
+    batch.swap(m_committing);
+    m_inCommit = 0;
     ++m_commits;
-    if (!error.isEmpty()) {
-        qCWarning(lcWebhook).noquote() << "inbox commit failed:" << error;
-        for (InboxOutcome &o : outcomes)
-            o = InboxOutcome{false, false, 0, 0, error};
-    } else {
+    if (!result->error.isEmpty()) {
+        qCWarning(lcWebhook).noquote() << "inbox commit failed:" << result->error;
+        for (InboxOutcome &o : result->outcomes)
+            o = InboxOutcome{false, false, 0, 0, result->error};
+        // Marks are not lost: processing sees the rows again once the set is cleared.
+    } else if (!batch.isEmpty()) {
         Q_EMIT committed(int(batch.size()));
     }
+    for (const Mark &m : std::as_const(result->marks))
+        m_markedIds.remove(m.id);
     for (qsizetype i = 0; i < batch.size(); ++i)
-        batch[i].done(outcomes.at(i));
-    if (error.isEmpty())
-        scheduleProcessing(10);
+        batch[i].done(result->outcomes.value(i));
+    if (!m_pending.isEmpty() || !m_marks.isEmpty())
+        flush(); // what arrived during this commit
+    if (result->error.isEmpty() && !batch.isEmpty())
+        scheduleProcessing(20);
+}
+
+void Inbox::flushAndWait()
+{
+    for (int guard = 0; guard < 1000 && (m_inCommit || !m_pending.isEmpty() || !m_marks.isEmpty()); ++guard) {
+        flush();
+        // Run the writer's queued work and deliver its completion on this thread.
+        QMetaObject::invokeMethod(m_writer, [] {}, Qt::BlockingQueuedConnection);
+        QCoreApplication::sendPostedEvents(this);
+    }
 }
 
 void Inbox::setProcessingHeld(bool held)
@@ -173,7 +331,6 @@ bool Inbox::processBatch(int limit)
     if (m_held || m_processing)
         return false;
     m_processing = true;
-    QSqlDatabase db = m_store->database();
     struct Row
     {
         qint64 id;
@@ -183,73 +340,63 @@ bool Inbox::processBatch(int limit)
     };
     QList<Row> rows;
     {
-        QSqlQuery q(db);
+        QSqlQuery q(m_store->database());
         q.prepare(QStringLiteral("SELECT id, route, body, received_at FROM inbox WHERE processed_at IS NULL"
-                                 " AND attempts < 20 ORDER BY id LIMIT ?"));
+                                 " AND attempts < 20 AND id > ? ORDER BY id LIMIT ?"));
+        q.addBindValue(m_cursor);
         q.addBindValue(limit);
         if (q.exec()) {
-            while (q.next())
-                rows.append({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toByteArray(),
-                             q.value(3).toString()});
+            while (q.next()) {
+                const qint64 id = q.value(0).toLongLong();
+                if (!m_markedIds.contains(id))
+                    rows.append({id, q.value(1).toString(), q.value(2).toByteArray(), q.value(3).toString()});
+                m_cursor = id;
+            }
         }
     }
+    const bool full = rows.size() == limit;
     if (rows.isEmpty()) {
         m_processing = false;
         return false;
     }
     bool failures = false;
-    db.transaction();
-    QSqlQuery done(db);
-    done.prepare(QStringLiteral("UPDATE inbox SET processed_at = ?, attempts = attempts + 1, process_error = NULL"
-                                " WHERE id = ? AND processed_at IS NULL"));
-    QSqlQuery failed(db);
-    failed.prepare(QStringLiteral("UPDATE inbox SET attempts = attempts + 1, process_error = ? WHERE id = ?"));
-    QList<QPair<qint64, QPair<QString, int>>> processed;
+    const QDateTime now = m_clock.now();
     for (const Row &row : rows) {
         QString error;
         int events = 0;
         const bool ok = processRow(row.id, row.route, row.body, row.receivedAt, &error, &events);
-        if (ok) {
-            done.bindValue(0, m_clock.now().toString(Qt::ISODateWithMs));
-            done.bindValue(1, row.id);
-            done.exec();
-            processed.append({row.id, {row.route, events}});
-        } else {
+        m_markedIds.insert(row.id);
+        m_marks.append({row.id, ok ? QString() : error});
+        if (!ok) {
             failures = true;
-            failed.bindValue(0, error);
-            failed.bindValue(1, row.id);
-            failed.exec();
-        }
-    }
-    db.commit();
-    const QDateTime now = m_clock.now();
-    for (const Row &row : rows) {
-        const QDateTime received = QDateTime::fromString(row.receivedAt, Qt::ISODateWithMs);
-        if (!received.isValid())
             continue;
-        const double secs = double(received.msecsTo(now)) / 1000.0;
-        const QList<double> &buckets = latencyBuckets();
-        qsizetype b = 0;
-        while (b < buckets.size() && secs > buckets.at(b))
-            ++b;
-        ++m_latencyCounts[b];
-        m_latencySum += secs;
-        ++m_latencyCount;
+        }
+        const QDateTime received = QDateTime::fromString(row.receivedAt, Qt::ISODateWithMs);
+        if (received.isValid()) {
+            const double secs = double(received.msecsTo(now)) / 1000.0;
+            const QList<double> &buckets = latencyBuckets();
+            qsizetype b = 0;
+            while (b < buckets.size() && secs > buckets.at(b))
+                ++b;
+            ++m_latencyCounts[b];
+            m_latencySum += secs;
+            ++m_latencyCount;
+        }
+        qCInfo(lcWebhook).noquote()
+            << QStringLiteral("inbox processed id=%1 route=%2 events=%3").arg(row.id).arg(row.route).arg(events);
+        Q_EMIT rowProcessed(row.id, row.route, events);
     }
-    for (const auto &p : processed) {
-        qCInfo(lcWebhook).noquote() << QStringLiteral("inbox processed id=%1 route=%2 events=%3")
-                                           .arg(p.first)
-                                           .arg(p.second.first)
-                                           .arg(p.second.second);
-        Q_EMIT rowProcessed(p.first, p.second.first, p.second.second);
-    }
+    if (!m_inCommit && !m_flushTimer->isActive())
+        m_flushTimer->start(); // the marks ride on the next commit
     m_processing = false;
     if (failures) {
         // Retry failed rows later rather than spinning on them.
-        QTimer::singleShot(5000, this, [this] { scheduleProcessing(0); });
-        return rows.size() == limit && !failures;
+        QTimer::singleShot(5000, this, [this] {
+            m_cursor = 0;
+            scheduleProcessing(0);
+        });
     }
-    return rows.size() == limit;
+    return full;
 }
 
 bool Inbox::processRow(qint64 id, const QString &route, const QByteArray &body, const QString &receivedAt,

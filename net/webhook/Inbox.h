@@ -6,12 +6,14 @@
 #include <QElapsedTimer>
 #include <QList>
 #include <QObject>
+#include <QSet>
 #include <QSqlQuery>
 #include <QString>
 
 #include <functional>
 #include <memory>
 
+class QThread;
 class QTimer;
 
 namespace intrvio {
@@ -41,9 +43,11 @@ struct InboxOutcome
     QString error;          // when !stored
 };
 
-// The durable inbox (migration 3). Writes are group-committed: everything enqueued during one turn of
-// the event loop goes into one transaction, and each caller hears back only after the commit that
-// covers its row. Processing runs afterwards from the table, so a crash after the answer loses nothing.
+// The durable inbox (migration 3). Writes are group-committed on a writer thread with its own SQLite
+// connection: whatever is enqueued while the previous commit (and its fsync) runs goes into the next
+// transaction, and each caller hears back only after the commit that covers its row, so the event
+// loop keeps parsing and verifying while the disk syncs. Processing runs afterwards from the table, so
+// a crash after the answer loses nothing; "processed" marks ride along with the next commit.
 class Inbox : public QObject
 {
     Q_OBJECT
@@ -53,8 +57,9 @@ public:
 
     using Done = std::function<void(const InboxOutcome &)>;
     void enqueue(InboxEntry entry, Done done);
-    void flush(); // commit what is pending now
-    int pendingWrites() const { return int(m_pending.size()); }
+    void flush(); // starts a commit of what is pending (if none is running)
+    void flushAndWait(); // commits everything pending before returning (shutdown)
+    int pendingWrites() const { return int(m_pending.size()) + m_inCommit; }
 
     // Processing. A handler may be set (the interview pipeline); domainEvent() is emitted as well.
     void setHandler(DomainEventHandler *handler) { m_handler = handler; }
@@ -82,24 +87,41 @@ private:
         InboxEntry entry;
         Done done;
     };
+    struct Mark
+    {
+        qint64 id;
+        QString error; // empty: processed
+    };
+    struct CommitResult;
     void scheduleProcessing(int delayMs);
+    void committedBatch(const std::shared_ptr<CommitResult> &result);
     bool processRow(qint64 id, const QString &route, const QByteArray &body, const QString &receivedAt,
                     QString *error, int *events);
 
     Store *m_store;
     const Clock &m_clock;
     QList<Pending> m_pending;
+    QList<Pending> m_committing;
+    QList<Mark> m_marks;           // processed/failed marks waiting for the next commit
+    QSet<qint64> m_markedIds;      // processed in memory, mark not committed yet: never process twice
+    int m_inCommit = 0;
+    class Writer;
+    Writer *m_writer = nullptr;
+    QThread *m_thread = nullptr;
+    class Checkpointer;
+    Checkpointer *m_checkpointer = nullptr;
+    QThread *m_checkpointThread = nullptr;
     QTimer *m_flushTimer;
     QTimer *m_processTimer;
     DomainEventHandler *m_handler = nullptr;
     bool m_held = false;
     bool m_processing = false;
+    qint64 m_cursor = 0; // last row looked at; reset to retry failures
     QList<quint64> m_latencyCounts;
     double m_latencySum = 0;
     quint64 m_latencyCount = 0;
     quint64 m_commits = 0;
-    struct Queries;
-    std::unique_ptr<Queries> m_q;
+
 };
 
 } // namespace intrvio

@@ -111,7 +111,8 @@ WebhookServer::WebhookServer(Store *store, Activation *activation, const Clock &
 
 WebhookServer::~WebhookServer()
 {
-    m_inbox->flush();
+    m_http.reset(); // no new requests
+    m_inbox->flushAndWait();
 }
 
 bool WebhookServer::listen(const WebhookServerConfig &config, QString *error)
