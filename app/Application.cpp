@@ -96,6 +96,9 @@ bool AppServices::startWebhookServer(QString *error)
 
 int runHeadless(const Options &options)
 {
+    // Installed first, so a SIGTERM during start-up is queued and handled (drain, exit 0) once the
+    // event loop runs, instead of killing the process half-started.
+    SignalWatcher watcher;
     QTextStream err(stderr);
     QString error;
     int exitCode = ExitOk;
@@ -115,7 +118,6 @@ int runHeadless(const Options &options)
     }
     WebhookServer *webhook = services->webhookServer();
     QObject::connect(webhook, &WebhookServer::drained, qApp, [] { QCoreApplication::exit(ExitOk); });
-    SignalWatcher watcher;
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, qApp, [webhook](int sig) {
         qCInfo(lcApp) << "signal" << sig << "received, draining";
         webhook->beginDrain();

@@ -26,7 +26,7 @@ Activation::Activation(Store *store, SecretStore *secrets, QObject *parent)
 }
 
 void Activation::setSecrets(const QByteArray &partnerApiKey, const QByteArray &webhookSecret,
-                            const QByteArray &providerKey, const QByteArray &companyWebhookSecret)
+    const QByteArray &providerKey, const QByteArray &companyWebhookSecret)
 {
     m_partnerApiKey = partnerApiKey;
     m_webhookSecret = webhookSecret;
@@ -41,8 +41,8 @@ void Activation::load()
 {
     if (!m_secrets)
         return;
-    const QStringList names{QStringLiteral("partner-api-key"), QStringLiteral("webhook-secret"),
-                            QStringLiteral("provider-key"), QStringLiteral("company-webhook-secret")};
+    const QStringList names { QStringLiteral("partner-api-key"), QStringLiteral("webhook-secret"),
+        QStringLiteral("provider-key"), QStringLiteral("company-webhook-secret") };
     m_outstanding = int(names.size());
     m_keychainOk = true;
     for (const QString &name : names) {
@@ -95,10 +95,10 @@ Activation::BearerCheck Activation::checkBearer(QByteArrayView authorization, bo
         c.message = QStringLiteral("provider key is malformed");
         return c;
     }
-    const QString otherCompany =
-        QStringLiteral("this Intrvio installation is activated for %1 and serves one company only; "
-                       "the provider key belongs to another activation")
-            .arg(m_companyName.isEmpty() ? QStringLiteral("another company") : m_companyName);
+    const QString otherCompany
+        = QStringLiteral("this Intrvio installation is activated for %1 and serves one company only; "
+                         "the provider key belongs to another activation")
+              .arg(m_companyName.isEmpty() ? QStringLiteral("another company") : m_companyName);
     // A stored key: the presented one must be exactly it.
     if (!m_providerKey.isEmpty() && crypto::constantTimeEquals(token, m_providerKey)) {
         c.outcome = BearerCheck::Outcome::Ok;
@@ -127,18 +127,20 @@ Activation::BearerCheck Activation::checkBearer(QByteArrayView authorization, bo
         return c;
     }
     c.outcome = BearerCheck::Outcome::NotActivated;
-    c.message = QStringLiteral("Intrvio is not activated yet: this provider key cannot be verified on its own "
-                               "(set the webhook secret so signed deliveries can activate it, or wait for "
-                               "the partner-activations poll)");
+    c.message
+        = QStringLiteral("Intrvio is not activated yet: this provider key cannot be verified on its own "
+                         "(set the webhook secret so signed deliveries can activate it, or wait for "
+                         "the partner-activations poll)");
     return c;
 }
 
 bool Activation::learn(const QByteArray &token, ProviderKey::Kind kind, const QString &companyUuid,
-                       const QString &companyName, QString *error)
+    const QString &companyName, QString *error)
 {
     if (!m_providerKey.isEmpty() && !crypto::constantTimeEquals(token, m_providerKey)) {
         if (error)
-            *error = QStringLiteral("already activated for %1; a second company is refused").arg(m_companyName);
+            *error
+                = QStringLiteral("already activated for %1; a second company is refused").arg(m_companyName);
         return false;
     }
     const bool isNew = m_providerKey.isEmpty();
@@ -147,13 +149,16 @@ bool Activation::learn(const QByteArray &token, ProviderKey::Kind kind, const QS
         m_store->setSetting(QString::fromLatin1(SettingProviderKind), ProviderKey::kindName(kind));
     noteCompany(companyUuid, companyName);
     if (isNew) {
-        qCInfo(lcWebhook).noquote() << "activated for company" << (m_companyName.isEmpty() ? m_companyUuid : m_companyName)
-                                    << "with a" << ProviderKey::kindName(kind) << "provider key";
+        qCInfo(lcWebhook).noquote() << "activated for company"
+                                    << (m_companyName.isEmpty() ? m_companyUuid : m_companyName) << "with a"
+                                    << ProviderKey::kindName(kind) << "provider key";
         if (m_secrets) {
-            m_secrets->write(QStringLiteral("provider-key"), QString::fromUtf8(token), this, [](const SecretResult &r) {
-                if (!r.ok())
-                    qCWarning(lcWebhook).noquote() << "cannot store the provider key in the keychain:" << r.message;
-            });
+            m_secrets->write(
+                QStringLiteral("provider-key"), QString::fromUtf8(token), this, [](const SecretResult &r) {
+                    if (!r.ok())
+                        qCWarning(lcWebhook).noquote()
+                            << "cannot store the provider key in the keychain:" << r.message;
+                });
         }
         Q_EMIT activatedChanged();
     }
@@ -207,7 +212,7 @@ void Activation::pollOnce()
         return;
     QUrl url = m_pollBase;
     url.setPath(url.path().chopped(url.path().endsWith(QLatin1Char('/')) ? 1 : 0)
-                + QStringLiteral("/partner/v1/partner-activations"));
+        + QStringLiteral("/partner/v1/partner-activations"));
     QNetworkRequest request(url);
     request.setRawHeader("Authorization", "Token " + m_partnerApiKey);
     request.setRawHeader("X-Api-Version", "20180828");
@@ -222,21 +227,24 @@ void Activation::pollOnce()
         }
         const PolledActivation p = parseActivations(reply->readAll());
         if (p.count > 1)
-            qCWarning(lcWebhook) << "partner-activations lists" << p.count
-                                 << "companies; this installation serves one, so none is picked automatically";
+            qCWarning(lcWebhook)
+                << "partner-activations lists" << p.count
+                << "companies; this installation serves one, so none is picked automatically";
         if (p.providerKey.isEmpty())
             return;
         if (activated()) {
             if (!m_companyUuid.isEmpty() && !p.companyUuid.isEmpty() && p.companyUuid != m_companyUuid)
-                qCWarning(lcWebhook).noquote() << "partner-activations names another company (" << p.companyName
-                                               << "); this installation stays with" << m_companyName;
+                qCWarning(lcWebhook).noquote()
+                    << "partner-activations names another company (" << p.companyName
+                    << "); this installation stays with" << m_companyName;
             else
                 noteCompany(p.companyUuid, p.companyName);
             return;
         }
         const ProviderKey::Kind kind = ProviderKey::classify(p.providerKey);
         if (kind == ProviderKey::Kind::Jwe && !ProviderKey::decryptJwe(p.providerKey, m_webhookSecret).ok()) {
-            qCWarning(lcWebhook) << "partner-activations provider key does not decrypt with the webhook secret";
+            qCWarning(lcWebhook)
+                << "partner-activations provider key does not decrypt with the webhook secret";
             return;
         }
         QString error;

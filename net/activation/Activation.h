@@ -44,22 +44,22 @@ public:
     bool activated() const { return !m_providerKey.isEmpty(); }
 
     // For tests: set secrets directly (no keychain).
-    void setSecrets(const QByteArray &partnerApiKey, const QByteArray &webhookSecret, const QByteArray &providerKey,
-                    const QByteArray &companyWebhookSecret);
+    void setSecrets(const QByteArray &partnerApiKey, const QByteArray &webhookSecret,
+        const QByteArray &providerKey, const QByteArray &companyWebhookSecret);
 
     struct BearerCheck
     {
         enum class Outcome {
             Ok,
-            Missing,      // no Authorization: Bearer
-            Invalid,      // malformed token, bad signature, cannot decrypt
-            Unknown,      // opaque/UUID key that is not ours
+            Missing, // no Authorization: Bearer
+            Invalid, // malformed token, bad signature, cannot decrypt
+            Unknown, // opaque/UUID key that is not ours
             OtherCompany, // a genuine key for another company: single-tenant
             NotActivated, // no key stored yet and this one cannot be verified on its own
         };
         Outcome outcome = Outcome::Missing;
         ProviderKey::Kind kind = ProviderKey::Kind::Empty;
-        QString message;  // for the 401 body
+        QString message; // for the 401 body
         bool learnable = false; // verified but not stored yet: learn it once the request is accepted
         QByteArray token;
         QJsonObject claims;
@@ -71,7 +71,7 @@ public:
 
     // Stores the key (keychain) and company (settings). Refuses a second company.
     bool learn(const QByteArray &token, ProviderKey::Kind kind, const QString &companyUuid,
-               const QString &companyName, QString *error);
+        const QString &companyName, QString *error);
     // Keeps company info when it arrives later than the key (first /webhook after /config).
     void noteCompany(const QString &companyUuid, const QString &companyName);
 

@@ -30,7 +30,7 @@ std::optional<QByteArray> base64UrlDecode(QByteArrayView text)
     if (stripped.size() % 4 == 1)
         return std::nullopt;
     auto result = QByteArray::fromBase64Encoding(QByteArray(text.data(), text.size()),
-                                                 QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+        QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
     if (!result)
         return std::nullopt;
     return std::move(*result);
@@ -40,7 +40,7 @@ QByteArray sha256(QByteArrayView data)
 {
     QByteArray out(SHA256_DIGEST_LENGTH, Qt::Uninitialized);
     SHA256(reinterpret_cast<const unsigned char *>(data.data()), size_t(data.size()),
-           reinterpret_cast<unsigned char *>(out.data()));
+        reinterpret_cast<unsigned char *>(out.data()));
     return out;
 }
 
@@ -50,7 +50,8 @@ QByteArray hmacSha256(QByteArrayView key, QByteArrayView message)
     unsigned int len = 0;
     static const unsigned char empty = 0;
     const void *k = key.isEmpty() ? &empty : static_cast<const void *>(key.data());
-    const unsigned char *m = message.isEmpty() ? &empty : reinterpret_cast<const unsigned char *>(message.data());
+    const unsigned char *m
+        = message.isEmpty() ? &empty : reinterpret_cast<const unsigned char *>(message.data());
     if (!HMAC(EVP_sha256(), k, int(key.size()), m, size_t(message.size()), digest, &len))
         return {};
     return QByteArray(reinterpret_cast<const char *>(digest), int(len));
@@ -94,8 +95,8 @@ const unsigned char *bytes(QByteArrayView v)
 
 } // namespace
 
-std::optional<QByteArray> aesGcmDecrypt(QByteArrayView key, QByteArrayView iv, QByteArrayView ciphertext,
-                                        QByteArrayView tag, QByteArrayView aad)
+std::optional<QByteArray> aesGcmDecrypt(
+    QByteArrayView key, QByteArrayView iv, QByteArrayView ciphertext, QByteArrayView tag, QByteArrayView aad)
 {
     const EVP_CIPHER *cipher = gcmFor(key.size());
     if (!cipher || iv.size() != 12 || tag.size() != 16)
@@ -109,8 +110,8 @@ std::optional<QByteArray> aesGcmDecrypt(QByteArrayView key, QByteArrayView iv, Q
     QByteArray out(ciphertext.size() + 16, Qt::Uninitialized);
     int total = 0;
     if (!ciphertext.isEmpty()) {
-        if (EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char *>(out.data()), &len, bytes(ciphertext),
-                              int(ciphertext.size()))
+        if (EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char *>(out.data()), &len,
+                bytes(ciphertext), int(ciphertext.size()))
             != 1)
             return std::nullopt;
         total = len;
@@ -124,8 +125,8 @@ std::optional<QByteArray> aesGcmDecrypt(QByteArrayView key, QByteArrayView iv, Q
     return out;
 }
 
-std::optional<QByteArray> aesGcmEncrypt(QByteArrayView key, QByteArrayView iv, QByteArrayView plaintext,
-                                        QByteArrayView aad, QByteArray *tag)
+std::optional<QByteArray> aesGcmEncrypt(
+    QByteArrayView key, QByteArrayView iv, QByteArrayView plaintext, QByteArrayView aad, QByteArray *tag)
 {
     const EVP_CIPHER *cipher = gcmFor(key.size());
     if (!cipher || iv.size() != 12)
@@ -139,8 +140,8 @@ std::optional<QByteArray> aesGcmEncrypt(QByteArrayView key, QByteArrayView iv, Q
     QByteArray out(plaintext.size() + 16, Qt::Uninitialized);
     int total = 0;
     if (!plaintext.isEmpty()) {
-        if (EVP_EncryptUpdate(ctx.get(), reinterpret_cast<unsigned char *>(out.data()), &len, bytes(plaintext),
-                              int(plaintext.size()))
+        if (EVP_EncryptUpdate(ctx.get(), reinterpret_cast<unsigned char *>(out.data()), &len,
+                bytes(plaintext), int(plaintext.size()))
             != 1)
             return std::nullopt;
         total = len;

@@ -22,10 +22,10 @@ QByteArray hmacSha256Hex(QByteArrayView key, QByteArrayView message);
 bool constantTimeEquals(QByteArrayView a, QByteArrayView b);
 
 // AES-GCM decrypt (128 or 256 bit key, 96-bit IV, 128-bit tag). nullopt when authentication fails.
-std::optional<QByteArray> aesGcmDecrypt(QByteArrayView key, QByteArrayView iv, QByteArrayView ciphertext,
-                                        QByteArrayView tag, QByteArrayView aad);
+std::optional<QByteArray> aesGcmDecrypt(
+    QByteArrayView key, QByteArrayView iv, QByteArrayView ciphertext, QByteArrayView tag, QByteArrayView aad);
 // For tests and the sandbox: AES-GCM encrypt; returns ciphertext, writes the 16-byte tag.
-std::optional<QByteArray> aesGcmEncrypt(QByteArrayView key, QByteArrayView iv, QByteArrayView plaintext,
-                                        QByteArrayView aad, QByteArray *tag);
+std::optional<QByteArray> aesGcmEncrypt(
+    QByteArrayView key, QByteArrayView iv, QByteArrayView plaintext, QByteArrayView aad, QByteArray *tag);
 
 } // namespace intrvio::crypto

@@ -84,7 +84,8 @@ Kind classify(QByteArrayView token)
     }
     if (parts.size() == 3 && !parts[0].isEmpty() && !parts[1].isEmpty())
         return Kind::Jws;
-    if (parts.size() == 5 && !parts[0].isEmpty() && parts[1].isEmpty() && !parts[2].isEmpty() && !parts[4].isEmpty())
+    if (parts.size() == 5 && !parts[0].isEmpty() && parts[1].isEmpty() && !parts[2].isEmpty()
+        && !parts[4].isEmpty())
         return Kind::Jwe;
     return Kind::Invalid;
 }
@@ -178,7 +179,8 @@ QByteArray jweKey(QByteArrayView webhookSecret, QByteArrayView enc)
 Decoded decryptJwe(QByteArrayView token, QByteArrayView webhookSecret)
 {
     const QList<QByteArrayView> parts = splitDots(token);
-    if (parts.size() != 5 || parts[0].isEmpty() || !parts[1].isEmpty() || parts[2].isEmpty() || parts[4].isEmpty())
+    if (parts.size() != 5 || parts[0].isEmpty() || !parts[1].isEmpty() || parts[2].isEmpty()
+        || parts[4].isEmpty())
         return fail(Failure::Malformed);
     const auto headerBytes = crypto::base64UrlDecode(parts[0]);
     const auto iv = crypto::base64UrlDecode(parts[2]);
@@ -219,10 +221,11 @@ QByteArray signJws(const QJsonObject &claims, QByteArrayView partnerApiKey)
     return signingInput + '.' + crypto::base64UrlEncode(crypto::hmacSha256(partnerApiKey, signingInput));
 }
 
-QByteArray encryptJwe(QByteArrayView plaintext, QByteArrayView webhookSecret, QByteArrayView enc, QByteArrayView iv)
+QByteArray encryptJwe(
+    QByteArrayView plaintext, QByteArrayView webhookSecret, QByteArrayView enc, QByteArrayView iv)
 {
-    const QByteArray header = crypto::base64UrlEncode(
-        QByteArray(QByteArrayLiteral("{\"alg\":\"dir\",\"enc\":\"") + QByteArray(enc.data(), enc.size()) + "\"}"));
+    const QByteArray header = crypto::base64UrlEncode(QByteArray(
+        QByteArrayLiteral("{\"alg\":\"dir\",\"enc\":\"") + QByteArray(enc.data(), enc.size()) + "\"}"));
     QByteArray tag;
     const auto ciphertext = crypto::aesGcmEncrypt(jweKey(webhookSecret, enc), iv, plaintext, header, &tag);
     if (!ciphertext)

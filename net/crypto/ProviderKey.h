@@ -13,9 +13,9 @@ namespace ProviderKey {
 
 enum class Kind {
     Empty,
-    Uuid,   // 8-4-4-4-12 hex
-    Jws,    // three base64url parts
-    Jwe,    // five parts, the second (encrypted key) empty for alg dir
+    Uuid, // 8-4-4-4-12 hex
+    Jws, // three base64url parts
+    Jwe, // five parts, the second (encrypted key) empty for alg dir
     Opaque, // anything else printable: compared by value only
     Invalid // control characters, spaces or a dotted shape that is neither JWS nor JWE
 };
@@ -25,14 +25,14 @@ QString kindName(Kind kind);
 
 enum class Failure {
     None,
-    Malformed,          // wrong number of parts
-    BadBase64,          // a part is not base64url
-    BadJson,            // header or payload is not a JSON object
-    UnsupportedAlg,     // alg none or anything but HS256 (JWS), anything but dir (JWE)
-    UnsupportedEnc,     // JWE enc other than A128GCM/A256GCM
-    BadSignature,       // HS256 mismatch
-    DecryptionFailed,   // GCM tag mismatch: wrong secret or tampered token
-    MissingKey,         // no partner API key / webhook secret configured
+    Malformed, // wrong number of parts
+    BadBase64, // a part is not base64url
+    BadJson, // header or payload is not a JSON object
+    UnsupportedAlg, // alg none or anything but HS256 (JWS), anything but dir (JWE)
+    UnsupportedEnc, // JWE enc other than A128GCM/A256GCM
+    BadSignature, // HS256 mismatch
+    DecryptionFailed, // GCM tag mismatch: wrong secret or tampered token
+    MissingKey, // no partner API key / webhook secret configured
 };
 QString failureText(Failure failure);
 
@@ -40,8 +40,8 @@ struct Decoded
 {
     Failure failure = Failure::None;
     QJsonObject header;
-    QByteArray payload;      // JWS payload bytes or JWE plaintext
-    QJsonObject claims;      // payload parsed, when it is a JSON object
+    QByteArray payload; // JWS payload bytes or JWE plaintext
+    QJsonObject claims; // payload parsed, when it is a JSON object
     bool ok() const { return failure == Failure::None; }
 };
 
@@ -59,8 +59,8 @@ Decoded decryptJwe(QByteArrayView token, QByteArrayView webhookSecret);
 
 // For tests and the sandbox: builds tokens with the same rules.
 QByteArray signJws(const QJsonObject &claims, QByteArrayView partnerApiKey);
-QByteArray encryptJwe(QByteArrayView plaintext, QByteArrayView webhookSecret, QByteArrayView enc,
-                      QByteArrayView iv);
+QByteArray encryptJwe(
+    QByteArrayView plaintext, QByteArrayView webhookSecret, QByteArrayView enc, QByteArrayView iv);
 
 } // namespace ProviderKey
 } // namespace intrvio

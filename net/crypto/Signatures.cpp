@@ -138,7 +138,7 @@ Parsed parse(QByteArrayView header)
 }
 
 Result verify(QByteArrayView header, QByteArrayView eventId, QByteArrayView secret, qint64 nowSecs,
-              qint64 toleranceSecs)
+    qint64 toleranceSecs)
 {
     Result r;
     if (header.isEmpty()) {
@@ -204,8 +204,8 @@ QByteArray dataId(QByteArrayView rawBody)
     return {};
 }
 
-Result verify(QByteArrayView header, QByteArrayView rawBody, QByteArrayView key, qint64 nowSecs,
-              qint64 toleranceSecs)
+Result verify(
+    QByteArrayView header, QByteArrayView rawBody, QByteArrayView key, qint64 nowSecs, qint64 toleranceSecs)
 {
     Result r;
     const QByteArrayView h = trimmed(header);
@@ -213,8 +213,8 @@ Result verify(QByteArrayView header, QByteArrayView rawBody, QByteArrayView key,
         r.failure = SignatureFailure::Missing;
         return r;
     }
-    const auto decoded = QByteArray::fromBase64Encoding(QByteArray(h.data(), h.size()),
-                                                        QByteArray::AbortOnBase64DecodingErrors);
+    const auto decoded = QByteArray::fromBase64Encoding(
+        QByteArray(h.data(), h.size()), QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded || (*decoded).isEmpty()) {
         r.failure = SignatureFailure::Malformed;
         return r;
@@ -300,7 +300,8 @@ QByteArray signV2(QByteArrayView rawBody, QByteArrayView key, qint64 t)
 {
     QByteArray message = QByteArray::number(t) + '.';
     message.append(rawBody.data(), rawBody.size());
-    return QByteArray(QByteArrayLiteral("t=") + QByteArray::number(t) + ",v2=" + crypto::hmacSha256Hex(key, message))
+    return QByteArray(
+        QByteArrayLiteral("t=") + QByteArray::number(t) + ",v2=" + crypto::hmacSha256Hex(key, message))
         .toBase64();
 }
 

@@ -9,14 +9,14 @@ namespace intrvio {
 // Why a signature was refused; also the label of the verification-failure metric.
 enum class SignatureFailure {
     None,
-    Missing,       // no header
-    Malformed,     // not t=..,v1=.. (partner) / not base64 of a v1 or v2 value (company)
-    NoV1,          // no v1 scheme (a lone v0 decoy is not a signature)
-    NoSecret,      // no secret configured to check against
-    Mismatch,      // HMAC differs
-    Stale,         // t older than the window
-    Future,        // t further ahead than the window
-    NoEventId,     // nothing to sign over (partner-event.id / data.id missing)
+    Missing, // no header
+    Malformed, // not t=..,v1=.. (partner) / not base64 of a v1 or v2 value (company)
+    NoV1, // no v1 scheme (a lone v0 decoy is not a signature)
+    NoSecret, // no secret configured to check against
+    Mismatch, // HMAC differs
+    Stale, // t older than the window
+    Future, // t further ahead than the window
+    NoEventId, // nothing to sign over (partner-event.id / data.id missing)
 };
 QString signatureFailureName(SignatureFailure failure); // "stale", "mismatch", ... (metric labels)
 QString signatureFailureText(SignatureFailure failure); // a sentence for the 401 body
@@ -44,7 +44,7 @@ struct Result
 };
 // The HMAC is checked before the window, so Stale/Future imply a genuine (old) signature.
 Result verify(QByteArrayView header, QByteArrayView eventId, QByteArrayView secret, qint64 nowSecs,
-              qint64 toleranceSecs = DefaultToleranceSecs);
+    qint64 toleranceSecs = DefaultToleranceSecs);
 
 QByteArray sign(QByteArrayView eventId, QByteArrayView secret, qint64 t);
 
@@ -58,14 +58,14 @@ struct Result
 {
     SignatureFailure failure = SignatureFailure::None;
     int version = 0; // 1 or 2 once recognised
-    qint64 t = 0;    // v2 only
+    qint64 t = 0; // v2 only
     bool ok() const { return failure == SignatureFailure::None; }
 };
 // rawBody: the exact bytes received (v2 is computed over them, never a re-serialisation).
 // v1 reads payload.data.id (or data.id) from rawBody. v2's timestamp gets the same ± window as partner
 // events (Teamtailor names no tolerance).
 Result verify(QByteArrayView header, QByteArrayView rawBody, QByteArrayView key, qint64 nowSecs,
-              qint64 toleranceSecs = PartnerSignature::DefaultToleranceSecs);
+    qint64 toleranceSecs = PartnerSignature::DefaultToleranceSecs);
 
 // The data id a v1 signature covers, or empty.
 QByteArray dataId(QByteArrayView rawBody);

@@ -22,18 +22,18 @@ struct DomainEvent
     static constexpr auto CandidateDeleted = "candidate.deleted";
 
     QString type;
-    qint64 inboxId = 0;       // the inbox row it came from
-    QString partnerEventId;   // partner events
-    QString action;           // partner.action: the button endpoint name
+    qint64 inboxId = 0; // the inbox row it came from
+    QString partnerEventId; // partner events
+    QString action; // partner.action: the button endpoint name
     QString applicationId;
     QString candidateId;
     QString jobId;
     QString stageId;
     QString stageName;
     QString companyUuid;
-    QString updateUrl;        // partner result update-url
-    QJsonObject webhookData;  // trigger settings (partner events), ids with '-' (protocol §3.1)
-    QJsonObject data;         // the raw resource / partner-event object
+    QString updateUrl; // partner result update-url
+    QJsonObject webhookData; // trigger settings (partner events), ids with '-' (protocol §3.1)
+    QJsonObject data; // the raw resource / partner-event object
     QDateTime receivedAt;
 };
 

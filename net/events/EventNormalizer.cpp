@@ -27,7 +27,9 @@ std::optional<QJsonObject> parseObject(const QByteArray &body, QString *error)
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        *error = QStringLiteral("malformed JSON: %1 at offset %2").arg(parseError.errorString()).arg(parseError.offset);
+        *error = QStringLiteral("malformed JSON: %1 at offset %2")
+                     .arg(parseError.errorString())
+                     .arg(parseError.offset);
         return std::nullopt;
     }
     if (!doc.isObject()) {
@@ -130,7 +132,8 @@ QList<DomainEvent> normalizePartner(const PartnerEvent &event, const QString &ac
     if (!event.ok())
         return {};
     DomainEvent e;
-    e.type = QString::fromLatin1(action.isEmpty() ? DomainEvent::PartnerTriggered : DomainEvent::PartnerAction);
+    e.type
+        = QString::fromLatin1(action.isEmpty() ? DomainEvent::PartnerTriggered : DomainEvent::PartnerAction);
     e.action = action;
     e.partnerEventId = event.eventId;
     e.candidateId = event.candidateId;
@@ -141,7 +144,7 @@ QList<DomainEvent> normalizePartner(const PartnerEvent &event, const QString &ac
     e.updateUrl = event.updateUrl;
     e.webhookData = event.webhookData;
     e.data = event.partnerEvent;
-    return {e};
+    return { e };
 }
 
 QList<DomainEvent> normalizeCompany(const CompanyWebhook &hook, const Previous &previous)
@@ -180,7 +183,8 @@ QList<DomainEvent> normalizeCompany(const CompanyWebhook &hook, const Previous &
             return out;
         const QJsonValue rejectedAt = attribute(a, QStringLiteral("rejected-at"));
         const bool rejectedNow = rejectedAt.isString() && !rejectedAt.toString().isEmpty();
-        const bool clearedNow = rejectedAt.isNull() || (rejectedAt.isString() && rejectedAt.toString().isEmpty());
+        const bool clearedNow
+            = rejectedAt.isNull() || (rejectedAt.isString() && rejectedAt.toString().isEmpty());
         if (rejectedNow && previous.rejected.value_or(false) == false) {
             DomainEvent e = make(DomainEvent::CandidateRejected);
             fill(e);
@@ -193,8 +197,9 @@ QList<DomainEvent> normalizeCompany(const CompanyWebhook &hook, const Previous &
         DomainEvent stage = make(DomainEvent::StageChanged);
         fill(stage);
         const bool hasStage = !stage.stageId.isEmpty() || !stage.stageName.isEmpty();
-        const bool changed = previous.stageId ? (!stage.stageId.isEmpty() && *previous.stageId != stage.stageId)
-                                              : (hasStage && !rejectedNow);
+        const bool changed = previous.stageId
+            ? (!stage.stageId.isEmpty() && *previous.stageId != stage.stageId)
+            : (hasStage && !rejectedNow);
         if (changed)
             out.append(stage);
         return out;
@@ -206,7 +211,8 @@ QList<DomainEvent> normalizeCompany(const CompanyWebhook &hook, const Previous &
         const QString human = attribute(a, QStringLiteral("human-status")).toString();
         const bool published = status == QLatin1String("open") || human == QLatin1String("published");
         const bool wasPublished = previous.jobStatus
-            && (*previous.jobStatus == QLatin1String("open") || *previous.jobStatus == QLatin1String("published"));
+            && (*previous.jobStatus == QLatin1String("open")
+                || *previous.jobStatus == QLatin1String("published"));
         if (published && !wasPublished) {
             DomainEvent e = make(DomainEvent::JobPublished);
             e.jobId = hook.dataId;

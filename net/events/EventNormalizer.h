@@ -36,9 +36,9 @@ PartnerEvent decodePartnerEvent(const QByteArray &body);
 struct CompanyWebhook
 {
     QString error;
-    QString eventName;  // e.g. "job_application.update"
-    QString resource;   // "job_application", "job", "candidate"
-    QString action;     // "create", "update", "destroy"
+    QString eventName; // e.g. "job_application.update"
+    QString resource; // "job_application", "job", "candidate"
+    QString action; // "create", "update", "destroy"
     QString dataId;
     QJsonObject data;
     QJsonObject attributes;

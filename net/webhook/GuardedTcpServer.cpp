@@ -112,7 +112,7 @@ void ConnectionGuard::feed(const char *data, qsizetype size)
             if (end < 0) {
                 if (m_header.size() > m_limits.maxHeaderBytes) {
                     reject(431, "Request Header Fields Too Large", "request headers too large\n",
-                           GuardRejection::HeadersTooLarge);
+                        GuardRejection::HeadersTooLarge);
                     return;
                 }
                 i += take;
@@ -121,7 +121,7 @@ void ConnectionGuard::feed(const char *data, qsizetype size)
             const qsizetype headerEnd = end + 4;
             if (headerEnd > m_limits.maxHeaderBytes) {
                 reject(431, "Request Header Fields Too Large", "request headers too large\n",
-                       GuardRejection::HeadersTooLarge);
+                    GuardRejection::HeadersTooLarge);
                 return;
             }
             i += headerEnd - before;
@@ -273,8 +273,8 @@ void ConnectionGuard::reject(int status, const QByteArray &reason, const QByteAr
     m_idle->stop();
     m_deadline->stop();
     m_socket->readAll(); // nothing of this request reaches QHttpServer
-    qCInfo(lcWebhook).noquote() << "connection from" << m_socket->peerAddress().toString() << "refused:" << status
-                                << guardRejectionName(why);
+    qCInfo(lcWebhook).noquote() << "connection from" << m_socket->peerAddress().toString()
+                                << "refused:" << status << guardRejectionName(why);
     Q_EMIT rejected(why);
     writeAndClose(m_socket, status, reason, body);
 }
@@ -287,20 +287,21 @@ void ConnectionGuard::onIdle()
         m_socket->disconnectFromHost();
         return;
     }
-    reject(408, "Request Timeout", "request timed out: the client sent too slowly\n", GuardRejection::Timeout);
+    reject(
+        408, "Request Timeout", "request timed out: the client sent too slowly\n", GuardRejection::Timeout);
 }
 
 void ConnectionGuard::onDeadline()
 {
     if (!m_dead && m_state != State::Idle)
-        reject(408, "Request Timeout", "request timed out: the client sent too slowly\n", GuardRejection::Timeout);
+        reject(408, "Request Timeout", "request timed out: the client sent too slowly\n",
+            GuardRejection::Timeout);
 }
 
 GuardedTcpServer::GuardedTcpServer(const GuardLimits &limits, QObject *parent)
     : QTcpServer(parent)
     , m_limits(limits)
-{
-}
+{ }
 
 void GuardedTcpServer::incomingConnection(qintptr descriptor)
 {

@@ -45,8 +45,8 @@ private:
     QTcpSocket *m_socket;
     GuardLimits m_limits;
     State m_state = State::Idle;
-    QByteArray m_header;      // the header block of the current request (bounded by maxHeaderBytes)
-    QByteArray m_line;        // chunk-size / trailer line
+    QByteArray m_header; // the header block of the current request (bounded by maxHeaderBytes)
+    QByteArray m_line; // chunk-size / trailer line
     qsizetype m_bodyBytes = 0;
     qsizetype m_remaining = 0; // body or chunk bytes still expected
     bool m_closeAfterResponse = false;
@@ -63,7 +63,11 @@ class GuardedTcpServer : public QTcpServer
 public:
     explicit GuardedTcpServer(const GuardLimits &limits, QObject *parent = nullptr);
 
-    void setTls(const QSslConfiguration &config) { m_tls = config; m_useTls = true; }
+    void setTls(const QSslConfiguration &config)
+    {
+        m_tls = config;
+        m_useTls = true;
+    }
     bool usesTls() const { return m_useTls; }
     int openConnections() const { return m_open; }
     const GuardLimits &limits() const { return m_limits; }

@@ -5,9 +5,9 @@
 #include "models/Store.h"
 #include "net/events/EventNormalizer.h"
 
+#include <QCoreApplication>
 #include <QSqlDatabase>
 #include <QSqlError>
-#include <QCoreApplication>
 #include <QThread>
 #include <QTimer>
 
@@ -20,8 +20,7 @@ public:
     explicit Writer(QString path)
         : m_path(std::move(path))
         , m_connection(QStringLiteral("intrvio-inbox-writer-%1").arg(quintptr(this)))
-    {
-    }
+    { }
     ~Writer() override
     {
         m_insert.reset();
@@ -58,16 +57,22 @@ public:
         m_findKey = std::make_unique<QSqlQuery>(db);
         m_findKey->prepare(QStringLiteral("SELECT id, status FROM inbox WHERE event_key = ?"));
         m_done = std::make_unique<QSqlQuery>(db);
-        m_done->prepare(QStringLiteral("UPDATE inbox SET processed_at = ?, attempts = attempts + 1,"
-                                       " process_error = NULL WHERE id = ? AND processed_at IS NULL"));
+        m_done->prepare(QStringLiteral(
+            "INSERT INTO inbox_processing (processed_at, id, attempts) VALUES (?, ?, 1) ON CONFLICT(id) DO "
+            "UPDATE"
+            " SET processed_at = excluded.processed_at, attempts = attempts + 1, process_error = NULL"
+            " WHERE processed_at IS NULL"));
         m_failed = std::make_unique<QSqlQuery>(db);
-        m_failed->prepare(QStringLiteral("UPDATE inbox SET attempts = attempts + 1, process_error = ? WHERE id = ?"));
+        m_failed->prepare(
+            QStringLiteral("INSERT INTO inbox_processing (process_error, id, attempts) VALUES (?, ?, 1) ON "
+                           "CONFLICT(id) DO UPDATE"
+                           " SET attempts = attempts + 1, process_error = excluded.process_error"));
         return true;
     }
 
     // One transaction for the whole batch.
     void commit(const QList<InboxEntry> &entries, const QList<Mark> &marks, const QString &now,
-                QList<InboxOutcome> *outcomes, QString *error)
+        QList<InboxOutcome> *outcomes, QString *error)
     {
         outcomes->resize(entries.size());
         QSqlDatabase db = QSqlDatabase::database(m_connection, false);
@@ -141,8 +146,7 @@ public:
     explicit Checkpointer(QString path)
         : m_path(std::move(path))
         , m_connection(QStringLiteral("intrvio-inbox-checkpoint-%1").arg(quintptr(this)))
-    {
-    }
+    { }
     ~Checkpointer() override
     {
         delete m_timer;
@@ -195,8 +199,8 @@ Inbox::Inbox(Store *store, const Clock &clock, QObject *parent)
     connect(m_flushTimer, &QTimer::timeout, this, &Inbox::flush);
     m_processTimer->setSingleShot(true);
     connect(m_processTimer, &QTimer::timeout, this, [this] {
-        if (processBatch())
-            scheduleProcessing(0);
+        if (processBatch(512))
+            scheduleProcessing(50);
     });
     m_thread = new QThread(this);
     m_thread->setObjectName(QStringLiteral("inbox-writer"));
@@ -210,7 +214,8 @@ Inbox::Inbox(Store *store, const Clock &clock, QObject *parent)
     m_checkpointer->moveToThread(m_checkpointThread);
     connect(m_checkpointThread, &QThread::finished, m_checkpointer, &QObject::deleteLater);
     m_checkpointThread->start();
-    QMetaObject::invokeMethod(m_checkpointer, [c = m_checkpointer] { c->start(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_checkpointer, [c = m_checkpointer] { c->start(); }, Qt::QueuedConnection);
     QString error;
     bool opened = false;
     QMetaObject::invokeMethod(
@@ -230,13 +235,13 @@ Inbox::~Inbox()
 
 const QList<double> &Inbox::latencyBuckets()
 {
-    static const QList<double> buckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+    static const QList<double> buckets { 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60 };
     return buckets;
 }
 
 void Inbox::enqueue(InboxEntry entry, Done done)
 {
-    m_pending.append({std::move(entry), std::move(done)});
+    m_pending.append({ std::move(entry), std::move(done) });
     if (!m_inCommit && !m_flushTimer->isActive())
         m_flushTimer->start();
 }
@@ -259,7 +264,8 @@ void Inbox::flush()
         m_writer,
         [this, writer = m_writer, entries = std::move(entries), result, now] {
             writer->commit(entries, result->marks, now, &result->outcomes, &result->error);
-            QMetaObject::invokeMethod(this, [this, result] { committedBatch(result); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [this, result] { committedBatch(result); }, Qt::QueuedConnection);
         },
         Qt::QueuedConnection);
 }
@@ -273,7 +279,7 @@ void Inbox::committedBatch(const std::shared_ptr<CommitResult> &result)
     if (!result->error.isEmpty()) {
         qCWarning(lcWebhook).noquote() << "inbox commit failed:" << result->error;
         for (InboxOutcome &o : result->outcomes)
-            o = InboxOutcome{false, false, 0, 0, result->error};
+            o = InboxOutcome { false, false, 0, 0, result->error };
         // Marks are not lost: processing sees the rows again once the set is cleared.
     } else if (!batch.isEmpty()) {
         Q_EMIT committed(int(batch.size()));
@@ -284,8 +290,10 @@ void Inbox::committedBatch(const std::shared_ptr<CommitResult> &result)
         batch[i].done(result->outcomes.value(i));
     if (!m_pending.isEmpty() || !m_marks.isEmpty())
         flush(); // what arrived during this commit
+    // Processing follows commits in batches at a bounded cadence, so a burst of deliveries is
+    // acknowledged first and processed right after, instead of competing with every commit.
     if (result->error.isEmpty() && !batch.isEmpty())
-        scheduleProcessing(20);
+        scheduleProcessing(50);
 }
 
 void Inbox::flushAndWait()
@@ -293,7 +301,8 @@ void Inbox::flushAndWait()
     for (int guard = 0; guard < 1000 && (m_inCommit || !m_pending.isEmpty() || !m_marks.isEmpty()); ++guard) {
         flush();
         // Run the writer's queued work and deliver its completion on this thread.
-        QMetaObject::invokeMethod(m_writer, [] {}, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            m_writer, [] {}, Qt::BlockingQueuedConnection);
         QCoreApplication::sendPostedEvents(this);
     }
 }
@@ -321,7 +330,9 @@ void Inbox::scheduleProcessing(int delayMs)
 qint64 Inbox::unprocessedCount() const
 {
     QSqlQuery q(m_store->database());
-    if (!q.exec(QStringLiteral("SELECT count(*) FROM inbox WHERE processed_at IS NULL")) || !q.next())
+    if (!q.exec(QStringLiteral("SELECT (SELECT count(*) FROM inbox)"
+                               " - (SELECT count(*) FROM inbox_processing WHERE processed_at IS NOT NULL)"))
+        || !q.next())
         return -1;
     return q.value(0).toLongLong();
 }
@@ -341,15 +352,18 @@ bool Inbox::processBatch(int limit)
     QList<Row> rows;
     {
         QSqlQuery q(m_store->database());
-        q.prepare(QStringLiteral("SELECT id, route, body, received_at FROM inbox WHERE processed_at IS NULL"
-                                 " AND attempts < 20 AND id > ? ORDER BY id LIMIT ?"));
+        q.prepare(QStringLiteral("SELECT d.id, d.route, d.body, d.received_at FROM inbox d"
+                                 " LEFT JOIN inbox_processing p ON p.id = d.id"
+                                 " WHERE d.id > ? AND p.processed_at IS NULL AND coalesce(p.attempts, 0) < 20"
+                                 " ORDER BY d.id LIMIT ?"));
         q.addBindValue(m_cursor);
         q.addBindValue(limit);
         if (q.exec()) {
             while (q.next()) {
                 const qint64 id = q.value(0).toLongLong();
                 if (!m_markedIds.contains(id))
-                    rows.append({id, q.value(1).toString(), q.value(2).toByteArray(), q.value(3).toString()});
+                    rows.append(
+                        { id, q.value(1).toString(), q.value(2).toByteArray(), q.value(3).toString() });
                 m_cursor = id;
             }
         }
@@ -366,7 +380,7 @@ bool Inbox::processBatch(int limit)
         int events = 0;
         const bool ok = processRow(row.id, row.route, row.body, row.receivedAt, &error, &events);
         m_markedIds.insert(row.id);
-        m_marks.append({row.id, ok ? QString() : error});
+        m_marks.append({ row.id, ok ? QString() : error });
         if (!ok) {
             failures = true;
             continue;
@@ -382,8 +396,10 @@ bool Inbox::processBatch(int limit)
             m_latencySum += secs;
             ++m_latencyCount;
         }
-        qCInfo(lcWebhook).noquote()
-            << QStringLiteral("inbox processed id=%1 route=%2 events=%3").arg(row.id).arg(row.route).arg(events);
+        qCInfo(lcWebhook).noquote() << QStringLiteral("inbox processed id=%1 route=%2 events=%3")
+                                           .arg(row.id)
+                                           .arg(row.route)
+                                           .arg(events);
         Q_EMIT rowProcessed(row.id, row.route, events);
     }
     if (!m_inCommit && !m_flushTimer->isActive())
@@ -400,7 +416,7 @@ bool Inbox::processBatch(int limit)
 }
 
 bool Inbox::processRow(qint64 id, const QString &route, const QByteArray &body, const QString &receivedAt,
-                       QString *error, int *events)
+    QString *error, int *events)
 {
     QList<DomainEvent> list;
     if (route == QLatin1String("/webhook") || route.startsWith(QLatin1String("/actions/"))) {

@@ -24,23 +24,23 @@ class Store;
 // One accepted delivery, as it is stored before it is acknowledged.
 struct InboxEntry
 {
-    QString route;          // "/webhook", "/actions/resend", "/company-webhooks"
-    QString eventKey;       // dedupe key ("partner:<id>", "company:<sha256>"); empty: never deduplicated
-    QString headers;        // redacted (models/Redaction.h)
-    QByteArray body;        // raw bytes as received
-    QString verification;   // how it was verified, e.g. "bearer=uuid;signature=v1"
-    int status = 202;       // the status answered for the first delivery
-    QString replayEventId;  // partner event id for the replay cache
-    qint64 replayT = 0;     // its signature timestamp
+    QString route; // "/webhook", "/actions/resend", "/company-webhooks"
+    QString eventKey; // dedupe key ("partner:<id>", "company:<sha256>"); empty: never deduplicated
+    QString headers; // redacted (models/Redaction.h)
+    QByteArray body; // raw bytes as received
+    QString verification; // how it was verified, e.g. "bearer=uuid;signature=v1"
+    int status = 202; // the status answered for the first delivery
+    QString replayEventId; // partner event id for the replay cache
+    qint64 replayT = 0; // its signature timestamp
 };
 
 struct InboxOutcome
 {
-    bool stored = false;    // committed (new or duplicate)
+    bool stored = false; // committed (new or duplicate)
     bool duplicate = false; // an earlier delivery with the same key exists: no second effect
-    qint64 id = 0;          // inbox row
-    int status = 0;         // status of the first delivery (duplicates repeat it as 200)
-    QString error;          // when !stored
+    qint64 id = 0; // inbox row
+    int status = 0; // status of the first delivery (duplicates repeat it as 200)
+    QString error; // when !stored
 };
 
 // The durable inbox (migration 3). Writes are group-committed on a writer thread with its own SQLite
@@ -64,7 +64,7 @@ public:
     // Processing. A handler may be set (the interview pipeline); domainEvent() is emitted as well.
     void setHandler(DomainEventHandler *handler) { m_handler = handler; }
     void setProcessingHeld(bool held); // tests: keep rows unprocessed
-    void startProcessing();            // processes old unprocessed rows, then follows new commits
+    void startProcessing(); // processes old unprocessed rows, then follows new commits
     bool processBatch(int limit = 256); // one pass; true when something was done
     qint64 unprocessedCount() const;
     bool idle() const;
@@ -96,14 +96,14 @@ private:
     void scheduleProcessing(int delayMs);
     void committedBatch(const std::shared_ptr<CommitResult> &result);
     bool processRow(qint64 id, const QString &route, const QByteArray &body, const QString &receivedAt,
-                    QString *error, int *events);
+        QString *error, int *events);
 
     Store *m_store;
     const Clock &m_clock;
     QList<Pending> m_pending;
     QList<Pending> m_committing;
-    QList<Mark> m_marks;           // processed/failed marks waiting for the next commit
-    QSet<qint64> m_markedIds;      // processed in memory, mark not committed yet: never process twice
+    QList<Mark> m_marks; // processed/failed marks waiting for the next commit
+    QSet<qint64> m_markedIds; // processed in memory, mark not committed yet: never process twice
     int m_inCommit = 0;
     class Writer;
     Writer *m_writer = nullptr;
@@ -121,7 +121,6 @@ private:
     double m_latencySum = 0;
     quint64 m_latencyCount = 0;
     quint64 m_commits = 0;
-
 };
 
 } // namespace intrvio

@@ -73,11 +73,15 @@ bool isJsonContentType(const QByteArray &value)
 // Routes and their methods (404 vs 405).
 const std::map<QString, Method> &routes()
 {
-    static const std::map<QString, Method> r{
-        {QStringLiteral("/healthz"), Method::Get},      {QStringLiteral("/readyz"), Method::Get},
-        {QStringLiteral("/metrics"), Method::Get},      {QStringLiteral("/config"), Method::Get},
-        {QStringLiteral("/activation"), Method::Get},   {QStringLiteral("/activation/validate"), Method::Get},
-        {QStringLiteral("/webhook"), Method::Post},     {QStringLiteral("/company-webhooks"), Method::Post},
+    static const std::map<QString, Method> r {
+        { QStringLiteral("/healthz"), Method::Get },
+        { QStringLiteral("/readyz"), Method::Get },
+        { QStringLiteral("/metrics"), Method::Get },
+        { QStringLiteral("/config"), Method::Get },
+        { QStringLiteral("/activation"), Method::Get },
+        { QStringLiteral("/activation/validate"), Method::Get },
+        { QStringLiteral("/webhook"), Method::Post },
+        { QStringLiteral("/company-webhooks"), Method::Post },
     };
     return r;
 }
@@ -106,8 +110,7 @@ WebhookServer::WebhookServer(Store *store, Activation *activation, const Clock &
     , m_activation(activation)
     , m_clock(clock)
     , m_inbox(new Inbox(store, clock, this))
-{
-}
+{ }
 
 WebhookServer::~WebhookServer()
 {
@@ -194,17 +197,19 @@ void WebhookServer::checkDrained()
         QMetaObject::invokeMethod(this, &WebhookServer::drained, Qt::QueuedConnection);
 }
 
-void WebhookServer::reply(QHttpServerResponder &responder, const QString &route, int status, const QByteArray &body,
-                          const QByteArray &contentType, const QList<QPair<QByteArray, QByteArray>> &extraHeaders)
+void WebhookServer::reply(QHttpServerResponder &responder, const QString &route, int status,
+    const QByteArray &body, const QByteArray &contentType,
+    const QList<QPair<QByteArray, QByteArray>> &extraHeaders)
 {
-    ++m_deliveries[{route, status}];
+    ++m_deliveries[{ route, status }];
     QTcpSocket *socket = responder.socket();
     if (!socket || !socket->isOpen())
         return;
     QByteArray out;
     out.reserve(160 + body.size());
-    out += "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\nContent-Type: " + contentType
-        + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\nCache-Control: no-store\r\n";
+    out += "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
+        + "\r\nContent-Type: " + contentType + "\r\nContent-Length: " + QByteArray::number(body.size())
+        + "\r\nCache-Control: no-store\r\n";
     for (const auto &h : extraHeaders)
         out += h.first + ": " + h.second + "\r\n";
     if (m_draining)
@@ -216,8 +221,8 @@ void WebhookServer::reply(QHttpServerResponder &responder, const QString &route,
         socket->disconnectFromHost();
 }
 
-void WebhookServer::replyJson(QHttpServerResponder &responder, const QString &route, int status,
-                              const QJsonObject &json)
+void WebhookServer::replyJson(
+    QHttpServerResponder &responder, const QString &route, int status, const QJsonObject &json)
 {
     reply(responder, route, status, QJsonDocument(json).toJson(QJsonDocument::Compact), "application/json");
 }
@@ -237,7 +242,7 @@ void WebhookServer::dispatch(const QHttpServerRequest &request, QHttpServerRespo
     const Method allowed = isAction ? Method::Post : known->second;
     if (method != allowed) {
         reply(responder, label, 405, "method not allowed\n", "text/plain; charset=utf-8",
-              {{"Allow", allowed == Method::Get ? QByteArray("GET") : QByteArray("POST")}});
+            { { "Allow", allowed == Method::Get ? QByteArray("GET") : QByteArray("POST") } });
         return;
     }
     if (path == QLatin1String("/healthz")) {
@@ -283,7 +288,8 @@ void WebhookServer::handleReady(QHttpServerResponder &responder)
     if (problems.isEmpty())
         reply(responder, QStringLiteral("/readyz"), 200, "ready\n");
     else
-        reply(responder, QStringLiteral("/readyz"), 503, "not ready: " + problems.join(QStringLiteral("; ")).toUtf8() + '\n');
+        reply(responder, QStringLiteral("/readyz"), 503,
+            "not ready: " + problems.join(QStringLiteral("; ")).toUtf8() + '\n');
 }
 
 void WebhookServer::handleMetrics(const QHttpServerRequest &request, QHttpServerResponder &responder)
@@ -292,7 +298,8 @@ void WebhookServer::handleMetrics(const QHttpServerRequest &request, QHttpServer
         reply(responder, QStringLiteral("/metrics"), 403, "metrics are served to loopback clients only\n");
         return;
     }
-    reply(responder, QStringLiteral("/metrics"), 200, metricsText(), "text/plain; version=0.0.4; charset=utf-8");
+    reply(responder, QStringLiteral("/metrics"), 200, metricsText(),
+        "text/plain; version=0.0.4; charset=utf-8");
 }
 
 QByteArray WebhookServer::metricsText() const
@@ -314,11 +321,13 @@ QByteArray WebhookServer::metricsText() const
         out += "intrvio_webhook_guard_rejections_total{reason=\"" + escapeLabel(it.key()) + "\"} "
             + QByteArray::number(it.value()) + '\n';
     if (m_config.benchIgnoreSkew)
-        out += "# TYPE intrvio_webhook_bench_skew_ignored_total counter\nintrvio_webhook_bench_skew_ignored_total "
+        out += "# TYPE intrvio_webhook_bench_skew_ignored_total "
+               "counter\nintrvio_webhook_bench_skew_ignored_total "
             + QByteArray::number(m_benchSkewIgnored) + '\n';
     out += "# TYPE intrvio_webhook_open_connections gauge\nintrvio_webhook_open_connections "
         + QByteArray::number(m_tcp ? m_tcp->openConnections() : 0) + '\n';
-    out += "# HELP intrvio_inbox_depth Stored deliveries not processed yet.\n# TYPE intrvio_inbox_depth gauge\n"
+    out += "# HELP intrvio_inbox_depth Stored deliveries not processed yet.\n# TYPE intrvio_inbox_depth "
+           "gauge\n"
            "intrvio_inbox_depth "
         + QByteArray::number(m_inbox->unprocessedCount()) + '\n';
     qint64 outbox = 0;
@@ -334,22 +343,23 @@ QByteArray WebhookServer::metricsText() const
     const QList<double> &buckets = Inbox::latencyBuckets();
     for (qsizetype i = 0; i < buckets.size(); ++i) {
         cumulative += m_inbox->latencyCounts().at(i);
-        out += "intrvio_inbox_processing_latency_seconds_bucket{le=\"" + QByteArray::number(buckets.at(i)) + "\"} "
-            + QByteArray::number(cumulative) + '\n';
+        out += "intrvio_inbox_processing_latency_seconds_bucket{le=\"" + QByteArray::number(buckets.at(i))
+            + "\"} " + QByteArray::number(cumulative) + '\n';
     }
-    out += "intrvio_inbox_processing_latency_seconds_bucket{le=\"+Inf\"} " + QByteArray::number(m_inbox->latencyCount())
-        + "\nintrvio_inbox_processing_latency_seconds_sum " + QByteArray::number(m_inbox->latencySum(), 'f', 6)
-        + "\nintrvio_inbox_processing_latency_seconds_count " + QByteArray::number(m_inbox->latencyCount()) + '\n';
+    out += "intrvio_inbox_processing_latency_seconds_bucket{le=\"+Inf\"} "
+        + QByteArray::number(m_inbox->latencyCount()) + "\nintrvio_inbox_processing_latency_seconds_sum "
+        + QByteArray::number(m_inbox->latencySum(), 'f', 6)
+        + "\nintrvio_inbox_processing_latency_seconds_count " + QByteArray::number(m_inbox->latencyCount())
+        + '\n';
     return out;
 }
 
 QJsonObject WebhookServer::errorForm(const QString &message)
 {
-    return QJsonObject{{QStringLiteral("config"),
-                        QJsonObject{{QStringLiteral("fields"),
-                                     QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("error")},
-                                                            {QStringLiteral("message"), message},
-                                                            {QStringLiteral("required"), true}}}}}}};
+    return QJsonObject { { QStringLiteral("config"),
+        QJsonObject { { QStringLiteral("fields"),
+            QJsonArray { QJsonObject { { QStringLiteral("type"), QStringLiteral("error") },
+                { QStringLiteral("message"), message }, { QStringLiteral("required"), true } } } } } } };
 }
 
 QJsonObject WebhookServer::configForm(const QSqlDatabase &db, const QString &jobId, const QString &stageId)
@@ -357,13 +367,15 @@ QJsonObject WebhookServer::configForm(const QSqlDatabase &db, const QString &job
     QJsonArray templates;
     QSqlQuery q(db);
     if (!q.exec(QStringLiteral("SELECT id, name FROM templates ORDER BY name COLLATE NOCASE")))
-        return errorForm(QStringLiteral("Intrvio cannot read its interview templates; check the Intrvio service."));
+        return errorForm(
+            QStringLiteral("Intrvio cannot read its interview templates; check the Intrvio service."));
     while (q.next())
-        templates.append(QJsonObject{{QStringLiteral("id"), q.value(0).toString()},
-                                     {QStringLiteral("label"), q.value(1).toString()}});
+        templates.append(QJsonObject { { QStringLiteral("id"), q.value(0).toString() },
+            { QStringLiteral("label"), q.value(1).toString() } });
     if (templates.isEmpty())
-        return errorForm(QStringLiteral("Intrvio has no interview templates yet. Add them in the Intrvio app "
-                                        "(or run `intrvio mapping import FILE`), then set up this trigger again."));
+        return errorForm(
+            QStringLiteral("Intrvio has no interview templates yet. Add them in the Intrvio app "
+                           "(or run `intrvio mapping import FILE`), then set up this trigger again."));
     QString stageName;
     QJsonArray stages;
     if (!jobId.isEmpty()) {
@@ -371,8 +383,8 @@ QJsonObject WebhookServer::configForm(const QSqlDatabase &db, const QString &job
         q.addBindValue(jobId);
         if (q.exec()) {
             while (q.next()) {
-                stages.append(QJsonObject{{QStringLiteral("id"), q.value(0).toString()},
-                                          {QStringLiteral("label"), q.value(1).toString()}});
+                stages.append(QJsonObject { { QStringLiteral("id"), q.value(0).toString() },
+                    { QStringLiteral("label"), q.value(1).toString() } });
                 if (q.value(0).toString() == stageId)
                     stageName = q.value(1).toString();
             }
@@ -390,9 +402,10 @@ QJsonObject WebhookServer::configForm(const QSqlDatabase &db, const QString &job
     QString onPass;
     QString onFail;
     auto lookup = [&](const QString &job, const QString &stageA, const QString &stageB) {
-        q.prepare(QStringLiteral("SELECT template_id, pass_threshold, on_pass, on_fail FROM mappings"
-                                 " WHERE job_id = ? AND (stage = ? COLLATE NOCASE OR stage = ? COLLATE NOCASE)"
-                                 " AND stale = 0 LIMIT 1"));
+        q.prepare(
+            QStringLiteral("SELECT template_id, pass_threshold, on_pass, on_fail FROM mappings"
+                           " WHERE job_id = ? AND (stage = ? COLLATE NOCASE OR stage = ? COLLATE NOCASE)"
+                           " AND stale = 0 LIMIT 1"));
         q.addBindValue(job);
         q.addBindValue(stageA);
         q.addBindValue(stageB);
@@ -422,51 +435,50 @@ QJsonObject WebhookServer::configForm(const QSqlDatabase &db, const QString &job
 
     QJsonArray fields;
     if (!mapped)
-        fields.append(QJsonObject{{QStringLiteral("type"), QStringLiteral("infobox")},
-                                  {QStringLiteral("icon"), QStringLiteral("info")},
-                                  {QStringLiteral("content"),
-                                   QStringLiteral("No stage mapping covers this stage yet; pick the interview "
-                                                  "template to send.")}});
+        fields.append(QJsonObject { { QStringLiteral("type"), QStringLiteral("infobox") },
+            { QStringLiteral("icon"), QStringLiteral("info") },
+            { QStringLiteral("content"),
+                QStringLiteral("No stage mapping covers this stage yet; pick the interview "
+                               "template to send.") } });
     // Field ids avoid '_' because Teamtailor turns it into '-' in webhook-data (protocol §3.1).
-    QJsonObject templateField{{QStringLiteral("id"), QStringLiteral("template")},
-                              {QStringLiteral("label"), QStringLiteral("Interview template")},
-                              {QStringLiteral("type"), QStringLiteral("select")},
-                              {QStringLiteral("required"), true},
-                              {QStringLiteral("options"), templates}};
+    QJsonObject templateField { { QStringLiteral("id"), QStringLiteral("template") },
+        { QStringLiteral("label"), QStringLiteral("Interview template") },
+        { QStringLiteral("type"), QStringLiteral("select") }, { QStringLiteral("required"), true },
+        { QStringLiteral("options"), templates } };
     if (mapped)
         templateField.insert(QStringLiteral("value"), templateId);
     fields.append(templateField);
-    QJsonObject thresholdField{{QStringLiteral("id"), QStringLiteral("threshold")},
-                               {QStringLiteral("label"), QStringLiteral("Pass threshold (score 0-100)")},
-                               {QStringLiteral("type"), QStringLiteral("number")},
-                               {QStringLiteral("min"), 0},
-                               {QStringLiteral("max"), 100},
-                               {QStringLiteral("step"), 5}};
+    QJsonObject thresholdField { { QStringLiteral("id"), QStringLiteral("threshold") },
+        { QStringLiteral("label"), QStringLiteral("Pass threshold (score 0-100)") },
+        { QStringLiteral("type"), QStringLiteral("number") }, { QStringLiteral("min"), 0 },
+        { QStringLiteral("max"), 100 }, { QStringLiteral("step"), 5 } };
     if (threshold.isValid() && !threshold.isNull())
         thresholdField.insert(QStringLiteral("value"), threshold.toInt());
     fields.append(thresholdField);
-    QJsonArray passOptions{QJsonObject{{QStringLiteral("id"), QString()}, {QStringLiteral("label"), QStringLiteral("Do not move")}}};
-    QJsonArray failOptions{QJsonObject{{QStringLiteral("id"), QString()}, {QStringLiteral("label"), QStringLiteral("Do nothing")}},
-                           QJsonObject{{QStringLiteral("id"), QStringLiteral("reject")}, {QStringLiteral("label"), QStringLiteral("Reject")}}};
+    QJsonArray passOptions { QJsonObject {
+        { QStringLiteral("id"), QString() }, { QStringLiteral("label"), QStringLiteral("Do not move") } } };
+    QJsonArray failOptions { QJsonObject { { QStringLiteral("id"), QString() },
+                                 { QStringLiteral("label"), QStringLiteral("Do nothing") } },
+        QJsonObject { { QStringLiteral("id"), QStringLiteral("reject") },
+            { QStringLiteral("label"), QStringLiteral("Reject") } } };
     for (const QJsonValue &s : std::as_const(stages)) {
         passOptions.append(s);
         failOptions.append(s);
     }
-    QJsonObject passField{{QStringLiteral("id"), QStringLiteral("pass-stage")},
-                          {QStringLiteral("label"), QStringLiteral("When passed, move to stage")},
-                          {QStringLiteral("type"), QStringLiteral("select")},
-                          {QStringLiteral("options"), passOptions}};
+    QJsonObject passField { { QStringLiteral("id"), QStringLiteral("pass-stage") },
+        { QStringLiteral("label"), QStringLiteral("When passed, move to stage") },
+        { QStringLiteral("type"), QStringLiteral("select") }, { QStringLiteral("options"), passOptions } };
     if (!onPass.isEmpty())
         passField.insert(QStringLiteral("value"), stageIdFor(onPass));
-    QJsonObject failField{{QStringLiteral("id"), QStringLiteral("fail-stage")},
-                          {QStringLiteral("label"), QStringLiteral("When failed")},
-                          {QStringLiteral("type"), QStringLiteral("select")},
-                          {QStringLiteral("options"), failOptions}};
+    QJsonObject failField { { QStringLiteral("id"), QStringLiteral("fail-stage") },
+        { QStringLiteral("label"), QStringLiteral("When failed") },
+        { QStringLiteral("type"), QStringLiteral("select") }, { QStringLiteral("options"), failOptions } };
     if (!onFail.isEmpty())
-        failField.insert(QStringLiteral("value"), onFail == QLatin1String("reject") ? onFail : stageIdFor(onFail));
+        failField.insert(
+            QStringLiteral("value"), onFail == QLatin1String("reject") ? onFail : stageIdFor(onFail));
     fields.append(passField);
     fields.append(failField);
-    return QJsonObject{{QStringLiteral("config"), QJsonObject{{QStringLiteral("fields"), fields}}}};
+    return QJsonObject { { QStringLiteral("config"), QJsonObject { { QStringLiteral("fields"), fields } } } };
 }
 
 void WebhookServer::handleConfig(const QHttpServerRequest &request, QHttpServerResponder &responder)
@@ -476,31 +488,35 @@ void WebhookServer::handleConfig(const QHttpServerRequest &request, QHttpServerR
     if (!bearer.ok()) {
         countFailure(QStringLiteral("bearer"));
         // Teamtailor shows config errors as a form element (protocol §2 step 6).
-        replyJson(responder, route, 200, errorForm(QStringLiteral("Wrong authorization token: ") + bearer.message));
+        replyJson(
+            responder, route, 200, errorForm(QStringLiteral("Wrong authorization token: ") + bearer.message));
         return;
     }
     if (bearer.learnable)
         m_activation->learn(bearer.token, bearer.kind, QString(), QString(), nullptr);
     const QUrlQuery query = request.query();
     replyJson(responder, route, 200,
-              configForm(m_store->database(), query.queryItemValue(QStringLiteral("job_id")),
-                         query.queryItemValue(QStringLiteral("stage_id"))));
+        configForm(m_store->database(), query.queryItemValue(QStringLiteral("job_id")),
+            query.queryItemValue(QStringLiteral("stage_id"))));
 }
 
-void WebhookServer::handleActivation(const QHttpServerRequest &request, QHttpServerResponder &responder, bool validate)
+void WebhookServer::handleActivation(
+    const QHttpServerRequest &request, QHttpServerResponder &responder, bool validate)
 {
     const QString route = validate ? QStringLiteral("/activation/validate") : QStringLiteral("/activation");
     const auto bearer = m_activation->checkBearer(request.value("authorization"), false);
     if (validate) {
         if (!bearer.ok()) {
             countFailure(QStringLiteral("bearer"));
-            replyJson(responder, route, 401, QJsonObject{{QStringLiteral("errors"), QJsonArray{bearer.message}}});
+            replyJson(responder, route, 401,
+                QJsonObject { { QStringLiteral("errors"), QJsonArray { bearer.message } } });
             return;
         }
         if (bearer.learnable)
             m_activation->learn(bearer.token, bearer.kind, QString(), QString(), nullptr);
         replyJson(responder, route, 200,
-                  QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("company"), m_activation->companyName()}});
+            QJsonObject {
+                { QStringLiteral("ok"), true }, { QStringLiteral("company"), m_activation->companyName() } });
         return;
     }
     if (!bearer.ok() && bearer.outcome != Activation::BearerCheck::Outcome::NotActivated) {
@@ -510,19 +526,20 @@ void WebhookServer::handleActivation(const QHttpServerRequest &request, QHttpSer
     }
     const QString text = m_activation->activated()
         ? QStringLiteral("Intrvio is connected%1. Candidates moved into a mapped stage get an AI interview.")
-              .arg(m_activation->companyName().isEmpty() ? QString() : QStringLiteral(" for ") + m_activation->companyName())
+              .arg(m_activation->companyName().isEmpty()
+                      ? QString()
+                      : QStringLiteral(" for ") + m_activation->companyName())
         : QStringLiteral("Activate to let Intrvio send AI interviews to candidates in mapped stages.");
-    QJsonObject config{{QStringLiteral("fields"),
-                        QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("infobox")},
-                                               {QStringLiteral("icon"), QStringLiteral("info")},
-                                               {QStringLiteral("content"), text}}}}};
+    QJsonObject config { { QStringLiteral("fields"),
+        QJsonArray { QJsonObject { { QStringLiteral("type"), QStringLiteral("infobox") },
+            { QStringLiteral("icon"), QStringLiteral("info") }, { QStringLiteral("content"), text } } } } };
     replyJson(responder, route, 200,
-              QJsonObject{{QStringLiteral("config"), config},
-                          {QStringLiteral("validateEndpoint"), QStringLiteral("activation/validate")}});
+        QJsonObject { { QStringLiteral("config"), config },
+            { QStringLiteral("validateEndpoint"), QStringLiteral("activation/validate") } });
 }
 
 void WebhookServer::handlePartnerDelivery(const QHttpServerRequest &request, QHttpServerResponder &responder,
-                                          const QString &route, const QString &action)
+    const QString &route, const QString &action)
 {
     const QString label = routeLabel(route);
     if (!isJsonContentType(request.value("content-type"))) {
@@ -552,8 +569,8 @@ void WebhookServer::handlePartnerDelivery(const QHttpServerRequest &request, QHt
     const QByteArray secret = m_activation->webhookSecret();
     bool signatureVerified = false;
     if (!secret.isEmpty()) {
-        const auto sig = PartnerSignature::verify(signatureHeader, event.eventId.toUtf8(), secret, m_clock.nowSecs(),
-                                                  m_config.toleranceSecs);
+        const auto sig = PartnerSignature::verify(
+            signatureHeader, event.eventId.toUtf8(), secret, m_clock.nowSecs(), m_config.toleranceSecs);
         signatureT = sig.t;
         const bool skew = sig.failure == SignatureFailure::Stale || sig.failure == SignatureFailure::Future;
         if (skew && m_config.benchIgnoreSkew) {
@@ -583,9 +600,11 @@ void WebhookServer::handlePartnerDelivery(const QHttpServerRequest &request, QHt
         && event.companyUuid != m_activation->companyUuid()) {
         countFailure(QStringLiteral("other_company"));
         reply(responder, label, 401,
-              QStringLiteral("this Intrvio installation serves %1 only; deliveries for another company are refused\n")
-                  .arg(m_activation->companyName().isEmpty() ? m_activation->companyUuid() : m_activation->companyName())
-                  .toUtf8());
+            QStringLiteral(
+                "this Intrvio installation serves %1 only; deliveries for another company are refused\n")
+                .arg(m_activation->companyName().isEmpty() ? m_activation->companyUuid()
+                                                           : m_activation->companyName())
+                .toUtf8());
         return;
     }
 
@@ -621,12 +640,12 @@ void WebhookServer::handlePartnerDelivery(const QHttpServerRequest &request, QHt
                 reply(*held, label, 503, "could not store the delivery; please retry\n");
             else if (outcome.duplicate)
                 replyJson(*held, label, 200,
-                          QJsonObject{{QStringLiteral("status"), QStringLiteral("duplicate")},
-                                      {QStringLiteral("inbox_id"), outcome.id}});
+                    QJsonObject { { QStringLiteral("status"), QStringLiteral("duplicate") },
+                        { QStringLiteral("inbox_id"), outcome.id } });
             else
                 replyJson(*held, label, 202,
-                          QJsonObject{{QStringLiteral("status"), QStringLiteral("accepted")},
-                                      {QStringLiteral("inbox_id"), outcome.id}});
+                    QJsonObject { { QStringLiteral("status"), QStringLiteral("accepted") },
+                        { QStringLiteral("inbox_id"), outcome.id } });
         }
         checkDrained();
     });
@@ -650,20 +669,21 @@ void WebhookServer::handleCompanyWebhook(const QHttpServerRequest &request, QHtt
     const QByteArray partnerSignature = request.value("teamtailor-signature");
     if (!ttSignature.isEmpty()) {
         const auto sig = CompanySignature::verify(ttSignature, body, m_activation->companyWebhookSecret(),
-                                                  m_clock.nowSecs(), m_config.toleranceSecs);
+            m_clock.nowSecs(), m_config.toleranceSecs);
         if (!sig.ok()) {
             countFailure(signatureFailureName(sig.failure));
             const QByteArray hint = sig.failure == SignatureFailure::NoSecret
                 ? QByteArray(" (set it with: intrvio secret set company-webhook-secret)")
                 : QByteArray();
-            reply(responder, label, 401, "TT-Signature: " + signatureFailureText(sig.failure).toUtf8() + hint + '\n');
+            reply(responder, label, 401,
+                "TT-Signature: " + signatureFailureText(sig.failure).toUtf8() + hint + '\n');
             return;
         }
         verification = QStringLiteral("tt-signature=v%1").arg(sig.version);
     } else if (!partnerSignature.isEmpty()) {
         // Partner webhook setups (protocol §6.4): what is signed is undocumented; we verify t.<data id>.
-        const auto sig = PartnerSignature::verify(partnerSignature, hook.dataId.toUtf8(), m_activation->webhookSecret(),
-                                                  m_clock.nowSecs(), m_config.toleranceSecs);
+        const auto sig = PartnerSignature::verify(partnerSignature, hook.dataId.toUtf8(),
+            m_activation->webhookSecret(), m_clock.nowSecs(), m_config.toleranceSecs);
         if (!sig.ok()) {
             countFailure(signatureFailureName(sig.failure));
             reply(responder, label, 401, signatureFailureText(sig.failure).toUtf8() + '\n');
@@ -700,9 +720,10 @@ void WebhookServer::handleCompanyWebhook(const QHttpServerRequest &request, QHtt
                 reply(*held, label, 503, "could not store the delivery; please retry\n");
             else
                 replyJson(*held, label, outcome.duplicate ? 200 : 202,
-                          QJsonObject{{QStringLiteral("status"),
-                                       outcome.duplicate ? QStringLiteral("duplicate") : QStringLiteral("accepted")},
-                                      {QStringLiteral("inbox_id"), outcome.id}});
+                    QJsonObject {
+                        { QStringLiteral("status"),
+                            outcome.duplicate ? QStringLiteral("duplicate") : QStringLiteral("accepted") },
+                        { QStringLiteral("inbox_id"), outcome.id } });
         }
         checkDrained();
     });

@@ -74,15 +74,16 @@ private:
     void handleConfig(const QHttpServerRequest &request, QHttpServerResponder &responder);
     void handleActivation(const QHttpServerRequest &request, QHttpServerResponder &responder, bool validate);
     void handlePartnerDelivery(const QHttpServerRequest &request, QHttpServerResponder &responder,
-                               const QString &route, const QString &action);
+        const QString &route, const QString &action);
     void handleCompanyWebhook(const QHttpServerRequest &request, QHttpServerResponder &responder);
     void handleMetrics(const QHttpServerRequest &request, QHttpServerResponder &responder);
     void handleReady(QHttpServerResponder &responder);
 
     void reply(QHttpServerResponder &responder, const QString &route, int status, const QByteArray &body,
-               const QByteArray &contentType = "text/plain; charset=utf-8",
-               const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {});
-    void replyJson(QHttpServerResponder &responder, const QString &route, int status, const QJsonObject &json);
+        const QByteArray &contentType = "text/plain; charset=utf-8",
+        const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {});
+    void replyJson(
+        QHttpServerResponder &responder, const QString &route, int status, const QJsonObject &json);
     void countFailure(const QString &reason) { ++m_failures[reason]; }
     void checkDrained();
 

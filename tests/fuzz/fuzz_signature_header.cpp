@@ -14,8 +14,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 __builtin_trap();
         }
     }
-    intrvio::PartnerSignature::verify(input, "f3d7e8e2-da33-4c10-ae5f-0e7f4d46f6d7", "whsec_example", 1539756759);
+    intrvio::PartnerSignature::verify(
+        input, "f3d7e8e2-da33-4c10-ae5f-0e7f4d46f6d7", "whsec_example", 1539756759);
     intrvio::CompanySignature::verify(input, input, "whsec_example", 1701234567);
-    intrvio::CompanySignature::verify(input, R"({"payload":{"data":{"id":"2"}}})", "whsec_example", 1701234567);
+    intrvio::CompanySignature::verify(
+        input, R"({"payload":{"data":{"id":"2"}}})", "whsec_example", 1701234567);
     return 0;
 }

@@ -14,12 +14,15 @@ Q_DECLARE_METATYPE(intrvio::ProviderKey::Failure)
 Q_DECLARE_METATYPE(intrvio::SignatureFailure)
 
 namespace {
-const QByteArray Jws = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjbGllbnRJZCI6ImFjbWUtNDIiLCJjbGllbnRTZWNyZXQiOiJzM2Ny"
-                       "M3QifQ.DZdaEd5XePI-BQiE1dIjpOW-RJZmtRDHqPeTeNIhApA";
-const QByteArray Jwe128 = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMTI4R0NNIn0..AAECAwQFBgcICQoL.0fhBBXpeF1cwY1CDVN1Tw33JeSs8BbGo3ulX"
-                          "DQ1-x5NeLvcrGrWIL3naZku9Aw.jHS6TilZGgcFGRBCfFTUyw";
-const QByteArray Jwe256 = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..AAECAwQFBgcICQoL.yjaQUY2gW5MFn9WaUNYikB4k6qKhfsQFnXDI"
-                          "Rnov0S6aquzvMWwpMQFjMllG2w.i7P8nZAM_sy0j6Megb_fog";
+const QByteArray Jws
+    = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjbGllbnRJZCI6ImFjbWUtNDIiLCJjbGllbnRTZWNyZXQiOiJzM2Ny"
+      "M3QifQ.DZdaEd5XePI-BQiE1dIjpOW-RJZmtRDHqPeTeNIhApA";
+const QByteArray Jwe128
+    = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMTI4R0NNIn0..AAECAwQFBgcICQoL.0fhBBXpeF1cwY1CDVN1Tw33JeSs8BbGo3ulX"
+      "DQ1-x5NeLvcrGrWIL3naZku9Aw.jHS6TilZGgcFGRBCfFTUyw";
+const QByteArray Jwe256
+    = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..AAECAwQFBgcICQoL.yjaQUY2gW5MFn9WaUNYikB4k6qKhfsQFnXDI"
+      "Rnov0S6aquzvMWwpMQFjMllG2w.i7P8nZAM_sy0j6Megb_fog";
 const QByteArray Plain = R"({"clientId":"acme-42","clientSecret":"s3cr3t"})";
 const QByteArray EventId = "f3d7e8e2-da33-4c10-ae5f-0e7f4d46f6d7";
 const QByteArray V1 = "4170c66b97384ee9bc0cf8042211382fc3aac6a230bb7ebc986e5b898a6384d6";
@@ -42,9 +45,11 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("message");
         QTest::addColumn<QByteArray>("hex");
         QTest::newRow("rfc4231-2") << QByteArray("Jefe") << QByteArray("what do ya want for nothing?")
-                                   << QByteArray("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+                                   << QByteArray(
+                                          "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
         QTest::newRow("github") << QByteArray("It's a Secret to Everybody") << QByteArray("Hello, World!")
-                                << QByteArray("757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17");
+                                << QByteArray(
+                                       "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17");
         QTest::newRow("partner") << QByteArray("whsec_example") << QByteArray("1539756759." + EventId) << V1;
     }
     void hmacVectors()
@@ -91,12 +96,15 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("token");
         QTest::addColumn<ProviderKey::Kind>("kind");
-        QTest::newRow("uuid") << QByteArray("092fba68-496c-4d44-9821-3496be2631ea") << ProviderKey::Kind::Uuid;
-        QTest::newRow("uuid upper") << QByteArray("092FBA68-496C-4D44-9821-3496BE2631EA") << ProviderKey::Kind::Uuid;
+        QTest::newRow("uuid") << QByteArray("092fba68-496c-4d44-9821-3496be2631ea")
+                              << ProviderKey::Kind::Uuid;
+        QTest::newRow("uuid upper") << QByteArray("092FBA68-496C-4D44-9821-3496BE2631EA")
+                                    << ProviderKey::Kind::Uuid;
         QTest::newRow("jws") << Jws << ProviderKey::Kind::Jws;
         QTest::newRow("jwe 128") << Jwe128 << ProviderKey::Kind::Jwe;
         QTest::newRow("jwe 256") << Jwe256 << ProviderKey::Kind::Jwe;
-        QTest::newRow("opaque") << QByteArray("bench-provider-key-5f0c1d9a7e3b4c2d8a6f") << ProviderKey::Kind::Opaque;
+        QTest::newRow("opaque") << QByteArray("bench-provider-key-5f0c1d9a7e3b4c2d8a6f")
+                                << ProviderKey::Kind::Opaque;
         QTest::newRow("empty") << QByteArray() << ProviderKey::Kind::Empty;
         QTest::newRow("two parts") << QByteArray("a.b") << ProviderKey::Kind::Invalid;
         QTest::newRow("four parts") << QByteArray("a.b.c.d") << ProviderKey::Kind::Invalid;
@@ -123,8 +131,9 @@ private Q_SLOTS:
         QTest::newRow("no key") << Jws << QByteArray() << ProviderKey::Failure::MissingKey;
         QTest::newRow("alg none") << QByteArray(b64(R"({"alg":"none","typ":"JWT"})") + '.' + payload + '.')
                                   << QByteArray("abc123abc123") << ProviderKey::Failure::UnsupportedAlg;
-        QTest::newRow("alg none with sig") << QByteArray(b64(R"({"alg":"none"})") + '.' + payload + '.' + sig)
-                                           << QByteArray("abc123abc123") << ProviderKey::Failure::UnsupportedAlg;
+        QTest::newRow("alg none with sig")
+            << QByteArray(b64(R"({"alg":"none"})") + '.' + payload + '.' + sig) << QByteArray("abc123abc123")
+            << ProviderKey::Failure::UnsupportedAlg;
         QTest::newRow("alg HS384") << QByteArray(b64(R"({"alg":"HS384"})") + '.' + payload + '.' + sig)
                                    << QByteArray("abc123abc123") << ProviderKey::Failure::UnsupportedAlg;
         QTest::newRow("alg RS256") << QByteArray(b64(R"({"alg":"RS256"})") + '.' + payload + '.' + sig)
@@ -136,8 +145,8 @@ private Q_SLOTS:
         QTest::newRow("two parts") << QByteArray("a.b") << QByteArray("k") << ProviderKey::Failure::Malformed;
         QByteArray tampered = Jws;
         tampered[40] = tampered[40] == 'A' ? 'B' : 'A';
-        QTest::newRow("tampered payload") << tampered << QByteArray("abc123abc123")
-                                          << ProviderKey::Failure::BadSignature;
+        QTest::newRow("tampered payload")
+            << tampered << QByteArray("abc123abc123") << ProviderKey::Failure::BadSignature;
     }
     void jws()
     {
@@ -154,7 +163,7 @@ private Q_SLOTS:
 
     void jwsRoundTrip()
     {
-        const QJsonObject claims{{QStringLiteral("clientId"), QStringLiteral("x")}};
+        const QJsonObject claims { { QStringLiteral("clientId"), QStringLiteral("x") } };
         const QByteArray token = ProviderKey::signJws(claims, "k");
         QCOMPARE(ProviderKey::classify(token), ProviderKey::Kind::Jws);
         QVERIFY(ProviderKey::verifyJws(token, "k").ok());
@@ -162,8 +171,10 @@ private Q_SLOTS:
 
     void jweKeys()
     {
-        QCOMPARE(ProviderKey::jweKey("whsec_example", "A128GCM").toHex(), QByteArray("7ea5eff04c598e380fed0b174cfc56a5"));
-        QCOMPARE(ProviderKey::jweKey("whsec_example", "A256GCM"), QByteArray("7ea5eff04c598e380fed0b174cfc56a5"));
+        QCOMPARE(ProviderKey::jweKey("whsec_example", "A128GCM").toHex(),
+            QByteArray("7ea5eff04c598e380fed0b174cfc56a5"));
+        QCOMPARE(
+            ProviderKey::jweKey("whsec_example", "A256GCM"), QByteArray("7ea5eff04c598e380fed0b174cfc56a5"));
         QVERIFY(ProviderKey::jweKey("whsec_example", "A192GCM").isEmpty());
     }
 
@@ -172,25 +183,30 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("token");
         QTest::addColumn<QByteArray>("secret");
         QTest::addColumn<ProviderKey::Failure>("failure");
-        QTest::newRow("A128GCM vector") << Jwe128 << QByteArray("whsec_example") << ProviderKey::Failure::None;
-        QTest::newRow("A256GCM vector") << Jwe256 << QByteArray("whsec_example") << ProviderKey::Failure::None;
-        QTest::newRow("wrong secret") << Jwe128 << QByteArray("whsec_other") << ProviderKey::Failure::DecryptionFailed;
+        QTest::newRow("A128GCM vector")
+            << Jwe128 << QByteArray("whsec_example") << ProviderKey::Failure::None;
+        QTest::newRow("A256GCM vector")
+            << Jwe256 << QByteArray("whsec_example") << ProviderKey::Failure::None;
+        QTest::newRow("wrong secret")
+            << Jwe128 << QByteArray("whsec_other") << ProviderKey::Failure::DecryptionFailed;
         QTest::newRow("no secret") << Jwe128 << QByteArray() << ProviderKey::Failure::MissingKey;
         QByteArray tamperedTag = Jwe128;
         tamperedTag[tamperedTag.size() - 3] = tamperedTag[tamperedTag.size() - 3] == 'A' ? 'B' : 'A';
-        QTest::newRow("tampered tag") << tamperedTag << QByteArray("whsec_example")
-                                      << ProviderKey::Failure::DecryptionFailed;
+        QTest::newRow("tampered tag")
+            << tamperedTag << QByteArray("whsec_example") << ProviderKey::Failure::DecryptionFailed;
         // Swapping the header changes the AAD, so even a valid header is refused.
         QByteArray swapped = Jwe128;
         swapped.replace(0, Jwe128.indexOf('.'), b64(R"({"enc":"A128GCM","alg":"dir"})"));
-        QTest::newRow("header swapped") << swapped << QByteArray("whsec_example")
-                                        << ProviderKey::Failure::DecryptionFailed;
+        QTest::newRow("header swapped")
+            << swapped << QByteArray("whsec_example") << ProviderKey::Failure::DecryptionFailed;
         QByteArray rsa = Jwe128;
         rsa.replace(0, Jwe128.indexOf('.'), b64(R"({"alg":"RSA-OAEP","enc":"A128GCM"})"));
-        QTest::newRow("alg rsa") << rsa << QByteArray("whsec_example") << ProviderKey::Failure::UnsupportedAlg;
+        QTest::newRow("alg rsa") << rsa << QByteArray("whsec_example")
+                                 << ProviderKey::Failure::UnsupportedAlg;
         QByteArray cbc = Jwe128;
         cbc.replace(0, Jwe128.indexOf('.'), b64(R"({"alg":"dir","enc":"A128CBC-HS256"})"));
-        QTest::newRow("enc cbc") << cbc << QByteArray("whsec_example") << ProviderKey::Failure::UnsupportedEnc;
+        QTest::newRow("enc cbc") << cbc << QByteArray("whsec_example")
+                                 << ProviderKey::Failure::UnsupportedEnc;
         QTest::newRow("bad base64") << QByteArray("eyJ!..AAEC.AAEC.AAEC") << QByteArray("whsec_example")
                                     << ProviderKey::Failure::BadBase64;
         QTest::newRow("four parts") << QByteArray("a..b.c") << QByteArray("whsec_example")
@@ -226,30 +242,32 @@ private Q_SLOTS:
         const QByteArray good = "t=1539756759,v1=" + V1 + ",v0=" + Decoy;
         const QByteArray s = "whsec_example";
         QTest::newRow("doc vector") << good << EventId << s << T << SignatureFailure::None;
-        QTest::newRow("spaces after commas") << QByteArray("t=1539756759, v1=" + V1 + ", v0=" + Decoy) << EventId << s
-                                             << T << SignatureFailure::None;
-        QTest::newRow("uppercase hex") << QByteArray("t=1539756759,v1=" + V1.toUpper()) << EventId << s << T
-                                       << SignatureFailure::None;
-        QTest::newRow("v1 second of two") << QByteArray("t=1539756759,v1=" + Decoy + ",v1=" + V1) << EventId << s << T
-                                          << SignatureFailure::None;
-        QTest::newRow("v0 first then v1") << QByteArray("t=1539756759,v0=" + Decoy + ",v1=" + V1) << EventId << s << T
-                                          << SignatureFailure::None;
+        QTest::newRow("spaces after commas") << QByteArray("t=1539756759, v1=" + V1 + ", v0=" + Decoy)
+                                             << EventId << s << T << SignatureFailure::None;
+        QTest::newRow("uppercase hex")
+            << QByteArray("t=1539756759,v1=" + V1.toUpper()) << EventId << s << T << SignatureFailure::None;
+        QTest::newRow("v1 second of two") << QByteArray("t=1539756759,v1=" + Decoy + ",v1=" + V1) << EventId
+                                          << s << T << SignatureFailure::None;
+        QTest::newRow("v0 first then v1") << QByteArray("t=1539756759,v0=" + Decoy + ",v1=" + V1) << EventId
+                                          << s << T << SignatureFailure::None;
         QTest::newRow("decoy only") << QByteArray("t=1539756759,v0=" + V1) << EventId << s << T
                                     << SignatureFailure::NoV1;
-        QTest::newRow("decoy in v1 place") << QByteArray("t=1539756759,v1=" + Decoy + ",v0=" + V1) << EventId << s << T
-                                           << SignatureFailure::Mismatch;
+        QTest::newRow("decoy in v1 place") << QByteArray("t=1539756759,v1=" + Decoy + ",v0=" + V1) << EventId
+                                           << s << T << SignatureFailure::Mismatch;
         QTest::newRow("window edge past") << good << EventId << s << T + 300 << SignatureFailure::None;
         QTest::newRow("window edge future") << good << EventId << s << T - 300 << SignatureFailure::None;
         QTest::newRow("stale") << good << EventId << s << T + 301 << SignatureFailure::Stale;
         QTest::newRow("future") << good << EventId << s << T - 301 << SignatureFailure::Future;
-        QTest::newRow("wrong secret") << good << EventId << QByteArray("whsec_other") << T << SignatureFailure::Mismatch;
+        QTest::newRow("wrong secret")
+            << good << EventId << QByteArray("whsec_other") << T << SignatureFailure::Mismatch;
         QTest::newRow("other event") << good << QByteArray("f3d7e8e2-da33-4c10-ae5f-0e7f4d46f6d8") << s << T
                                      << SignatureFailure::Mismatch;
         QTest::newRow("missing") << QByteArray() << EventId << s << T << SignatureFailure::Missing;
         QTest::newRow("no t") << QByteArray("v1=" + V1) << EventId << s << T << SignatureFailure::Malformed;
-        QTest::newRow("two t") << QByteArray("t=1,t=2,v1=" + V1) << EventId << s << T << SignatureFailure::Malformed;
-        QTest::newRow("t not a number") << QByteArray("t=abc,v1=" + V1) << EventId << s << T
-                                        << SignatureFailure::Malformed;
+        QTest::newRow("two t") << QByteArray("t=1,t=2,v1=" + V1) << EventId << s << T
+                               << SignatureFailure::Malformed;
+        QTest::newRow("t not a number")
+            << QByteArray("t=abc,v1=" + V1) << EventId << s << T << SignatureFailure::Malformed;
         QTest::newRow("short v1") << QByteArray("t=1539756759,v1=abcd") << EventId << s << T
                                   << SignatureFailure::Malformed;
         QTest::newRow("garbage") << QByteArray("hello") << EventId << s << T << SignatureFailure::Malformed;
@@ -267,10 +285,7 @@ private Q_SLOTS:
         QCOMPARE(r.failure, failure);
     }
 
-    void partnerSign()
-    {
-        QCOMPARE(PartnerSignature::sign(EventId, "whsec_example", T), V1);
-    }
+    void partnerSign() { QCOMPARE(PartnerSignature::sign(EventId, "whsec_example", T), V1); }
 
     void companySignature_data()
     {
@@ -279,29 +294,38 @@ private Q_SLOTS:
         QTest::addColumn<qint64>("now");
         QTest::addColumn<SignatureFailure>("failure");
         QTest::addColumn<int>("version");
-        const QByteArray body =
-            R"({"payload":{"event_name":"job.update","data":{"id":"2","type":"jobs","attributes":{"title":"IT Designer 1"}}}})";
-        const QByteArray v1 = "NGIwZGEwNjNmYzdhMWI1NTU1OTBjMDkyYjRiNzNjNDRiNjlkNDQ5MWJhYmYyNDQ0NzVkMDJiNmNmMjMzMjQzYg==";
-        const QByteArray v2 = "dD0xNzAxMjM0NTY3LHYyPWM1MDc0NGY1YjQyNmI1NmI1ODQyOWEyNmE1OGE1ZjY4N2FjYjg0YzBlNjJkODgzMDVh"
-                              "NjE1OGU0MDNmN2Q4NDM=";
+        const QByteArray body
+            = R"({"payload":{"event_name":"job.update","data":{"id":"2","type":"jobs","attributes":{"title":"IT Designer 1"}}}})";
+        const QByteArray v1
+            = "NGIwZGEwNjNmYzdhMWI1NTU1OTBjMDkyYjRiNzNjNDRiNjlkNDQ5MWJhYmYyNDQ0NzVkMDJiNmNmMjMzMjQzYg==";
+        const QByteArray v2
+            = "dD0xNzAxMjM0NTY3LHYyPWM1MDc0NGY1YjQyNmI1NmI1ODQyOWEyNmE1OGE1ZjY4N2FjYjg0YzBlNjJkODgzMDVh"
+              "NjE1OGU0MDNmN2Q4NDM=";
         const qint64 t = 1701234567;
         QTest::newRow("v1 vector") << v1 << body << t << SignatureFailure::None << 1;
-        QTest::newRow("v1 numeric id") << v1 << QByteArray(R"({"payload":{"data":{"id":2}}})") << t
-                                       << SignatureFailure::None << 1;
+        QTest::newRow("v1 numeric id")
+            << v1 << QByteArray(R"({"payload":{"data":{"id":2}}})") << t << SignatureFailure::None << 1;
         QTest::newRow("v1 other id") << v1 << QByteArray(R"({"payload":{"data":{"id":"3"}}})") << t
                                      << SignatureFailure::Mismatch << 1;
-        QTest::newRow("v1 no id") << v1 << QByteArray(R"({"payload":{}})") << t << SignatureFailure::NoEventId << 1;
+        QTest::newRow("v1 no id") << v1 << QByteArray(R"({"payload":{}})") << t << SignatureFailure::NoEventId
+                                  << 1;
         QTest::newRow("v2 vector") << v2 << body << t << SignatureFailure::None << 2;
-        QTest::newRow("v2 body reserialised") << v2 << QByteArray(R"({"payload": {"event_name":"job.update","data":{"id":"2","type":"jobs","attributes":{"title":"IT Designer 1"}}}})")
-                                              << t << SignatureFailure::Mismatch << 2;
-        QTest::newRow("v2 trailing newline") << v2 << QByteArray(body + '\n') << t << SignatureFailure::Mismatch << 2;
+        QTest::newRow("v2 body reserialised")
+            << v2
+            << QByteArray(
+                   R"({"payload": {"event_name":"job.update","data":{"id":"2","type":"jobs","attributes":{"title":"IT Designer 1"}}}})")
+            << t << SignatureFailure::Mismatch << 2;
+        QTest::newRow("v2 trailing newline")
+            << v2 << QByteArray(body + '\n') << t << SignatureFailure::Mismatch << 2;
         QTest::newRow("v2 stale") << v2 << body << t + 301 << SignatureFailure::Stale << 2;
         QTest::newRow("v2 future") << v2 << body << t - 301 << SignatureFailure::Future << 2;
-        QTest::newRow("not base64") << QByteArray("t=1,v2=abc!") << body << t << SignatureFailure::Malformed << 0;
-        QTest::newRow("base64 of junk") << QByteArray("aGVsbG8=") << body << t << SignatureFailure::Malformed << 0;
+        QTest::newRow("not base64") << QByteArray("t=1,v2=abc!") << body << t << SignatureFailure::Malformed
+                                    << 0;
+        QTest::newRow("base64 of junk")
+            << QByteArray("aGVsbG8=") << body << t << SignatureFailure::Malformed << 0;
         QTest::newRow("missing") << QByteArray() << body << t << SignatureFailure::Missing << 0;
-        QTest::newRow("v2 without v2") << QByteArray("t=1701234567").toBase64() << body << t
-                                       << SignatureFailure::NoV1 << 2;
+        QTest::newRow("v2 without v2")
+            << QByteArray("t=1701234567").toBase64() << body << t << SignatureFailure::NoV1 << 2;
     }
     void companySignature()
     {

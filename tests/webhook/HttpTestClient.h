@@ -32,8 +32,7 @@ class HttpTestClient
 public:
     explicit HttpTestClient(quint16 port)
         : m_port(port)
-    {
-    }
+    { }
     bool connect(int timeoutMs = 5000)
     {
         QSignalSpy connected(&m_socket, &QTcpSocket::connected);
@@ -86,7 +85,7 @@ public:
     void dropBuffered(qsizetype n) { m_buffer.remove(0, n); }
 
     static QByteArray request(const QByteArray &method, const QByteArray &path,
-                              const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &body = {})
+        const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &body = {})
     {
         QByteArray out = method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
         for (const auto &h : headers)
@@ -114,7 +113,7 @@ private:
                 continue;
             const QByteArray name = lines.at(i).left(colon).trimmed();
             const QByteArray value = lines.at(i).mid(colon + 1).trimmed();
-            parsed.headers.append({name, value});
+            parsed.headers.append({ name, value });
             if (name.compare("content-length", Qt::CaseInsensitive) == 0)
                 length = value.toLongLong();
         }

@@ -34,8 +34,8 @@ public:
             env.remove(QStringLiteral("INTRVIO_TEST_HOLD_INBOX"));
         m_process.setProcessEnvironment(env);
         m_process.start(test::binaryPath(QStringLiteral("intrvio")),
-                        {QStringLiteral("--headless"), QStringLiteral("--data-dir"), dataDir, QStringLiteral("--listen"),
-                         QStringLiteral("127.0.0.1:0")});
+            { QStringLiteral("--headless"), QStringLiteral("--data-dir"), dataDir, QStringLiteral("--listen"),
+                QStringLiteral("127.0.0.1:0") });
     }
     ~Service()
     {
@@ -83,7 +83,8 @@ private:
 
 QByteArray body(const QByteArray &id)
 {
-    return R"({"partner-event":{"id":")" + id + R"(","candidate":{"id":7,"job":{"id":1}}},"company":{"uuid":"u1","name":"Acme"}})";
+    return R"({"partner-event":{"id":")" + id
+        + R"(","candidate":{"id":7,"job":{"id":1}}},"company":{"uuid":"u1","name":"Acme"}})";
 }
 } // namespace
 
@@ -96,11 +97,12 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString dataDir = dir.path() + QStringLiteral("/data");
         const QString intrvio = test::binaryPath(QStringLiteral("intrvio"));
-        for (const auto &[name, value] : {std::pair{QStringLiteral("webhook-secret"), Secret},
-                                          std::pair{QStringLiteral("provider-key"), Provider}}) {
-            const auto r = test::runProcess(intrvio, {QStringLiteral("--data-dir"), dataDir, QStringLiteral("secret"),
-                                                      QStringLiteral("set"), name},
-                                            value);
+        for (const auto &[name, value] : { std::pair { QStringLiteral("webhook-secret"), Secret },
+                 std::pair { QStringLiteral("provider-key"), Provider } }) {
+            const auto r = test::runProcess(intrvio,
+                { QStringLiteral("--data-dir"), dataDir, QStringLiteral("secret"), QStringLiteral("set"),
+                    name },
+                value);
             QVERIFY2(r.exitCode == 0, r.err.constData());
         }
 
@@ -115,11 +117,10 @@ private Q_SLOTS:
                 const qint64 t = QDateTime::currentSecsSinceEpoch();
                 HttpTestClient c(port);
                 QVERIFY(c.connect());
-                c.write(HttpTestClient::request(
-                    "POST", "/webhook",
-                    {{"Content-Type", "application/json"},
-                     {"Authorization", "Bearer " + Provider},
-                     {"Teamtailor-Signature", "t=" + QByteArray::number(t) + ",v1=" + PartnerSignature::sign(id, Secret, t)}},
+                c.write(HttpTestClient::request("POST", "/webhook",
+                    { { "Content-Type", "application/json" }, { "Authorization", "Bearer " + Provider },
+                        { "Teamtailor-Signature",
+                            "t=" + QByteArray::number(t) + ",v1=" + PartnerSignature::sign(id, Secret, t) } },
                     body(id)));
                 QCOMPARE(c.read().status, 202);
                 acknowledged << QString::fromLatin1(id);
@@ -133,7 +134,7 @@ private Q_SLOTS:
             auto store = Store::openInDataDir(dataDir, &error);
             QVERIFY2(store, qPrintable(error.message));
             QSqlQuery q(store->database());
-            QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM inbox WHERE processed_at IS NULL")));
+            QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM inbox_state WHERE processed_at IS NULL")));
             QVERIFY(q.next());
             QCOMPARE(q.value(0).toInt(), 20); // every acknowledged delivery is on disk
         }
@@ -164,7 +165,8 @@ private Q_SLOTS:
         auto store = Store::openInDataDir(dataDir, &error);
         QVERIFY(store);
         QSqlQuery q(store->database());
-        QVERIFY(q.exec(QStringLiteral("SELECT id, event_key, processed_at, attempts FROM inbox ORDER BY id")));
+        QVERIFY(q.exec(
+            QStringLiteral("SELECT id, event_key, processed_at, attempts FROM inbox_state ORDER BY id")));
         int rows = 0;
         while (q.next()) {
             ++rows;

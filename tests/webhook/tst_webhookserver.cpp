@@ -40,13 +40,13 @@ QByteArray partnerBody(const QByteArray &eventId, const QByteArray &company = "c
         + company + R"(","name":"Acme"}})";
 }
 
-QList<QPair<QByteArray, QByteArray>> partnerHeaders(const QByteArray &eventId, qint64 t = Now,
-                                                    const QByteArray &bearer = ProviderUuid)
+QList<QPair<QByteArray, QByteArray>> partnerHeaders(
+    const QByteArray &eventId, qint64 t = Now, const QByteArray &bearer = ProviderUuid)
 {
-    return {{"Content-Type", "application/json"},
-            {"Authorization", "Bearer " + bearer},
-            {"Teamtailor-Signature", "t=" + QByteArray::number(t) + ",v1=" + PartnerSignature::sign(eventId, Secret, t)
-                                         + ",v0=" + QByteArray(64, 'a')}};
+    return { { "Content-Type", "application/json" }, { "Authorization", "Bearer " + bearer },
+        { "Teamtailor-Signature",
+            "t=" + QByteArray::number(t) + ",v1=" + PartnerSignature::sign(eventId, Secret, t)
+                + ",v0=" + QByteArray(64, 'a') } };
 }
 } // namespace
 
@@ -92,7 +92,7 @@ class tst_WebhookServer : public QObject
     qint64 inboxRows(const QString &where = QStringLiteral("1"))
     {
         QSqlQuery q(m_store->database());
-        q.exec(QStringLiteral("SELECT count(*) FROM inbox WHERE ") + where);
+        q.exec(QStringLiteral("SELECT count(*) FROM inbox_state WHERE ") + where);
         return q.next() ? q.value(0).toLongLong() : -1;
     }
 
@@ -114,39 +114,43 @@ private Q_SLOTS:
         const QByteArray id = "6a1f0b9e-1111-4c10-ae5f-0e7f4d46f6d7";
         auto hdrs = partnerHeaders(id);
         QTest::newRow("healthz") << HttpTestClient::request("GET", "/healthz", {}) << 200 << QByteArray("ok");
-        QTest::newRow("readyz") << HttpTestClient::request("GET", "/readyz", {}) << 200 << QByteArray("ready");
-        QTest::newRow("unknown route") << HttpTestClient::request("GET", "/nope", {}) << 404 << QByteArray("not found");
-        QTest::newRow("wrong method") << HttpTestClient::request("GET", "/webhook", {}) << 405 << QByteArray("method");
+        QTest::newRow("readyz") << HttpTestClient::request("GET", "/readyz", {}) << 200
+                                << QByteArray("ready");
+        QTest::newRow("unknown route")
+            << HttpTestClient::request("GET", "/nope", {}) << 404 << QByteArray("not found");
+        QTest::newRow("wrong method")
+            << HttpTestClient::request("GET", "/webhook", {}) << 405 << QByteArray("method");
         QTest::newRow("accepted") << HttpTestClient::request("POST", "/webhook", hdrs, partnerBody(id)) << 202
                                   << QByteArray("accepted");
-        QTest::newRow("no bearer") << HttpTestClient::request("POST", "/webhook", {hdrs[0], hdrs[2]}, partnerBody(id))
-                                   << 401 << QByteArray("Bearer");
-        QTest::newRow("wrong bearer")
-            << HttpTestClient::request("POST", "/webhook", partnerHeaders(id, Now, "11111111-2222-3333-4444-555555555555"),
-                                       partnerBody(id))
-            << 401 << QByteArray("unknown provider key");
-        QTest::newRow("no signature") << HttpTestClient::request("POST", "/webhook", {hdrs[0], hdrs[1]}, partnerBody(id))
-                                      << 401 << QByteArray("missing");
-        QTest::newRow("stale") << HttpTestClient::request("POST", "/webhook", partnerHeaders(id, Now - 301), partnerBody(id))
+        QTest::newRow("no bearer") << HttpTestClient::request("POST", "/webhook", { hdrs[0], hdrs[2] },
+            partnerBody(id)) << 401 << QByteArray("Bearer");
+        QTest::newRow("wrong bearer") << HttpTestClient::request("POST", "/webhook",
+            partnerHeaders(id, Now, "11111111-2222-3333-4444-555555555555"), partnerBody(id))
+                                      << 401 << QByteArray("unknown provider key");
+        QTest::newRow("no signature") << HttpTestClient::request("POST", "/webhook", { hdrs[0], hdrs[1] },
+            partnerBody(id)) << 401 << QByteArray("missing");
+        QTest::newRow("stale") << HttpTestClient::request(
+            "POST", "/webhook", partnerHeaders(id, Now - 301), partnerBody(id))
                                << 401 << QByteArray("too old");
-        QTest::newRow("future") << HttpTestClient::request("POST", "/webhook", partnerHeaders(id, Now + 301), partnerBody(id))
+        QTest::newRow("future") << HttpTestClient::request(
+            "POST", "/webhook", partnerHeaders(id, Now + 301), partnerBody(id))
                                 << 401 << QByteArray("future");
         const QByteArray good = PartnerSignature::sign(id, Secret, Now);
-        QTest::newRow("decoy v0 only")
-            << HttpTestClient::request("POST", "/webhook",
-                                       {hdrs[0], hdrs[1], {"Teamtailor-Signature", "t=" + QByteArray::number(Now) + ",v0=" + good}},
-                                       partnerBody(id))
-            << 401 << QByteArray("no v1");
+        QTest::newRow("decoy v0 only") << HttpTestClient::request("POST", "/webhook",
+            { hdrs[0], hdrs[1], { "Teamtailor-Signature", "t=" + QByteArray::number(Now) + ",v0=" + good } },
+            partnerBody(id)) << 401 << QByteArray("no v1");
         QTest::newRow("signature for another event")
-            << HttpTestClient::request("POST", "/webhook", partnerHeaders("other-event"), partnerBody(id)) << 401
-            << QByteArray("does not match");
-        QTest::newRow("malformed json") << HttpTestClient::request("POST", "/webhook", hdrs, "{\"partner-event\":") << 400
-                                        << QByteArray("malformed JSON");
-        QTest::newRow("no event id") << HttpTestClient::request("POST", "/webhook", hdrs, R"({"partner-event":{}})") << 400
-                                     << QByteArray("partner-event.id");
-        QTest::newRow("wrong content type")
-            << HttpTestClient::request("POST", "/webhook", {{"Content-Type", "text/plain"}, hdrs[1], hdrs[2]}, partnerBody(id))
-            << 415 << QByteArray("application/json");
+            << HttpTestClient::request("POST", "/webhook", partnerHeaders("other-event"), partnerBody(id))
+            << 401 << QByteArray("does not match");
+        QTest::newRow("malformed json")
+            << HttpTestClient::request("POST", "/webhook", hdrs, "{\"partner-event\":") << 400
+            << QByteArray("malformed JSON");
+        QTest::newRow("no event id") << HttpTestClient::request(
+            "POST", "/webhook", hdrs, R"({"partner-event":{}})")
+                                     << 400 << QByteArray("partner-event.id");
+        QTest::newRow("wrong content type") << HttpTestClient::request(
+            "POST", "/webhook", { { "Content-Type", "text/plain" }, hdrs[1], hdrs[2] }, partnerBody(id))
+                                            << 415 << QByteArray("application/json");
         QTest::newRow("other company")
             << HttpTestClient::request("POST", "/webhook", hdrs, partnerBody(id, "another-company")) << 202
             << QByteArray("accepted"); // first delivery teaches the company...
@@ -167,10 +171,13 @@ private Q_SLOTS:
     void secondCompanyRefused()
     {
         const QByteArray a = QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
-        QCOMPARE(roundTrip(HttpTestClient::request("POST", "/webhook", partnerHeaders(a), partnerBody(a, "company-a"))).status,
-                 202);
+        QCOMPARE(roundTrip(HttpTestClient::request(
+                               "POST", "/webhook", partnerHeaders(a), partnerBody(a, "company-a")))
+                     .status,
+            202);
         const QByteArray b = QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
-        const HttpResponse r = roundTrip(HttpTestClient::request("POST", "/webhook", partnerHeaders(b), partnerBody(b, "company-b")));
+        const HttpResponse r = roundTrip(
+            HttpTestClient::request("POST", "/webhook", partnerHeaders(b), partnerBody(b, "company-b")));
         QCOMPARE(r.status, 401);
         QVERIFY2(r.body.contains("Acme only"), r.body.constData());
     }
@@ -178,22 +185,28 @@ private Q_SLOTS:
     void replayIsIdempotent()
     {
         const QByteArray id = "f3d7e8e2-da33-4c10-ae5f-0e7f4d46f6d7";
-        const QByteArray raw = HttpTestClient::request("POST", "/webhook", partnerHeaders(id), partnerBody(id));
+        const QByteArray raw
+            = HttpTestClient::request("POST", "/webhook", partnerHeaders(id), partnerBody(id));
         HttpResponse first = roundTrip(raw);
         QCOMPARE(first.status, 202);
-        const qint64 inboxId = QJsonDocument::fromJson(first.body).object().value(QLatin1String("inbox_id")).toInteger();
+        const qint64 inboxId
+            = QJsonDocument::fromJson(first.body).object().value(QLatin1String("inbox_id")).toInteger();
         HttpResponse again = roundTrip(raw);
         QCOMPARE(again.status, 200);
         QCOMPARE(QJsonDocument::fromJson(again.body).object().value(QLatin1String("status")).toString(),
-                 QStringLiteral("duplicate"));
-        QCOMPARE(QJsonDocument::fromJson(again.body).object().value(QLatin1String("inbox_id")).toInteger(), inboxId);
+            QStringLiteral("duplicate"));
+        QCOMPARE(QJsonDocument::fromJson(again.body).object().value(QLatin1String("inbox_id")).toInteger(),
+            inboxId);
         // The same event re-signed later (still within the window) is the same event.
         m_clock->advanceSecs(60);
-        QCOMPARE(roundTrip(HttpTestClient::request("POST", "/webhook", partnerHeaders(id, Now + 60), partnerBody(id))).status,
-                 200);
+        QCOMPARE(roundTrip(HttpTestClient::request(
+                               "POST", "/webhook", partnerHeaders(id, Now + 60), partnerBody(id)))
+                     .status,
+            200);
         QCOMPARE(inboxRows(), 1);
         QSqlQuery q(m_store->database());
-        QVERIFY(q.exec(QStringLiteral("SELECT t FROM replay_cache WHERE event_id = '") + QString::fromLatin1(id) + QLatin1Char('\'')));
+        QVERIFY(q.exec(QStringLiteral("SELECT t FROM replay_cache WHERE event_id = '")
+            + QString::fromLatin1(id) + QLatin1Char('\'')));
         QVERIFY(q.next());
         QCOMPARE(q.value(0).toLongLong(), Now);
         // A replay after the window is refused as stale.
@@ -205,10 +218,13 @@ private Q_SLOTS:
     {
         QSignalSpy events(m_server->inbox(), &Inbox::domainEvent);
         const QByteArray id = "aaaaaaaa-1111-4c10-ae5f-0e7f4d46f6d7";
-        const HttpResponse r = roundTrip(HttpTestClient::request("POST", "/webhook", partnerHeaders(id), partnerBody(id)));
+        const HttpResponse r
+            = roundTrip(HttpTestClient::request("POST", "/webhook", partnerHeaders(id), partnerBody(id)));
         QCOMPARE(r.status, 202);
         // By the time the 2xx arrived the row was committed (possibly already processed).
-        QCOMPARE(inboxRows(QStringLiteral("event_key = 'partner:") + QString::fromLatin1(id) + QLatin1Char('\'')), 1);
+        QCOMPARE(
+            inboxRows(QStringLiteral("event_key = 'partner:") + QString::fromLatin1(id) + QLatin1Char('\'')),
+            1);
         QSqlQuery q(m_store->database());
         QVERIFY(q.exec(QStringLiteral("SELECT headers, verification, route FROM inbox")));
         QVERIFY(q.next());
@@ -228,9 +244,15 @@ private Q_SLOTS:
     {
         const QByteArray id = "bbbbbbbb-1111-4c10-ae5f-0e7f4d46f6d7";
         QSignalSpy events(m_server->inbox(), &Inbox::domainEvent);
-        QCOMPARE(roundTrip(HttpTestClient::request("POST", "/actions/resend", partnerHeaders(id), partnerBody(id))).status, 202);
+        QCOMPARE(
+            roundTrip(HttpTestClient::request("POST", "/actions/resend", partnerHeaders(id), partnerBody(id)))
+                .status,
+            202);
         QCOMPARE(roundTrip(HttpTestClient::request("GET", "/actions/resend", {})).status, 405);
-        QCOMPARE(roundTrip(HttpTestClient::request("POST", "/actions/a/b", partnerHeaders(id), partnerBody(id))).status, 404);
+        QCOMPARE(
+            roundTrip(HttpTestClient::request("POST", "/actions/a/b", partnerHeaders(id), partnerBody(id)))
+                .status,
+            404);
         QTRY_COMPARE(events.size(), 1);
         const DomainEvent e = events.first().first().value<DomainEvent>();
         QCOMPARE(e.type, QStringLiteral("partner.action"));
@@ -239,26 +261,53 @@ private Q_SLOTS:
 
     void companyWebhooks()
     {
-        const QByteArray body =
-            R"({"payload":{"event_name":"job_application.update","data":{"id":"77","attributes":{"stage_id":9,"job_id":5}}}})";
+        const QByteArray body
+            = R"({"payload":{"event_name":"job_application.update","data":{"id":"77","attributes":{"stage_id":9,"job_id":5}}}})";
         QSignalSpy events(m_server->inbox(), &Inbox::domainEvent);
         auto hdrs = [&](const QByteArray &sig) {
-            return QList<QPair<QByteArray, QByteArray>>{{"Content-Type", "application/json"}, {"TT-Signature", sig}};
+            return QList<QPair<QByteArray, QByteArray>> { { "Content-Type", "application/json" },
+                { "TT-Signature", sig } };
         };
-        QCOMPARE(roundTrip(HttpTestClient::request("POST", "/company-webhooks", hdrs(CompanySignature::signV2(body, CompanySecret, Now)), body)).status, 202);
-        QCOMPARE(roundTrip(HttpTestClient::request("POST", "/company-webhooks", hdrs(CompanySignature::signV2(body, CompanySecret, Now)), body)).status, 200);
-        QCOMPARE(roundTrip(HttpTestClient::request("POST", "/company-webhooks", hdrs(CompanySignature::signV2(body, "wrong", Now)), body)).status, 401);
-        QCOMPARE(roundTrip(HttpTestClient::request("POST", "/company-webhooks", hdrs(CompanySignature::signV2(body, CompanySecret, Now - 400)), body)).status, 401);
-        QCOMPARE(roundTrip(HttpTestClient::request("POST", "/company-webhooks", {{"Content-Type", "application/json"}}, body)).status, 401);
-        QCOMPARE(roundTrip(HttpTestClient::request("POST", "/company-webhooks", hdrs(CompanySignature::signV1("77", CompanySecret)), body)).status, 200); // same body: duplicate
+        QCOMPARE(roundTrip(HttpTestClient::request("POST", "/company-webhooks",
+                               hdrs(CompanySignature::signV2(body, CompanySecret, Now)), body))
+                     .status,
+            202);
+        QCOMPARE(roundTrip(HttpTestClient::request("POST", "/company-webhooks",
+                               hdrs(CompanySignature::signV2(body, CompanySecret, Now)), body))
+                     .status,
+            200);
+        QCOMPARE(roundTrip(HttpTestClient::request("POST", "/company-webhooks",
+                               hdrs(CompanySignature::signV2(body, "wrong", Now)), body))
+                     .status,
+            401);
+        QCOMPARE(roundTrip(HttpTestClient::request("POST", "/company-webhooks",
+                               hdrs(CompanySignature::signV2(body, CompanySecret, Now - 400)), body))
+                     .status,
+            401);
+        QCOMPARE(roundTrip(HttpTestClient::request(
+                               "POST", "/company-webhooks", { { "Content-Type", "application/json" } }, body))
+                     .status,
+            401);
+        QCOMPARE(roundTrip(HttpTestClient::request("POST", "/company-webhooks",
+                               hdrs(CompanySignature::signV1("77", CompanySecret)), body))
+                     .status,
+            200); // same body: duplicate
         const QByteArray other = R"({"payload":{"event_name":"candidate.destroy","data":{"id":"5"}}})";
-        QCOMPARE(roundTrip(HttpTestClient::request("POST", "/company-webhooks", hdrs(CompanySignature::signV1("5", CompanySecret)), other)).status, 202);
-        QCOMPARE(roundTrip(HttpTestClient::request("POST", "/company-webhooks", hdrs(CompanySignature::signV1("5", CompanySecret)), "{oops")).status, 400);
+        QCOMPARE(roundTrip(HttpTestClient::request("POST", "/company-webhooks",
+                               hdrs(CompanySignature::signV1("5", CompanySecret)), other))
+                     .status,
+            202);
+        QCOMPARE(roundTrip(HttpTestClient::request("POST", "/company-webhooks",
+                               hdrs(CompanySignature::signV1("5", CompanySecret)), "{oops"))
+                     .status,
+            400);
         QTRY_COMPARE(events.size(), 2);
         QStringList types;
         for (const auto &args : events)
             types << args.first().value<DomainEvent>().type;
-        QCOMPARE(types, (QStringList{QStringLiteral("job-application.stage_changed"), QStringLiteral("candidate.deleted")}));
+        QCOMPARE(types,
+            (QStringList {
+                QStringLiteral("job-application.stage_changed"), QStringLiteral("candidate.deleted") }));
     }
 
     void oversizedBody()
@@ -268,7 +317,8 @@ private Q_SLOTS:
         HttpTestClient c(m_server->port());
         QVERIFY(c.connect());
         auto hdrs = partnerHeaders(id);
-        QByteArray head = "POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+        QByteArray head
+            = "POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
             + QByteArray::number(Limits::DefaultMaxBodyBytes + 1) + "\r\n\r\n";
         c.write(head);
         HttpResponse r = c.read();
@@ -277,8 +327,10 @@ private Q_SLOTS:
         // Streamed (chunked) past the cap: refused while streaming.
         HttpTestClient s(m_server->port());
         QVERIFY(s.connect());
-        s.write("POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
-        const QByteArray chunk = QByteArray::number(64 * 1024, 16) + "\r\n" + QByteArray(64 * 1024, 'x') + "\r\n";
+        s.write("POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: "
+                "chunked\r\n\r\n");
+        const QByteArray chunk
+            = QByteArray::number(64 * 1024, 16) + "\r\n" + QByteArray(64 * 1024, 'x') + "\r\n";
         for (int i = 0; i < 17 && s.socket().state() == QAbstractSocket::ConnectedState; ++i) {
             s.write(chunk);
             QTest::qWait(1);
@@ -301,7 +353,8 @@ private Q_SLOTS:
 
     void oversizedHeaders()
     {
-        QByteArray raw = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + QByteArray(Limits::MaxHeaderBytes, 'a') + "\r\n\r\n";
+        QByteArray raw = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: "
+            + QByteArray(Limits::MaxHeaderBytes, 'a') + "\r\n\r\n";
         const HttpResponse r = roundTrip(raw);
         QCOMPARE(r.status, 431);
     }
@@ -355,7 +408,8 @@ private Q_SLOTS:
         // Trickling: a byte every 100 ms never trips the idle timer, but the deadline cuts it off.
         HttpTestClient trickle(m_server->port());
         QVERIFY(trickle.connect());
-        const QByteArray raw = "POST /webhook HTTP/1.1\r\nHost: x\r\nX-Slow: " + QByteArray(200, 'a') + "\r\n\r\n";
+        const QByteArray raw
+            = "POST /webhook HTTP/1.1\r\nHost: x\r\nX-Slow: " + QByteArray(200, 'a') + "\r\n\r\n";
         int sent = 0;
         while (trickle.socket().state() == QAbstractSocket::ConnectedState && sent < raw.size()) {
             trickle.write(raw.mid(sent++, 1));
@@ -423,7 +477,8 @@ private Q_SLOTS:
         m_server->beginDrain();
         QVERIFY(drained.wait(2000) || drained.size() == 1);
         const QByteArray id = "12345678-1111-4c10-ae5f-0e7f4d46f6d7";
-        const HttpResponse r = roundTrip(HttpTestClient::request("POST", "/webhook", partnerHeaders(id), partnerBody(id)));
+        const HttpResponse r
+            = roundTrip(HttpTestClient::request("POST", "/webhook", partnerHeaders(id), partnerBody(id)));
         QCOMPARE(r.status, 503);
         QCOMPARE(roundTrip(HttpTestClient::request("GET", "/readyz", {})).status, 503);
         QCOMPARE(roundTrip(HttpTestClient::request("GET", "/healthz", {})).status, 200);
@@ -433,16 +488,24 @@ private Q_SLOTS:
     {
         QSqlQuery q(m_store->database());
         QVERIFY(q.exec(QStringLiteral("INSERT INTO jobs (id, title) VALUES ('12', 'Dev')")));
-        QVERIFY(q.exec(QStringLiteral("INSERT INTO stages (id, job_id, name, row_order) VALUES ('3', '12', 'Phone screen', 1),"
-                                      " ('4', '12', 'Technical interview', 2)")));
-        QVERIFY(q.exec(QStringLiteral("INSERT INTO templates (id, name, body) VALUES ('phone', 'Phone screen', '{}'),"
-                                      " ('tech', 'Tech deep dive', '{}')")));
-        QVERIFY(q.exec(QStringLiteral("INSERT INTO mappings (job_id, stage, template_id, pass_threshold, on_pass, on_fail)"
-                                      " VALUES ('', 'phone screen', 'phone', 70, 'Technical interview', 'reject')")));
+        QVERIFY(q.exec(QStringLiteral(
+            "INSERT INTO stages (id, job_id, name, row_order) VALUES ('3', '12', 'Phone screen', 1),"
+            " ('4', '12', 'Technical interview', 2)")));
+        QVERIFY(q.exec(
+            QStringLiteral("INSERT INTO templates (id, name, body) VALUES ('phone', 'Phone screen', '{}'),"
+                           " ('tech', 'Tech deep dive', '{}')")));
+        QVERIFY(q.exec(QStringLiteral(
+            "INSERT INTO mappings (job_id, stage, template_id, pass_threshold, on_pass, on_fail)"
+            " VALUES ('', 'phone screen', 'phone', 70, 'Technical interview', 'reject')")));
         const auto get = [&](const QByteArray &path, const QByteArray &bearer) {
-            const HttpResponse r = roundTrip(HttpTestClient::request("GET", path, {{"Authorization", "Bearer " + bearer}}));
-            return QJsonDocument::fromJson(r.body).object().value(QLatin1String("config")).toObject()
-                .value(QLatin1String("fields")).toArray();
+            const HttpResponse r = roundTrip(
+                HttpTestClient::request("GET", path, { { "Authorization", "Bearer " + bearer } }));
+            return QJsonDocument::fromJson(r.body)
+                .object()
+                .value(QLatin1String("config"))
+                .toObject()
+                .value(QLatin1String("fields"))
+                .toArray();
         };
         QJsonArray fields = get("/config?job_id=12&stage_id=3&user_id=1", ProviderUuid);
         QCOMPARE(fields.size(), 4);
@@ -454,7 +517,8 @@ private Q_SLOTS:
         for (const QJsonValue &f : fields)
             QVERIFY(!f.toObject().value(QLatin1String("id")).toString().contains(QLatin1Char('_')));
         // A job-specific override by stage id wins.
-        QVERIFY(q.exec(QStringLiteral("INSERT INTO mappings (job_id, stage, template_id) VALUES ('12', '3', 'tech')")));
+        QVERIFY(q.exec(
+            QStringLiteral("INSERT INTO mappings (job_id, stage, template_id) VALUES ('12', '3', 'tech')")));
         fields = get("/config?job_id=12&stage_id=3", ProviderUuid);
         QCOMPARE(fields.at(0).toObject().value(QLatin1String("value")).toString(), QStringLiteral("tech"));
         // Unmapped stage: no pre-selection, an infobox says so.
@@ -469,23 +533,30 @@ private Q_SLOTS:
     void activationLearnsJwsAndRefusesSecondCompany()
     {
         m_activation->setSecrets(ApiKey, Secret, QByteArray(), CompanySecret); // not activated
-        const QByteArray mine = ProviderKey::signJws(QJsonObject{{QStringLiteral("clientId"), QStringLiteral("a")}}, ApiKey);
-        const QByteArray theirs = ProviderKey::signJws(QJsonObject{{QStringLiteral("clientId"), QStringLiteral("b")}}, ApiKey);
-        const QByteArray forged = ProviderKey::signJws(QJsonObject{{QStringLiteral("clientId"), QStringLiteral("a")}}, "nope");
-        HttpResponse r = roundTrip(HttpTestClient::request("GET", "/activation/validate", {{"Authorization", "Bearer " + forged}}));
+        const QByteArray mine = ProviderKey::signJws(
+            QJsonObject { { QStringLiteral("clientId"), QStringLiteral("a") } }, ApiKey);
+        const QByteArray theirs = ProviderKey::signJws(
+            QJsonObject { { QStringLiteral("clientId"), QStringLiteral("b") } }, ApiKey);
+        const QByteArray forged = ProviderKey::signJws(
+            QJsonObject { { QStringLiteral("clientId"), QStringLiteral("a") } }, "nope");
+        HttpResponse r = roundTrip(HttpTestClient::request(
+            "GET", "/activation/validate", { { "Authorization", "Bearer " + forged } }));
         QCOMPARE(r.status, 401);
         QVERIFY(r.body.contains("partner API key"));
-        r = roundTrip(HttpTestClient::request("GET", "/activation/validate", {{"Authorization", "Bearer " + mine}}));
+        r = roundTrip(HttpTestClient::request(
+            "GET", "/activation/validate", { { "Authorization", "Bearer " + mine } }));
         QCOMPARE(r.status, 200);
         QVERIFY(m_activation->activated());
         QCOMPARE(m_activation->providerKey(), mine);
-        r = roundTrip(HttpTestClient::request("GET", "/activation/validate", {{"Authorization", "Bearer " + theirs}}));
+        r = roundTrip(HttpTestClient::request(
+            "GET", "/activation/validate", { { "Authorization", "Bearer " + theirs } }));
         QCOMPARE(r.status, 401);
         QVERIFY2(r.body.contains("one company only"), r.body.constData());
-        r = roundTrip(HttpTestClient::request("GET", "/activation", {{"Authorization", "Bearer " + mine}}));
+        r = roundTrip(
+            HttpTestClient::request("GET", "/activation", { { "Authorization", "Bearer " + mine } }));
         QCOMPARE(r.status, 200);
         QCOMPARE(QJsonDocument::fromJson(r.body).object().value(QLatin1String("validateEndpoint")).toString(),
-                 QStringLiteral("activation/validate"));
+            QStringLiteral("activation/validate"));
     }
 
     void uuidLearntFromFirstSignedDelivery()
@@ -493,21 +564,24 @@ private Q_SLOTS:
         m_activation->setSecrets(ApiKey, Secret, QByteArray(), CompanySecret);
         const QByteArray id = "abababab-1111-4c10-ae5f-0e7f4d46f6d7";
         // Unsigned config call with an unknown UUID cannot activate.
-        HttpResponse r = roundTrip(HttpTestClient::request("GET", "/config", {{"Authorization", "Bearer " + ProviderUuid}}));
+        HttpResponse r = roundTrip(
+            HttpTestClient::request("GET", "/config", { { "Authorization", "Bearer " + ProviderUuid } }));
         QVERIFY(r.body.contains("not activated"));
         r = roundTrip(HttpTestClient::request("POST", "/webhook", partnerHeaders(id), partnerBody(id)));
         QCOMPARE(r.status, 202);
         QCOMPARE(m_activation->providerKey(), ProviderUuid);
         QCOMPARE(m_activation->companyName(), QStringLiteral("Acme"));
-        QCOMPARE(m_store->setting(QStringLiteral("activation.company_uuid")).value_or(QString()), QStringLiteral("c-uuid"));
+        QCOMPARE(m_store->setting(QStringLiteral("activation.company_uuid")).value_or(QString()),
+            QStringLiteral("c-uuid"));
     }
 
     void jweBearer()
     {
-        const QByteArray jwe = ProviderKey::encryptJwe(R"({"clientId":"x"})", Secret, "A256GCM",
-                                                       QByteArray::fromHex("000102030405060708090a0b"));
+        const QByteArray jwe = ProviderKey::encryptJwe(
+            R"({"clientId":"x"})", Secret, "A256GCM", QByteArray::fromHex("000102030405060708090a0b"));
         m_activation->setSecrets(ApiKey, Secret, QByteArray(), CompanySecret);
-        HttpResponse r = roundTrip(HttpTestClient::request("GET", "/activation/validate", {{"Authorization", "Bearer " + jwe}}));
+        HttpResponse r = roundTrip(
+            HttpTestClient::request("GET", "/activation/validate", { { "Authorization", "Bearer " + jwe } }));
         QCOMPARE(r.status, 200);
         QCOMPARE(m_activation->providerKey(), jwe);
     }
@@ -516,7 +590,8 @@ private Q_SLOTS:
     {
         const QByteArray id = "cdcdcdcd-1111-4c10-ae5f-0e7f4d46f6d7";
         roundTrip(HttpTestClient::request("POST", "/webhook", partnerHeaders(id), partnerBody(id)));
-        roundTrip(HttpTestClient::request("POST", "/webhook", partnerHeaders(id, Now - 1000), partnerBody(id)));
+        roundTrip(
+            HttpTestClient::request("POST", "/webhook", partnerHeaders(id, Now - 1000), partnerBody(id)));
         QTRY_COMPARE(inboxRows(QStringLiteral("processed_at IS NOT NULL")), 1);
         const HttpResponse r = roundTrip(HttpTestClient::request("GET", "/metrics", {}));
         QCOMPARE(r.status, 200);
