@@ -11,6 +11,8 @@
 #include "net/webhook/WebhookServer.h"
 
 #include <QJsonArray>
+#include <QProcess>
+#include <QSslSocket>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
@@ -584,6 +586,43 @@ private Q_SLOTS:
             HttpTestClient::request("GET", "/activation/validate", { { "Authorization", "Bearer " + jwe } }));
         QCOMPARE(r.status, 200);
         QCOMPARE(m_activation->providerKey(), jwe);
+    }
+
+    void tls()
+    {
+        // A throw-away self-signed EC certificate from the openssl tool.
+        QTemporaryDir certDir;
+        const QString cert = certDir.filePath(QStringLiteral("cert.pem"));
+        const QString key = certDir.filePath(QStringLiteral("key.pem"));
+        QProcess openssl;
+        openssl.start(QStringLiteral("openssl"),
+                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
+                       QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
+                       QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert, QStringLiteral("-days"),
+                       QStringLiteral("1"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")});
+        QVERIFY(openssl.waitForFinished(30000));
+        QCOMPARE(openssl.exitCode(), 0);
+        m_server.reset();
+        m_server = std::make_unique<WebhookServer>(m_store.get(), m_activation.get(), *m_clock);
+        WebhookServerConfig config;
+        config.tlsCertificatePath = cert;
+        config.tlsKeyPath = key;
+        QString error;
+        QVERIFY2(m_server->listen(config, &error), qPrintable(error));
+        QCOMPARE(m_server->url().scheme(), QStringLiteral("https"));
+        QSslSocket client;
+        client.setPeerVerifyMode(QSslSocket::VerifyNone);
+        QSignalSpy encrypted(&client, &QSslSocket::encrypted);
+        client.connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_server->port());
+        QVERIFY(encrypted.wait(10000));
+        client.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        QTRY_VERIFY(client.bytesAvailable() > 0 && client.peek(4096).contains("ok"));
+        QVERIFY(client.readAll().startsWith("HTTP/1.1 200"));
+        // A bad path is a clear start-up error, not a plain-text server.
+        WebhookServer broken(m_store.get(), m_activation.get(), *m_clock);
+        config.tlsKeyPath = certDir.filePath(QStringLiteral("missing.pem"));
+        QVERIFY(!broken.listen(config, &error));
+        QVERIFY(error.contains(QLatin1String("TLS")));
     }
 
     void metrics()
