@@ -6,6 +6,13 @@
 #include "models/Log.h"
 #include "models/Store.h"
 #include "net/secrets/SecretStore.h"
+// webhook service
+#include "models/Clock.h"
+#include "net/activation/Activation.h"
+#include "net/webhook/Inbox.h"
+#include "net/webhook/WebhookServer.h"
+
+#include <QTimer>
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -26,7 +33,11 @@ AppServices::AppServices(const Options &options)
 {
 }
 
-AppServices::~AppServices() = default;
+AppServices::~AppServices()
+{
+    m_webhook.reset(); // before the store it writes to
+    m_activation.reset();
+}
 
 std::unique_ptr<AppServices> AppServices::create(const Options &options, QString *error, int *exitCode)
 {
@@ -47,8 +58,53 @@ std::unique_ptr<AppServices> AppServices::create(const Options &options, QString
     return services;
 }
 
+// --- webhook service -------------------------------------------------------------------------
+// Environment knobs (not CLI flags, to keep the contract small):
+//   INTRVIO_TLS_CERT / INTRVIO_TLS_KEY  serve HTTPS with this PEM certificate and key
+//   INTRVIO_BENCH_IGNORE_SKEW=1         benchmark only: count stale/future signature timestamps instead of
+//                                       refusing them (precomputed signatures); never for production
+//   INTRVIO_TEST_HOLD_INBOX=1           tests only: store deliveries but do not process them
+bool AppServices::startWebhookServer(QString *error)
+{
+    m_activation = std::make_unique<Activation>(m_store.get(), m_secrets.get());
+    m_activation->load();
+    m_webhook = std::make_unique<WebhookServer>(m_store.get(), m_activation.get(), Clock::system());
+    WebhookServerConfig config;
+    config.address = QHostAddress(m_options.listenHost);
+    config.port = m_options.listenPort;
+    config.tlsCertificatePath = qEnvironmentVariable("INTRVIO_TLS_CERT");
+    config.tlsKeyPath = qEnvironmentVariable("INTRVIO_TLS_KEY");
+    config.benchIgnoreSkew = qEnvironmentVariable("INTRVIO_BENCH_IGNORE_SKEW") == QLatin1String("1");
+    if (config.benchIgnoreSkew)
+        qCWarning(lcApp) << "INTRVIO_BENCH_IGNORE_SKEW=1: stale signature timestamps are accepted (benchmark mode)";
+    if (qEnvironmentVariable("INTRVIO_TEST_HOLD_INBOX") == QLatin1String("1"))
+        m_webhook->inbox()->setProcessingHeld(true);
+    if (config.address.isNull()) {
+        *error = QStringLiteral("--listen host '%1' is not an IP address").arg(m_options.listenHost);
+        return false;
+    }
+    if (!m_webhook->listen(config, error))
+        return false;
+    QUrl apiBase = m_options.teamtailorUrl;
+    if (apiBase.isEmpty()) {
+        apiBase = QUrl(m_options.region == Region::Na   ? QStringLiteral("https://api.na.teamtailor.com")
+                           : m_options.region == Region::Au ? QStringLiteral("https://api.au.teamtailor.com")
+                                                            : QStringLiteral("https://api.teamtailor.com"));
+    }
+    QObject::connect(m_activation.get(), &Activation::loadedChanged, m_activation.get(),
+                     [a = m_activation.get(), apiBase] {
+                         if (!a->activated() && !a->partnerApiKey().isEmpty())
+                             a->startPolling(apiBase, 5 * 60 * 1000);
+                     });
+    return true;
+}
+// --- end webhook service ---------------------------------------------------------------------
+
 int runHeadless(const Options &options)
 {
+    // Installed first, so a SIGTERM during start-up is queued and handled (drain, exit 0) once the
+    // event loop runs, instead of killing the process half-started.
+    SignalWatcher watcher;
     QTextStream err(stderr);
     QString error;
     int exitCode = ExitOk;
@@ -61,13 +117,20 @@ int runHeadless(const Options &options)
         if (!r.ok())
             qCWarning(lcApp).noquote() << "keychain unavailable:" << r.message;
     });
-    SignalWatcher watcher;
-    QObject::connect(&watcher, &SignalWatcher::terminationRequested, qApp, [](int sig) {
+    // webhook service: listen, then drain on SIGTERM (503 to new requests, owed answers sent, exit 0)
+    if (!services->startWebhookServer(&error)) {
+        err << "intrvio: " << error << Qt::endl;
+        return ExitConfig;
+    }
+    WebhookServer *webhook = services->webhookServer();
+    QObject::connect(webhook, &WebhookServer::drained, qApp, [] { QCoreApplication::exit(ExitOk); });
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, qApp, [webhook](int sig) {
         qCInfo(lcApp) << "signal" << sig << "received, draining";
-        QCoreApplication::exit(ExitOk);
+        webhook->beginDrain();
+        QTimer::singleShot(10000, qApp, [] { QCoreApplication::exit(ExitOk); }); // never hang on shutdown
     });
-    err << "intrvio: running headless; data dir " << options.dataDir << ", listen "
-        << options.listenUrl().toString() << Qt::endl;
+    err << "intrvio: running headless; data dir " << options.dataDir << ", listening on "
+        << webhook->url().toString() << Qt::endl;
     return QCoreApplication::exec();
 }
 
@@ -82,6 +145,9 @@ int runGui(const Options &options)
         QMessageBox::critical(nullptr, QObject::tr("Intrvio cannot start"), error);
         return exitCode;
     }
+    // webhook service: the GUI serves the partner base-url too; a busy port is reported, not fatal
+    if (!services->startWebhookServer(&error))
+        qCWarning(lcApp).noquote() << "webhook server not started:" << error;
     MainWindow::Context context;
     context.dataDir = options.dataDir;
     context.listenUrl = options.listenUrl();

@@ -8,9 +8,11 @@
 
 namespace intrvio {
 
+class Activation;
 class DataDirLock;
 class SecretStore;
 class Store;
+class WebhookServer;
 
 // The composition root: builds the services the app and the headless service share, in
 // dependency order, and tears them down in reverse. Nothing else constructs them.
@@ -26,12 +28,21 @@ public:
     Store *store() const { return m_store.get(); }
     SecretStore *secrets() const { return m_secrets.get(); }
 
+    // --- webhook service (partner base-url) ---
+    // Reads the secrets, starts the guarded server on --listen and the activation poll. On failure
+    // returns false with a message (exit code 3: configuration).
+    bool startWebhookServer(QString *error);
+    WebhookServer *webhookServer() const { return m_webhook.get(); }
+    Activation *activation() const { return m_activation.get(); }
+
 private:
     explicit AppServices(const Options &options);
     Options m_options;
     std::unique_ptr<DataDirLock> m_lock;
     std::unique_ptr<Store> m_store;
     std::unique_ptr<SecretStore> m_secrets;
+    std::unique_ptr<Activation> m_activation; // webhook service
+    std::unique_ptr<WebhookServer> m_webhook; // webhook service
 };
 
 int runHeadless(const Options &options);

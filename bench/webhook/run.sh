@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Acknowledged durable partner events per second, p50/p99, for `intrvio --headless` (SQLite inbox,
+# group commit, committed before the 2xx) and the Node.js baseline (`--store group --group-ms 0`,
+# fsync before the answer), same wrk load (-t2 -c32), same run, alternating A/B rounds.
+# Usage: bench/webhook/run.sh [path/to/intrvio]
+# Env: BENCH_SECONDS (15), BENCH_ROUNDS (2), BENCH_CONNECTIONS (32), INTRVIO_BENCH_BASELINE (dir).
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+if [ -z "${INTRVIO_IN_KEYRING_SESSION:-}" ]; then
+  exec "$repo/scripts/keyring-session.sh" "$0" "$@"
+fi
+intrvio=$(realpath "${1:-$repo/build/bench/app/intrvio}")
+baseline=${INTRVIO_BENCH_BASELINE:-$repo/../shared/bench/webhook-baseline}
+seconds=${BENCH_SECONDS:-15}
+rounds=${BENCH_ROUNDS:-2}
+conns=${BENCH_CONNECTIONS:-32}
+for tool in wrk node; do
+  command -v $tool >/dev/null || { echo "bench: $tool missing (apt-get install -y wrk nodejs)" >&2; exit 3; }
+done
+[ -x "$intrvio" ] || { echo "bench: $intrvio not built" >&2; exit 3; }
+[ -f "$baseline/node_receiver.js" ] || { echo "bench: baseline not found in $baseline" >&2; exit 3; }
+
+work=$(mktemp -d -t intrvio-bench.XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+export TT_SIGNING_SECRET=bench-signing-secret-0a9b8c7d6e5f4a3b2c1d0e9f
+export TT_PROVIDER_KEY=bench-provider-key-5f0c1d9a7e3b4c2d8a6f
+cp "$baseline/sample_body.json" "$baseline/post.lua" "$work/"
+echo "bench: generating signed event ids..."
+(cd "$work" && node "$baseline/gen_ids.js" ids run 2 $((seconds * rounds * 2 * 12000)) && node "$baseline/gen_ids.js" ids warm 2 20000)
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# Node baseline
+node_port=$(free_port)
+node "$baseline/node_receiver.js" --port "$node_port" --store group --group-ms 0 --file "$work/node.log" \
+  --bench-fixed-t >"$work/node.out" 2>&1 &
+pids+=($!)
+
+# intrvio, keys in the private keyring of this session
+data="$work/intrvio-data"
+printf '%s' "$TT_SIGNING_SECRET" | "$intrvio" --data-dir "$data" secret set webhook-secret >/dev/null
+printf '%s' "$TT_PROVIDER_KEY" | "$intrvio" --data-dir "$data" secret set provider-key >/dev/null
+our_port=$(free_port)
+INTRVIO_BENCH_IGNORE_SKEW=1 QT_LOGGING_RULES="intrvio.webhook.info=false" \
+  "$intrvio" --headless --data-dir "$data" --listen "127.0.0.1:$our_port" >"$work/intrvio.out" 2>&1 &
+pids+=($!)
+
+for port in "$node_port" "$our_port"; do
+  for _ in $(seq 100); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz" || true)
+    [ "$code" = 200 ] || [ "$code" = 404 ] && break
+    sleep 0.1
+  done
+done
+
+cat >"$work/parse_wrk.py" <<'PY'
+import re, sys
+secs = float(sys.argv[1]); t = sys.stdin.read()
+def ms(v):
+    n, u = re.match(r'([\d.]+)(us|ms|s)', v).groups(); n = float(n)
+    return n / 1000 if u == 'us' else n * 1000 if u == 's' else n
+reqs = int(re.search(r'(\d+) requests in', t).group(1))
+non2xx = int(re.search(r'Non-2xx or 3xx responses: (\d+)', t).group(1)) if 'Non-2xx' in t else 0
+errs = re.search(r'Socket errors: (.*)', t)
+p50 = ms(re.search(r'\s50%\s+(\S+)', t).group(1)); p99 = ms(re.search(r'\s99%\s+(\S+)', t).group(1))
+print(f"{(reqs - non2xx) / secs:.0f} {p50:.2f} {p99:.2f} {non2xx}" + (f" errors:{errs.group(1).replace(' ', '')}" if errs else ""))
+PY
+run_wrk() { # name port idset seconds -> prints "acks/s p50 p99 non2xx"
+  (cd "$work" && wrk -t2 -c"$conns" -d"$4"s --latency -s post.lua "http://127.0.0.1:$2/webhook" -- "$3") \
+    | tee "$work/wrk-$1-$3.txt" | python3 "$work/parse_wrk.py" "$4"
+}
+
+echo "bench: warm-up"
+run_wrk node "$node_port" warm 3 >/dev/null
+run_wrk intrvio "$our_port" warm 3 >/dev/null
+declare -a node_res ours_res
+for r in $(seq "$rounds"); do
+  echo "bench: round $r/$rounds (${seconds}s each, -t2 -c$conns)"
+  node_res+=("$(run_wrk node "$node_port" run "$seconds")")
+  ours_res+=("$(run_wrk intrvio "$our_port" run "$seconds")")
+  echo "  node    : ${node_res[-1]}"
+  echo "  intrvio : ${ours_res[-1]}"
+done
+
+# Durability check: every acknowledged intrvio request is a committed inbox row.
+rows=$(sqlite3 "file:$data/intrvio.sqlite?mode=ro" "SELECT count(*) FROM inbox" 2>/dev/null || echo "?")
+
+python3 - "$rows" "${node_res[@]}" -- "${ours_res[@]}" <<'PY'
+import statistics, sys
+args = sys.argv[2:]; cut = args.index('--')
+def summary(rows):
+    vals = [r.split() for r in rows]
+    return (statistics.median(float(v[0]) for v in vals), statistics.median(float(v[1]) for v in vals),
+            statistics.median(float(v[2]) for v in vals), sum(int(v[3]) for v in vals))
+n = summary(args[:cut]); o = summary(args[cut + 1:])
+print()
+print("webhook ingest, acknowledged durable signed partner events (median of rounds)")
+print(f"{'':10}{'events/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
+print(f"{'node':10}{n[0]:>10.0f}{n[1]:>9.2f}{n[2]:>9.2f}{n[3]:>9}")
+print(f"{'intrvio':10}{o[0]:>10.0f}{o[1]:>9.2f}{o[2]:>9.2f}{o[3]:>9}")
+print(f"ratio intrvio/node: {o[0] / n[0]:.2f}x throughput, p99 {o[2]:.2f} ms vs {n[2]:.2f} ms")
+print(f"intrvio inbox rows committed: {sys.argv[1]}")
+PY

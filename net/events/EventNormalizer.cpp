@@ -1,0 +1,231 @@
+#include "EventNormalizer.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonParseError>
+
+namespace intrvio::EventNormalizer {
+
+namespace {
+
+QString idString(const QJsonValue &v)
+{
+    if (v.isString())
+        return v.toString();
+    if (v.isDouble())
+        return QString::number(v.toInteger());
+    return {};
+}
+
+QString snake(QString s)
+{
+    return s.replace(QLatin1Char('-'), QLatin1Char('_'));
+}
+
+std::optional<QJsonObject> parseObject(const QByteArray &body, QString *error)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        *error = QStringLiteral("malformed JSON: %1 at offset %2")
+                     .arg(parseError.errorString())
+                     .arg(parseError.offset);
+        return std::nullopt;
+    }
+    if (!doc.isObject()) {
+        *error = QStringLiteral("malformed JSON: expected an object");
+        return std::nullopt;
+    }
+    return doc.object();
+}
+
+QString relationshipId(const QJsonObject &data, const QString &name)
+{
+    return idString(data.value(QLatin1String("relationships"))
+                        .toObject()
+                        .value(name)
+                        .toObject()
+                        .value(QLatin1String("data"))
+                        .toObject()
+                        .value(QLatin1String("id")));
+}
+
+} // namespace
+
+QJsonValue attribute(const QJsonObject &attributes, const QString &kebabName)
+{
+    const auto it = attributes.constFind(kebabName);
+    if (it != attributes.constEnd())
+        return *it;
+    return attributes.value(snake(kebabName));
+}
+
+PartnerEvent decodePartnerEvent(const QByteArray &body)
+{
+    PartnerEvent e;
+    const auto root = parseObject(body, &e.error);
+    if (!root)
+        return e;
+    QJsonValue pe = root->value(QLatin1String("partner-event"));
+    if (pe.isUndefined())
+        pe = root->value(QLatin1String("partner_event"));
+    if (!pe.isObject()) {
+        e.error = QStringLiteral("missing partner-event object");
+        return e;
+    }
+    e.partnerEvent = pe.toObject();
+    e.eventId = idString(e.partnerEvent.value(QLatin1String("id")));
+    if (e.eventId.isEmpty() || e.eventId.size() > 200) {
+        e.error = QStringLiteral("missing or invalid partner-event.id");
+        return e;
+    }
+    e.webhookData = attribute(e.partnerEvent, QStringLiteral("webhook-data")).toObject();
+    const QJsonObject result = attribute(e.partnerEvent, QStringLiteral("partner-result")).toObject();
+    e.updateUrl = attribute(result, QStringLiteral("update-url")).toString();
+    const QJsonObject candidate = e.partnerEvent.value(QLatin1String("candidate")).toObject();
+    e.candidateId = idString(candidate.value(QLatin1String("id")));
+    const QJsonObject job = candidate.value(QLatin1String("job")).toObject();
+    e.jobId = idString(job.value(QLatin1String("id")));
+    e.stageId = idString(attribute(job, QStringLiteral("stage-id")));
+    e.stageName = job.value(QLatin1String("stage")).toString();
+    const QJsonObject company = root->value(QLatin1String("company")).toObject();
+    e.companyUuid = company.value(QLatin1String("uuid")).toString();
+    e.companyName = company.value(QLatin1String("name")).toString();
+    return e;
+}
+
+CompanyWebhook decodeCompanyWebhook(const QByteArray &body)
+{
+    CompanyWebhook h;
+    const auto root = parseObject(body, &h.error);
+    if (!root)
+        return h;
+    QJsonObject payload = root->value(QLatin1String("payload")).toObject();
+    if (payload.isEmpty())
+        payload = *root; // tolerate an unwrapped payload
+    QString name = attribute(payload, QStringLiteral("event-name")).toString();
+    if (name.isEmpty())
+        name = payload.value(QLatin1String("eventName")).toString();
+    name = snake(name.trimmed().toLower());
+    const qsizetype dot = name.lastIndexOf(QLatin1Char('.'));
+    if (dot <= 0 || dot == name.size() - 1) {
+        h.error = QStringLiteral("missing or invalid payload.event_name");
+        return h;
+    }
+    h.eventName = name;
+    h.resource = name.first(dot);
+    h.action = name.sliced(dot + 1);
+    h.data = payload.value(QLatin1String("data")).toObject();
+    h.dataId = idString(h.data.value(QLatin1String("id")));
+    h.attributes = h.data.value(QLatin1String("attributes")).toObject();
+    if (h.dataId.isEmpty())
+        h.dataId = idString(h.attributes.value(QLatin1String("id")));
+    if (h.dataId.isEmpty()) {
+        h.error = QStringLiteral("missing payload.data.id");
+        return h;
+    }
+    return h;
+}
+
+QList<DomainEvent> normalizePartner(const PartnerEvent &event, const QString &action)
+{
+    if (!event.ok())
+        return {};
+    DomainEvent e;
+    e.type
+        = QString::fromLatin1(action.isEmpty() ? DomainEvent::PartnerTriggered : DomainEvent::PartnerAction);
+    e.action = action;
+    e.partnerEventId = event.eventId;
+    e.candidateId = event.candidateId;
+    e.jobId = event.jobId;
+    e.stageId = event.stageId;
+    e.stageName = event.stageName;
+    e.companyUuid = event.companyUuid;
+    e.updateUrl = event.updateUrl;
+    e.webhookData = event.webhookData;
+    e.data = event.partnerEvent;
+    return { e };
+}
+
+QList<DomainEvent> normalizeCompany(const CompanyWebhook &hook, const Previous &previous)
+{
+    if (!hook.ok())
+        return {};
+    QList<DomainEvent> out;
+    auto make = [&](const char *type) {
+        DomainEvent e;
+        e.type = QString::fromLatin1(type);
+        e.data = hook.data;
+        return e;
+    };
+    const QJsonObject &a = hook.attributes;
+    if (hook.resource == QLatin1String("job_application")) {
+        auto fill = [&](DomainEvent &e) {
+            e.applicationId = hook.dataId;
+            e.jobId = idString(attribute(a, QStringLiteral("job-id")));
+            if (e.jobId.isEmpty())
+                e.jobId = relationshipId(hook.data, QStringLiteral("job"));
+            e.candidateId = idString(attribute(a, QStringLiteral("candidate-id")));
+            if (e.candidateId.isEmpty())
+                e.candidateId = relationshipId(hook.data, QStringLiteral("candidate"));
+            e.stageId = idString(attribute(a, QStringLiteral("stage-id")));
+            if (e.stageId.isEmpty())
+                e.stageId = relationshipId(hook.data, QStringLiteral("stage"));
+            e.stageName = attribute(a, QStringLiteral("stage-name")).toString();
+        };
+        if (hook.action == QLatin1String("create")) {
+            DomainEvent e = make(DomainEvent::ApplicationCreated);
+            fill(e);
+            out.append(e);
+            return out;
+        }
+        if (hook.action != QLatin1String("update"))
+            return out;
+        const QJsonValue rejectedAt = attribute(a, QStringLiteral("rejected-at"));
+        const bool rejectedNow = rejectedAt.isString() && !rejectedAt.toString().isEmpty();
+        const bool clearedNow
+            = rejectedAt.isNull() || (rejectedAt.isString() && rejectedAt.toString().isEmpty());
+        if (rejectedNow && previous.rejected.value_or(false) == false) {
+            DomainEvent e = make(DomainEvent::CandidateRejected);
+            fill(e);
+            out.append(e);
+        } else if (clearedNow && previous.rejected.value_or(false)) {
+            DomainEvent e = make(DomainEvent::CandidateRestored);
+            fill(e);
+            out.append(e);
+        }
+        DomainEvent stage = make(DomainEvent::StageChanged);
+        fill(stage);
+        const bool hasStage = !stage.stageId.isEmpty() || !stage.stageName.isEmpty();
+        const bool changed = previous.stageId
+            ? (!stage.stageId.isEmpty() && *previous.stageId != stage.stageId)
+            : (hasStage && !rejectedNow);
+        if (changed)
+            out.append(stage);
+        return out;
+    }
+    if (hook.resource == QLatin1String("job")) {
+        if (hook.action != QLatin1String("update") && hook.action != QLatin1String("create"))
+            return out;
+        const QString status = attribute(a, QStringLiteral("status")).toString();
+        const QString human = attribute(a, QStringLiteral("human-status")).toString();
+        const bool published = status == QLatin1String("open") || human == QLatin1String("published");
+        const bool wasPublished = previous.jobStatus
+            && (*previous.jobStatus == QLatin1String("open")
+                || *previous.jobStatus == QLatin1String("published"));
+        if (published && !wasPublished) {
+            DomainEvent e = make(DomainEvent::JobPublished);
+            e.jobId = hook.dataId;
+            out.append(e);
+        }
+        return out;
+    }
+    if (hook.resource == QLatin1String("candidate") && hook.action == QLatin1String("destroy")) {
+        DomainEvent e = make(DomainEvent::CandidateDeleted);
+        e.candidateId = hook.dataId;
+        out.append(e);
+    }
+    return out;
+}
+
+} // namespace intrvio::EventNormalizer

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "net/events/DomainEvent.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace intrvio {
+
+// Decoders and the normalizer are pure: bytes in, values out (fuzzed in tests/fuzz).
+namespace EventNormalizer {
+
+// `POST /webhook` and `/actions/<name>` body (teamtailor-protocol.md §3.2).
+struct PartnerEvent
+{
+    QString error; // empty when ok: what is wrong with the body
+    QString eventId;
+    QString companyUuid;
+    QString companyName;
+    QString candidateId;
+    QString jobId;
+    QString stageId;
+    QString stageName;
+    QString updateUrl;
+    QJsonObject webhookData;
+    QJsonObject partnerEvent;
+    bool ok() const { return error.isEmpty(); }
+};
+PartnerEvent decodePartnerEvent(const QByteArray &body);
+
+// Company webhook body (§6.2). eventName is canonical "resource_name.action" (kebab accepted).
+struct CompanyWebhook
+{
+    QString error;
+    QString eventName; // e.g. "job_application.update"
+    QString resource; // "job_application", "job", "candidate"
+    QString action; // "create", "update", "destroy"
+    QString dataId;
+    QJsonObject data;
+    QJsonObject attributes;
+    bool ok() const { return error.isEmpty(); }
+};
+CompanyWebhook decodeCompanyWebhook(const QByteArray &body);
+
+// What we knew before this delivery (from the mirror tables), to tell real changes apart.
+struct Previous
+{
+    std::optional<QString> stageId;
+    std::optional<bool> rejected;
+    std::optional<QString> jobStatus;
+};
+
+QList<DomainEvent> normalizePartner(const PartnerEvent &event, const QString &action = {});
+QList<DomainEvent> normalizeCompany(const CompanyWebhook &hook, const Previous &previous = {});
+
+// Reads an attribute under its kebab-case or snake_case name.
+QJsonValue attribute(const QJsonObject &attributes, const QString &kebabName);
+
+} // namespace EventNormalizer
+} // namespace intrvio

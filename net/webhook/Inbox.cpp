@@ -1,0 +1,466 @@
+#include "Inbox.h"
+
+#include "models/Clock.h"
+#include "models/Log.h"
+#include "models/Store.h"
+#include "net/events/EventNormalizer.h"
+
+#include <QCoreApplication>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QThread>
+#include <QTimer>
+
+namespace intrvio {
+
+// Runs on the writer thread with its own connection to the same database file.
+class Inbox::Writer : public QObject
+{
+public:
+    explicit Writer(QString path)
+        : m_path(std::move(path))
+        , m_connection(QStringLiteral("intrvio-inbox-writer-%1").arg(quintptr(this)))
+    { }
+    ~Writer() override
+    {
+        m_insert.reset();
+        m_findKey.reset();
+        m_done.reset();
+        m_failed.reset();
+        {
+            QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+            if (db.isOpen())
+                db.close();
+        }
+        QSqlDatabase::removeDatabase(m_connection);
+    }
+
+    bool open(QString *error)
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+        db.setDatabaseName(m_path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        if (!db.open()) {
+            *error = db.lastError().text();
+            return false;
+        }
+        QSqlQuery q(db);
+        q.exec(QStringLiteral("PRAGMA journal_mode=WAL"));
+        // FULL: the commit is on disk before anyone is told "stored".
+        q.exec(QStringLiteral("PRAGMA synchronous=FULL"));
+        // Checkpoints run on their own thread (Checkpointer), never inside a commit someone waits for.
+        q.exec(QStringLiteral("PRAGMA wal_autocheckpoint=0"));
+        m_insert = std::make_unique<QSqlQuery>(db);
+        m_insert->prepare(QStringLiteral(
+            "INSERT OR IGNORE INTO inbox (received_at, route, event_key, headers, body, verification, status,"
+            " signature_t) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+        m_findKey = std::make_unique<QSqlQuery>(db);
+        m_findKey->prepare(QStringLiteral("SELECT id, status FROM inbox WHERE event_key = ?"));
+        m_done = std::make_unique<QSqlQuery>(db);
+        m_done->prepare(QStringLiteral(
+            "INSERT INTO inbox_processing (processed_at, id, attempts) VALUES (?, ?, 1) ON CONFLICT(id) DO "
+            "UPDATE"
+            " SET processed_at = excluded.processed_at, attempts = attempts + 1, process_error = NULL"
+            " WHERE processed_at IS NULL"));
+        m_failed = std::make_unique<QSqlQuery>(db);
+        m_failed->prepare(
+            QStringLiteral("INSERT INTO inbox_processing (process_error, id, attempts) VALUES (?, ?, 1) ON "
+                           "CONFLICT(id) DO UPDATE"
+                           " SET attempts = attempts + 1, process_error = excluded.process_error"));
+        return true;
+    }
+
+    // One transaction for the whole batch.
+    void commit(const QList<InboxEntry> &entries, const QList<Mark> &marks, const QString &now,
+        QList<InboxOutcome> *outcomes, QString *error)
+    {
+        outcomes->resize(entries.size());
+        QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+        if (!m_insert) {
+            *error = QStringLiteral("inbox writer is not open");
+            return;
+        }
+        if (!db.transaction()) {
+            *error = db.lastError().text();
+            return;
+        }
+        for (qsizetype i = 0; i < entries.size() && error->isEmpty(); ++i) {
+            const InboxEntry &e = entries.at(i);
+            QSqlQuery &q = *m_insert;
+            q.bindValue(0, now);
+            q.bindValue(1, e.route);
+            q.bindValue(2, e.eventKey.isEmpty() ? QVariant() : QVariant(e.eventKey));
+            q.bindValue(3, e.headers);
+            q.bindValue(4, e.body);
+            q.bindValue(5, e.verification);
+            q.bindValue(6, e.status);
+            q.bindValue(7, e.replayT ? QVariant(e.replayT) : QVariant());
+            if (!q.exec()) {
+                *error = q.lastError().text();
+                break;
+            }
+            InboxOutcome &o = (*outcomes)[i];
+            if (q.numRowsAffected() == 0 && !e.eventKey.isEmpty()) {
+                QSqlQuery &f = *m_findKey;
+                f.bindValue(0, e.eventKey);
+                if (!f.exec() || !f.next()) {
+                    *error = f.lastError().text();
+                    break;
+                }
+                o.duplicate = true;
+                o.id = f.value(0).toLongLong();
+                o.status = f.value(1).toInt();
+                f.finish();
+            } else {
+                o.id = q.lastInsertId().toLongLong();
+                o.status = e.status;
+            }
+            o.stored = true;
+        }
+        for (const Mark &m : marks) {
+            if (!error->isEmpty())
+                break;
+            QSqlQuery &q = m.error.isEmpty() ? *m_done : *m_failed;
+            q.bindValue(0, m.error.isEmpty() ? now : m.error);
+            q.bindValue(1, m.id);
+            if (!q.exec())
+                *error = q.lastError().text();
+        }
+        if (error->isEmpty() && !db.commit())
+            *error = db.lastError().text();
+        if (!error->isEmpty())
+            db.rollback();
+    }
+
+private:
+    QString m_path;
+    QString m_connection;
+    std::unique_ptr<QSqlQuery> m_insert, m_findKey, m_done, m_failed;
+};
+
+// Copies WAL frames back into the database file on its own thread and connection (PASSIVE: never
+// blocks the writer), so no acknowledged commit waits for a checkpoint's fsync.
+class Inbox::Checkpointer : public QObject
+{
+public:
+    explicit Checkpointer(QString path)
+        : m_path(std::move(path))
+        , m_connection(QStringLiteral("intrvio-inbox-checkpoint-%1").arg(quintptr(this)))
+    { }
+    ~Checkpointer() override
+    {
+        delete m_timer;
+        {
+            QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+            if (db.isOpen())
+                db.close();
+        }
+        QSqlDatabase::removeDatabase(m_connection);
+    }
+    void start()
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+        db.setDatabaseName(m_path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=1000"));
+        if (!db.open())
+            return;
+        QSqlQuery(db).exec(QStringLiteral("PRAGMA synchronous=FULL"));
+        m_timer = new QTimer;
+        QObject::connect(m_timer, &QTimer::timeout, m_timer, [this] {
+            QSqlQuery q(QSqlDatabase::database(m_connection, false));
+            q.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
+        });
+        m_timer->start(250);
+    }
+
+private:
+    QString m_path;
+    QString m_connection;
+    QTimer *m_timer = nullptr;
+};
+
+struct Inbox::CommitResult
+{
+    QList<InboxOutcome> outcomes;
+    QList<Mark> marks;
+    QString error;
+};
+
+Inbox::Inbox(Store *store, const Clock &clock, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_clock(clock)
+    , m_flushTimer(new QTimer(this))
+    , m_processTimer(new QTimer(this))
+    , m_latencyCounts(latencyBuckets().size() + 1, 0)
+{
+    m_flushTimer->setSingleShot(true);
+    m_flushTimer->setInterval(0);
+    connect(m_flushTimer, &QTimer::timeout, this, &Inbox::flush);
+    m_processTimer->setSingleShot(true);
+    connect(m_processTimer, &QTimer::timeout, this, [this] {
+        if (processBatch(512))
+            scheduleProcessing(50);
+    });
+    m_thread = new QThread(this);
+    m_thread->setObjectName(QStringLiteral("inbox-writer"));
+    m_writer = new Writer(store->filePath());
+    m_writer->moveToThread(m_thread);
+    connect(m_thread, &QThread::finished, m_writer, &QObject::deleteLater);
+    m_thread->start();
+    m_checkpointThread = new QThread(this);
+    m_checkpointThread->setObjectName(QStringLiteral("inbox-checkpoint"));
+    m_checkpointer = new Checkpointer(store->filePath());
+    m_checkpointer->moveToThread(m_checkpointThread);
+    connect(m_checkpointThread, &QThread::finished, m_checkpointer, &QObject::deleteLater);
+    m_checkpointThread->start();
+    QMetaObject::invokeMethod(
+        m_checkpointer, [c = m_checkpointer] { c->start(); }, Qt::QueuedConnection);
+    QString error;
+    bool opened = false;
+    QMetaObject::invokeMethod(
+        m_writer, [&] { opened = m_writer->open(&error); }, Qt::BlockingQueuedConnection);
+    if (!opened)
+        qCWarning(lcWebhook).noquote() << "inbox writer cannot open the store:" << error;
+}
+
+Inbox::~Inbox()
+{
+    flushAndWait();
+    m_thread->quit();
+    m_thread->wait();
+    m_checkpointThread->quit();
+    m_checkpointThread->wait();
+}
+
+const QList<double> &Inbox::latencyBuckets()
+{
+    static const QList<double> buckets { 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60 };
+    return buckets;
+}
+
+void Inbox::enqueue(InboxEntry entry, Done done)
+{
+    m_pending.append({ std::move(entry), std::move(done) });
+    if (!m_inCommit && !m_flushTimer->isActive())
+        m_flushTimer->start();
+}
+
+void Inbox::flush()
+{
+    if (m_inCommit || (m_pending.isEmpty() && m_marks.isEmpty()))
+        return; // the running commit's completion starts the next one
+    m_committing.swap(m_pending);
+    m_pending.clear();
+    QList<InboxEntry> entries;
+    entries.reserve(m_committing.size());
+    for (const Pending &p : std::as_const(m_committing))
+        entries.append(p.entry);
+    auto result = std::make_shared<CommitResult>();
+    result->marks.swap(m_marks);
+    m_inCommit = int(m_committing.size()) + 1;
+    const QString now = m_clock.now().toString(Qt::ISODateWithMs);
+    QMetaObject::invokeMethod(
+        m_writer,
+        [this, writer = m_writer, entries = std::move(entries), result, now] {
+            writer->commit(entries, result->marks, now, &result->outcomes, &result->error);
+            QMetaObject::invokeMethod(
+                this, [this, result] { committedBatch(result); }, Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
+
+void Inbox::committedBatch(const std::shared_ptr<CommitResult> &result)
+{
+    QList<Pending> batch;
+    batch.swap(m_committing);
+    m_inCommit = 0;
+    ++m_commits;
+    if (!result->error.isEmpty()) {
+        qCWarning(lcWebhook).noquote() << "inbox commit failed:" << result->error;
+        for (InboxOutcome &o : result->outcomes)
+            o = InboxOutcome { false, false, 0, 0, result->error };
+        // Marks are not lost: processing sees the rows again once the set is cleared.
+    } else if (!batch.isEmpty()) {
+        Q_EMIT committed(int(batch.size()));
+    }
+    for (const Mark &m : std::as_const(result->marks))
+        m_markedIds.remove(m.id);
+    for (qsizetype i = 0; i < batch.size(); ++i)
+        batch[i].done(result->outcomes.value(i));
+    if (!m_pending.isEmpty() || !m_marks.isEmpty())
+        flush(); // what arrived during this commit
+    // Processing follows commits in batches at a bounded cadence, so a burst of deliveries is
+    // acknowledged first and processed right after, instead of competing with every commit.
+    if (result->error.isEmpty() && !batch.isEmpty())
+        scheduleProcessing(50);
+}
+
+void Inbox::flushAndWait()
+{
+    for (int guard = 0; guard < 1000 && (m_inCommit || !m_pending.isEmpty() || !m_marks.isEmpty()); ++guard) {
+        flush();
+        // Run the writer's queued work and deliver its completion on this thread.
+        QMetaObject::invokeMethod(
+            m_writer, [] {}, Qt::BlockingQueuedConnection);
+        QCoreApplication::sendPostedEvents(this);
+    }
+}
+
+void Inbox::setProcessingHeld(bool held)
+{
+    m_held = held;
+    if (!held)
+        scheduleProcessing(0);
+}
+
+void Inbox::startProcessing()
+{
+    scheduleProcessing(0);
+}
+
+void Inbox::scheduleProcessing(int delayMs)
+{
+    if (m_held)
+        return;
+    if (!m_processTimer->isActive() || m_processTimer->remainingTime() > delayMs)
+        m_processTimer->start(delayMs);
+}
+
+qint64 Inbox::unprocessedCount() const
+{
+    QSqlQuery q(m_store->database());
+    if (!q.exec(QStringLiteral("SELECT (SELECT count(*) FROM inbox)"
+                               " - (SELECT count(*) FROM inbox_processing WHERE processed_at IS NOT NULL)"))
+        || !q.next())
+        return -1;
+    return q.value(0).toLongLong();
+}
+
+bool Inbox::processBatch(int limit)
+{
+    if (m_held || m_processing)
+        return false;
+    m_processing = true;
+    struct Row
+    {
+        qint64 id;
+        QString route;
+        QByteArray body;
+        QString receivedAt;
+    };
+    QList<Row> rows;
+    {
+        QSqlQuery q(m_store->database());
+        q.prepare(QStringLiteral("SELECT d.id, d.route, d.body, d.received_at FROM inbox d"
+                                 " LEFT JOIN inbox_processing p ON p.id = d.id"
+                                 " WHERE d.id > ? AND p.processed_at IS NULL AND coalesce(p.attempts, 0) < 20"
+                                 " ORDER BY d.id LIMIT ?"));
+        q.addBindValue(m_cursor);
+        q.addBindValue(limit);
+        if (q.exec()) {
+            while (q.next()) {
+                const qint64 id = q.value(0).toLongLong();
+                if (!m_markedIds.contains(id))
+                    rows.append(
+                        { id, q.value(1).toString(), q.value(2).toByteArray(), q.value(3).toString() });
+                m_cursor = id;
+            }
+        }
+    }
+    const bool full = rows.size() == limit;
+    if (rows.isEmpty()) {
+        m_processing = false;
+        return false;
+    }
+    bool failures = false;
+    const QDateTime now = m_clock.now();
+    for (const Row &row : rows) {
+        QString error;
+        int events = 0;
+        const bool ok = processRow(row.id, row.route, row.body, row.receivedAt, &error, &events);
+        m_markedIds.insert(row.id);
+        m_marks.append({ row.id, ok ? QString() : error });
+        if (!ok) {
+            failures = true;
+            continue;
+        }
+        const QDateTime received = QDateTime::fromString(row.receivedAt, Qt::ISODateWithMs);
+        if (received.isValid()) {
+            const double secs = double(received.msecsTo(now)) / 1000.0;
+            const QList<double> &buckets = latencyBuckets();
+            qsizetype b = 0;
+            while (b < buckets.size() && secs > buckets.at(b))
+                ++b;
+            ++m_latencyCounts[b];
+            m_latencySum += secs;
+            ++m_latencyCount;
+        }
+        qCInfo(lcWebhook).noquote() << QStringLiteral("inbox processed id=%1 route=%2 events=%3")
+                                           .arg(row.id)
+                                           .arg(row.route)
+                                           .arg(events);
+        Q_EMIT rowProcessed(row.id, row.route, events);
+    }
+    if (!m_inCommit && !m_flushTimer->isActive())
+        m_flushTimer->start(); // the marks ride on the next commit
+    m_processing = false;
+    if (failures) {
+        // Retry failed rows later rather than spinning on them.
+        QTimer::singleShot(5000, this, [this] {
+            m_cursor = 0;
+            scheduleProcessing(0);
+        });
+    }
+    return full;
+}
+
+bool Inbox::processRow(qint64 id, const QString &route, const QByteArray &body, const QString &receivedAt,
+    QString *error, int *events)
+{
+    QList<DomainEvent> list;
+    if (route == QLatin1String("/webhook") || route.startsWith(QLatin1String("/actions/"))) {
+        const auto decoded = EventNormalizer::decodePartnerEvent(body);
+        const QString action = route == QLatin1String("/webhook") ? QString() : route.mid(9);
+        list = EventNormalizer::normalizePartner(decoded, action);
+    } else if (route == QLatin1String("/company-webhooks")) {
+        const auto hook = EventNormalizer::decodeCompanyWebhook(body);
+        EventNormalizer::Previous prev;
+        QSqlQuery q(m_store->database());
+        if (hook.ok() && hook.resource == QLatin1String("job_application")) {
+            q.prepare(QStringLiteral("SELECT stage_id, rejected_at FROM applications WHERE id = ?"));
+            q.addBindValue(hook.dataId);
+            if (q.exec() && q.next()) {
+                prev.stageId = q.value(0).toString();
+                prev.rejected = !q.value(1).isNull() && !q.value(1).toString().isEmpty();
+            }
+        } else if (hook.ok() && hook.resource == QLatin1String("job")) {
+            q.prepare(QStringLiteral("SELECT status FROM jobs WHERE id = ?"));
+            q.addBindValue(hook.dataId);
+            if (q.exec() && q.next())
+                prev.jobStatus = q.value(0).toString();
+        }
+        list = EventNormalizer::normalizeCompany(hook, prev);
+    }
+    const QDateTime received = QDateTime::fromString(receivedAt, Qt::ISODateWithMs);
+    for (DomainEvent &e : list) {
+        e.inboxId = id;
+        e.receivedAt = received;
+        if (m_handler && !m_handler->handle(e)) {
+            *error = QStringLiteral("handler refused %1").arg(e.type);
+            return false;
+        }
+        Q_EMIT domainEvent(e);
+    }
+    *events = int(list.size());
+    return true;
+}
+
+} // namespace intrvio
+
+namespace intrvio {
+bool Inbox::idle() const
+{
+    return m_pending.isEmpty() && !m_processTimer->isActive();
+}
+} // namespace intrvio

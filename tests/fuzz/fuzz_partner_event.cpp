@@ -1,0 +1,17 @@
+// Fuzzes the POST /webhook partner-event decoder and its normalization.
+#include "net/events/EventNormalizer.h"
+
+#include <cstddef>
+#include <cstdint>
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    using namespace intrvio::EventNormalizer;
+    const QByteArray body(reinterpret_cast<const char *>(data), qsizetype(size));
+    const PartnerEvent e = decodePartnerEvent(body);
+    const auto events = normalizePartner(e);
+    if (e.ok() != (events.size() == 1))
+        __builtin_trap();
+    normalizePartner(e, QStringLiteral("resend"));
+    return 0;
+}

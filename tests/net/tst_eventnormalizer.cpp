@@ -1,0 +1,152 @@
+// The event normalizer: partner events and company webhooks (kebab and snake spellings) to domain events.
+#include "net/events/EventNormalizer.h"
+
+#include <QTest>
+
+using namespace intrvio;
+
+class tst_EventNormalizer : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void partner_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<bool>("ok");
+        QTest::addColumn<QString>("eventId");
+        QTest::newRow("full") << QByteArray(
+            R"({"partner-event":{"id":"e1","webhook-data":{"template":"t1"},)"
+            R"("partner-result":{"update-url":"http://x/pr/1"},)"
+            R"("candidate":{"id":54321,"job":{"id":12,"stage-id":3,"stage":"Screen"}}},)"
+            R"("company":{"uuid":"c1","name":"Acme"}})")
+                              << true << QStringLiteral("e1");
+        QTest::newRow("snake") << QByteArray(R"({"partner_event":{"id":"e2"}})") << true
+                               << QStringLiteral("e2");
+        QTest::newRow("malformed") << QByteArray("{not json") << false << QString();
+        QTest::newRow("array") << QByteArray("[1]") << false << QString();
+        QTest::newRow("no event") << QByteArray(R"({"company":{}})") << false << QString();
+        QTest::newRow("no id") << QByteArray(R"({"partner-event":{}})") << false << QString();
+    }
+    void partner()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(bool, ok);
+        QFETCH(QString, eventId);
+        const auto e = EventNormalizer::decodePartnerEvent(body);
+        QCOMPARE(e.ok(), ok);
+        QCOMPARE(e.eventId, eventId);
+        const auto events = EventNormalizer::normalizePartner(e);
+        QCOMPARE(events.size(), ok ? 1 : 0);
+        if (ok && eventId == QLatin1String("e1")) {
+            const DomainEvent &d = events.first();
+            QCOMPARE(d.type, QStringLiteral("partner.triggered"));
+            QCOMPARE(d.candidateId, QStringLiteral("54321"));
+            QCOMPARE(d.jobId, QStringLiteral("12"));
+            QCOMPARE(d.stageId, QStringLiteral("3"));
+            QCOMPARE(d.companyUuid, QStringLiteral("c1"));
+            QCOMPARE(d.updateUrl, QStringLiteral("http://x/pr/1"));
+            QCOMPARE(d.webhookData.value(QLatin1String("template")).toString(), QStringLiteral("t1"));
+        }
+    }
+
+    void company_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("prevStage"); // "" = unknown
+        QTest::addColumn<int>("prevRejected"); // -1 unknown, 0, 1
+        QTest::addColumn<QString>("prevJobStatus");
+        QTest::addColumn<QStringList>("types");
+        auto app = [](const char *event, const char *attrs) -> QByteArray {
+            return QByteArray("{\"payload\":{\"event_name\":\"") + event
+                + "\",\"data\":{\"id\":\"77\",\"type\":\"job-applications\",\"attributes\":" + attrs + "}}}";
+        };
+        QTest::newRow("created") << app("job_application.create", R"({"job_id":5,"stage_id":9})") << QString()
+                                 << -1 << QString()
+                                 << QStringList { QStringLiteral("job-application.created") };
+        QTest::newRow("created kebab name")
+            << app("job-application.create", R"({"job-id":5})") << QString() << -1 << QString()
+            << QStringList { QStringLiteral("job-application.created") };
+        QTest::newRow("stage changed")
+            << app("job_application.update", R"({"stage_id":10,"stage_name":"Phone"})") << QStringLiteral("9")
+            << 0 << QString() << QStringList { QStringLiteral("job-application.stage_changed") };
+        QTest::newRow("stage kebab") << app("job_application.update", R"({"stage-id":10})")
+                                     << QStringLiteral("9") << 0 << QString()
+                                     << QStringList { QStringLiteral("job-application.stage_changed") };
+        QTest::newRow("same stage") << app("job_application.update", R"({"stage_id":9})")
+                                    << QStringLiteral("9") << 0 << QString() << QStringList {};
+        QTest::newRow("stage unknown previous")
+            << app("job_application.update", R"({"stage_id":9})") << QString() << -1 << QString()
+            << QStringList { QStringLiteral("job-application.stage_changed") };
+        QTest::newRow("rejected") << app(
+            "job_application.update", R"({"stage_id":9,"rejected_at":"2024-01-01T00:00:00Z"})")
+                                  << QStringLiteral("9") << 0 << QString()
+                                  << QStringList { QStringLiteral("candidate.rejected") };
+        QTest::newRow("rejected kebab unknown prev")
+            << app("job_application.update", R"({"rejected-at":"2024-01-01T00:00:00Z"})") << QString() << -1
+            << QString() << QStringList { QStringLiteral("candidate.rejected") };
+        QTest::newRow("already rejected")
+            << app("job_application.update", R"({"stage_id":9,"rejected_at":"2024"})") << QStringLiteral("9")
+            << 1 << QString() << QStringList {};
+        QTest::newRow("restored") << app("job_application.update", R"({"stage_id":9,"rejected_at":null})")
+                                  << QStringLiteral("9") << 1 << QString()
+                                  << QStringList { QStringLiteral("candidate.restored") };
+        QTest::newRow("job published") << QByteArray(
+            R"({"payload":{"event_name":"job.update","data":{"id":"2","attributes":{"status":"open"}}}})")
+                                       << QString() << -1 << QStringLiteral("draft")
+                                       << QStringList { QStringLiteral("job.published") };
+        QTest::newRow("job human published") << QByteArray(
+            R"({"payload":{"event_name":"job.update","data":{"id":"2","attributes":{"human-status":"published"}}}})")
+                                             << QString() << -1 << QString()
+                                             << QStringList { QStringLiteral("job.published") };
+        QTest::newRow("job stays open") << QByteArray(
+            R"({"payload":{"event_name":"job.update","data":{"id":"2","attributes":{"status":"open"}}}})")
+                                        << QString() << -1 << QStringLiteral("open") << QStringList {};
+        QTest::newRow("job archived") << QByteArray(
+            R"({"payload":{"event_name":"job.update","data":{"id":"2","attributes":{"status":"archived"}}}})")
+                                      << QString() << -1 << QString() << QStringList {};
+        QTest::newRow("candidate deleted")
+            << QByteArray(R"({"payload":{"event_name":"candidate.destroy","data":{"id":"5"}}})") << QString()
+            << -1 << QString() << QStringList { QStringLiteral("candidate.deleted") };
+        QTest::newRow("candidate update ignored")
+            << QByteArray(R"({"payload":{"event_name":"candidate.update","data":{"id":"5"}}})") << QString()
+            << -1 << QString() << QStringList {};
+    }
+    void company()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QString, prevStage);
+        QFETCH(int, prevRejected);
+        QFETCH(QString, prevJobStatus);
+        QFETCH(QStringList, types);
+        const auto hook = EventNormalizer::decodeCompanyWebhook(body);
+        QVERIFY2(hook.ok(), qPrintable(hook.error));
+        EventNormalizer::Previous prev;
+        if (!prevStage.isEmpty())
+            prev.stageId = prevStage;
+        if (prevRejected >= 0)
+            prev.rejected = prevRejected == 1;
+        if (!prevJobStatus.isEmpty())
+            prev.jobStatus = prevJobStatus;
+        QStringList got;
+        for (const DomainEvent &e : EventNormalizer::normalizeCompany(hook, prev))
+            got << e.type;
+        QCOMPARE(got, types);
+    }
+
+    void companyErrors_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::newRow("malformed") << QByteArray("{");
+        QTest::newRow("no event name") << QByteArray(R"({"payload":{"data":{"id":"1"}}})");
+        QTest::newRow("no id") << QByteArray(R"({"payload":{"event_name":"job.update","data":{}}})");
+        QTest::newRow("no dot") << QByteArray(R"({"payload":{"event_name":"job","data":{"id":"1"}}})");
+    }
+    void companyErrors()
+    {
+        QFETCH(QByteArray, body);
+        QVERIFY(!EventNormalizer::decodeCompanyWebhook(body).ok());
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_EventNormalizer)
+#include "tst_eventnormalizer.moc"

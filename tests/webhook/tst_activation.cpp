@@ -1,0 +1,128 @@
+// Activation: parsing partner-activations, polling it over real HTTP (a local stand-in for the
+// Partner API), decrypting the JWE provider key and keeping one company only.
+#include "models/Store.h"
+#include "net/activation/Activation.h"
+#include "net/crypto/ProviderKey.h"
+
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponse>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace intrvio;
+
+namespace {
+const QByteArray Secret = "whsec_example";
+
+QByteArray activations(const QList<QPair<QByteArray, QString>> &items)
+{
+    QJsonArray data;
+    int id = 1;
+    for (const auto &[key, company] : items) {
+        data.append(QJsonObject{{QStringLiteral("id"), QString::number(id++)},
+                                {QStringLiteral("type"), QStringLiteral("partner-activations")},
+                                {QStringLiteral("attributes"),
+                                 QJsonObject{{QStringLiteral("provider-key"), QString::fromLatin1(key)},
+                                             {QStringLiteral("company-name"), company},
+                                             {QStringLiteral("company-uuid"), company.toLower()}}}});
+    }
+    return QJsonDocument(QJsonObject{{QStringLiteral("data"), data}}).toJson(QJsonDocument::Compact);
+}
+} // namespace
+
+class tst_Activation : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void parse()
+    {
+        const auto one = Activation::parseActivations(activations({{"key-1", QStringLiteral("Acme")}}));
+        QCOMPARE(one.count, 1);
+        QCOMPARE(one.providerKey, QByteArray("key-1"));
+        QCOMPARE(one.companyName, QStringLiteral("Acme"));
+        QCOMPARE(one.companyUuid, QStringLiteral("acme"));
+        const auto two = Activation::parseActivations(
+            activations({{"key-1", QStringLiteral("Acme")}, {"key-2", QStringLiteral("Other")}}));
+        QCOMPARE(two.count, 2);
+        QVERIFY(two.providerKey.isEmpty()); // single-tenant: never guess
+        QCOMPARE(Activation::parseActivations("not json").count, 0);
+    }
+
+    void pollLearnsTheJweActivation()
+    {
+        const QByteArray jwe = ProviderKey::encryptJwe(R"({"clientId":"acme"})", Secret, "A128GCM",
+                                                       QByteArray::fromHex("000102030405060708090a0b"));
+        QByteArray served = activations({{jwe, QStringLiteral("Acme")}});
+        QByteArray seenAuth, seenVersion;
+        QHttpServer api;
+        api.route(QStringLiteral("/partner/v1/partner-activations"), [&](const QHttpServerRequest &request) {
+            seenAuth = request.value("authorization");
+            seenVersion = request.value("x-api-version");
+            return QHttpServerResponse("application/vnd.api+json", served);
+        });
+        auto *tcp = new QTcpServer;
+        QVERIFY(tcp->listen(QHostAddress::LocalHost, 0));
+        api.bind(tcp);
+        QUrl base(QStringLiteral("http://127.0.0.1"));
+        base.setPort(tcp->serverPort());
+
+        QTemporaryDir dir;
+        StoreError error;
+        auto store = Store::openInDataDir(dir.path(), &error);
+        QVERIFY(store);
+        Activation activation(store.get(), nullptr);
+        activation.setSecrets("partner-key", Secret, QByteArray(), QByteArray());
+        QSignalSpy activated(&activation, &Activation::activatedChanged);
+        activation.startPolling(base, 60000);
+        QVERIFY(activated.wait(10000));
+        QCOMPARE(seenAuth, QByteArray("Token partner-key"));
+        QCOMPARE(seenVersion, QByteArray("20180828"));
+        QCOMPARE(activation.providerKey(), jwe);
+        QCOMPARE(activation.companyName(), QStringLiteral("Acme"));
+        QCOMPARE(store->setting(QStringLiteral("activation.company_name")).value_or(QString()), QStringLiteral("Acme"));
+        QCOMPARE(store->setting(QStringLiteral("activation.provider_key_kind")).value_or(QString()), QStringLiteral("jwe"));
+
+        // Another company's activation later is not taken over.
+        const QByteArray other = ProviderKey::encryptJwe(R"({"clientId":"other"})", Secret, "A256GCM",
+                                                         QByteArray::fromHex("0a0b0c0d0e0f101112131415"));
+        QString why;
+        QVERIFY(!activation.learn(other, ProviderKey::Kind::Jwe, QStringLiteral("other"), QStringLiteral("Other"), &why));
+        QVERIFY(why.contains(QLatin1String("Acme")));
+        QCOMPARE(activation.providerKey(), jwe);
+        const auto check = activation.checkBearer(QByteArray("Bearer " + other), false);
+        QCOMPARE(check.outcome, Activation::BearerCheck::Outcome::OtherCompany);
+        QVERIFY(check.message.contains(QLatin1String("one company only")));
+    }
+
+    void pollRefusesUndecryptableKey()
+    {
+        const QByteArray jwe = ProviderKey::encryptJwe(R"({"clientId":"acme"})", "another-secret", "A128GCM",
+                                                       QByteArray::fromHex("000102030405060708090a0b"));
+        QHttpServer api;
+        int calls = 0;
+        api.route(QStringLiteral("/partner/v1/partner-activations"), [&](const QHttpServerRequest &) {
+            ++calls;
+            return QHttpServerResponse("application/vnd.api+json", activations({{jwe, QStringLiteral("Acme")}}));
+        });
+        auto *tcp = new QTcpServer;
+        QVERIFY(tcp->listen(QHostAddress::LocalHost, 0));
+        api.bind(tcp);
+        QUrl base(QStringLiteral("http://127.0.0.1"));
+        base.setPort(tcp->serverPort());
+        Activation activation(nullptr, nullptr);
+        activation.setSecrets("partner-key", Secret, QByteArray(), QByteArray());
+        activation.startPolling(base, 60000);
+        QTRY_COMPARE(calls, 1);
+        QTest::qWait(100);
+        QVERIFY(!activation.activated());
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Activation)
+#include "tst_activation.moc"
