@@ -1,6 +1,7 @@
 #include "Commands.h"
 
 #include "CommandLine.h"
+#include "MappingCommand.h"
 #include "net/secrets/SecretStore.h"
 
 #include <QFile>
@@ -140,6 +141,9 @@ const QList<CliCommand> &cliCommands()
                         "`status NAME` exits 0 when set, 3 when not set; `status` alone lists all. Names: ")
              + SecretStore::knownNames().join(QLatin1String(", ")) + QLatin1Char('.'),
          &runSecret},
+        // Interview templates and stage mappings (app/MappingCommand.cpp).
+        {QStringLiteral("mapping"), QString::fromLatin1(MappingCommandSynopsis),
+         QString::fromLatin1(MappingCommandSummary), &runMappingCommand},
     };
     return commands;
 }
