@@ -2,6 +2,7 @@
 
 #include "CommandLine.h"
 #include "MappingCommand.h"
+#include "SecretAudit.h"
 #include "net/secrets/SecretStore.h"
 
 #include <QFile>
@@ -88,6 +89,7 @@ int runSecret(const Options &options, const QStringList &args, CliIo &io)
     }
 
     SecretStore store(options.dataDir);
+    auditSecretChangesInDataDir(store, options.dataDir, QStringLiteral("cli"));
     if (action == QLatin1String("set")) {
         const QString value = readSecretFromStdin(name, io);
         if (value.isEmpty())
