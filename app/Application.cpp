@@ -50,6 +50,13 @@ std::unique_ptr<AppServices> AppServices::create(const Options &options, QString
 int runHeadless(const Options &options)
 {
     QTextStream err(stderr);
+    // Watch for SIGTERM/SIGINT before any start-up work, so a signal during start-up still ends in a
+    // clean exit once the event loop runs.
+    SignalWatcher watcher;
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, qApp, [](int sig) {
+        qCInfo(lcApp) << "signal" << sig << "received, draining";
+        QCoreApplication::exit(ExitOk);
+    });
     QString error;
     int exitCode = ExitOk;
     auto services = AppServices::create(options, &error, &exitCode);
@@ -60,11 +67,6 @@ int runHeadless(const Options &options)
     services->secrets()->probe(qApp, [](const SecretResult &r) {
         if (!r.ok())
             qCWarning(lcApp).noquote() << "keychain unavailable:" << r.message;
-    });
-    SignalWatcher watcher;
-    QObject::connect(&watcher, &SignalWatcher::terminationRequested, qApp, [](int sig) {
-        qCInfo(lcApp) << "signal" << sig << "received, draining";
-        QCoreApplication::exit(ExitOk);
     });
     err << "intrvio: running headless; data dir " << options.dataDir << ", listen "
         << options.listenUrl().toString() << Qt::endl;
