@@ -3,11 +3,11 @@
 #include "CommandLine.h"
 #include "Commands.h"
 #include "models/Clock.h"
-#include "models/Store.h"
 #include "models/interview/AuditLog.h"
 #include "models/interview/MappingFile.h"
 #include "models/interview/MappingRepository.h"
 #include "models/interview/TemplateRepository.h"
+#include "models/Store.h"
 
 #include <QFile>
 #include <QSaveFile>
@@ -16,16 +16,17 @@
 namespace intrvio {
 
 const char *const MappingCommandSynopsis = "mapping export [FILE] | mapping import FILE";
-const char *const MappingCommandSummary =
-    "Export the interview templates and stage mappings as JSON (to stdout without FILE), or import such a "
-    "file: everything is validated first and the file's mappings replace the current ones in one step. An "
-    "invalid file changes nothing and exits 1 with one line per problem.";
+const char *const MappingCommandSummary
+    = "Export the interview templates and stage mappings as JSON (to stdout without FILE), or import such a "
+      "file: everything is validated first and the file's mappings replace the current ones in one step. An "
+      "invalid file changes nothing and exits 1 with one line per problem.";
 
 namespace {
 
 int usage(CliIo &io, const QString &message)
 {
-    io.err << "intrvio: " << message << "\nUsage: intrvio [global options] " << MappingCommandSynopsis << Qt::endl;
+    io.err << "intrvio: " << message << "\nUsage: intrvio [global options] " << MappingCommandSynopsis
+           << Qt::endl;
     return ExitUsage;
 }
 
@@ -38,13 +39,13 @@ QString actor()
 void reportStale(const QList<StageMapping> &stale, CliIo &io)
 {
     for (const StageMapping &m : stale) {
-        io.err << "intrvio: warning: stale mapping " << (m.isDefault() ? QStringLiteral("(default)") : QStringLiteral("job ") + m.jobId)
+        io.err << "intrvio: warning: stale mapping "
+               << (m.isDefault() ? QStringLiteral("(default)") : QStringLiteral("job ") + m.jobId)
                << " stage '" << m.stage << "': " << m.staleReason << Qt::endl;
     }
 }
 
-int runExport(const QStringList &args, TemplateRepository &templates, MappingRepository &mappings,
-              CliIo &io)
+int runExport(const QStringList &args, TemplateRepository &templates, MappingRepository &mappings, CliIo &io)
 {
     const QByteArray json = MappingFile::serialize(templates.list(), mappings.list());
     const QString file = args.value(1);
@@ -68,9 +69,11 @@ int runImport(const QString &file, TemplateRepository &templates, MappingReposit
     QByteArray json;
     QFile in;
     const bool fromStdin = file == QLatin1String("-");
-    const bool opened = fromStdin ? in.open(stdin, QIODevice::ReadOnly) : (in.setFileName(file), in.open(QIODevice::ReadOnly));
+    const bool opened = fromStdin ? in.open(stdin, QIODevice::ReadOnly)
+                                  : (in.setFileName(file), in.open(QIODevice::ReadOnly));
     if (!opened) {
-        io.err << "intrvio: cannot read " << file << ": " << in.errorString() << "; nothing was changed." << Qt::endl;
+        io.err << "intrvio: cannot read " << file << ": " << in.errorString() << "; nothing was changed."
+               << Qt::endl;
         return ExitFailure;
     }
     json = in.read(MappingFile::MaxFileBytes + 1);

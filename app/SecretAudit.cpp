@@ -1,9 +1,9 @@
 #include "SecretAudit.h"
 
 #include "models/Clock.h"
+#include "models/interview/AuditLog.h"
 #include "models/Log.h"
 #include "models/Store.h"
-#include "models/interview/AuditLog.h"
 #include "net/secrets/SecretStore.h"
 
 namespace intrvio {
@@ -14,8 +14,8 @@ void record(Store &store, const QString &actor, const QString &name, bool presen
 {
     AuditLog audit(store, Clock::system());
     audit.append(actor,
-                 QString::fromLatin1(present ? AuditLog::ActionSecretSet : AuditLog::ActionSecretCleared),
-                 QStringLiteral("secret:") + name);
+        QString::fromLatin1(present ? AuditLog::ActionSecretSet : AuditLog::ActionSecretCleared),
+        QStringLiteral("secret:") + name);
 }
 
 } // namespace
@@ -23,21 +23,21 @@ void record(Store &store, const QString &actor, const QString &name, bool presen
 void auditSecretChanges(SecretStore &secrets, Store &store, const QString &actor)
 {
     QObject::connect(&secrets, &SecretStore::secretChanged, &secrets,
-                     [&store, actor](const QString &name, bool present) { record(store, actor, name, present); });
+        [&store, actor](const QString &name, bool present) { record(store, actor, name, present); });
 }
 
 void auditSecretChangesInDataDir(SecretStore &secrets, const QString &dataDir, const QString &actor)
 {
-    QObject::connect(&secrets, &SecretStore::secretChanged, &secrets,
-                     [dataDir, actor](const QString &name, bool present) {
-                         StoreError error;
-                         auto store = Store::openInDataDir(dataDir, &error);
-                         if (!store) {
-                             qCWarning(lcApp).noquote() << "secret change not audited:" << error.message;
-                             return;
-                         }
-                         record(*store, actor, name, present);
-                     });
+    QObject::connect(
+        &secrets, &SecretStore::secretChanged, &secrets, [dataDir, actor](const QString &name, bool present) {
+            StoreError error;
+            auto store = Store::openInDataDir(dataDir, &error);
+            if (!store) {
+                qCWarning(lcApp).noquote() << "secret change not audited:" << error.message;
+                return;
+            }
+            record(*store, actor, name, present);
+        });
 }
 
 } // namespace intrvio

@@ -33,19 +33,21 @@ QList<AuditEntry> readEntries(QSqlQuery &q)
 AuditLog::AuditLog(Store &store, const Clock &clock)
     : m_store(store)
     , m_clock(clock)
-{
-}
+{ }
 
-bool AuditLog::append(const QString &actor, const QString &action, const QString &subject,
-                      const QJsonObject &details)
+bool AuditLog::append(
+    const QString &actor, const QString &action, const QString &subject, const QJsonObject &details)
 {
     QSqlQuery q(m_store.database());
-    q.prepare(QStringLiteral("INSERT INTO audit_log(at, actor, action, subject, details) VALUES(?, ?, ?, ?, ?)"));
+    q.prepare(
+        QStringLiteral("INSERT INTO audit_log(at, actor, action, subject, details) VALUES(?, ?, ?, ?, ?)"));
     q.addBindValue(m_clock.now().toUTC().toString(Qt::ISODateWithMs));
     q.addBindValue(actor);
     q.addBindValue(action);
     q.addBindValue(subject);
-    q.addBindValue(details.isEmpty() ? QString() : QString::fromUtf8(QJsonDocument(details).toJson(QJsonDocument::Compact)));
+    q.addBindValue(details.isEmpty()
+            ? QString()
+            : QString::fromUtf8(QJsonDocument(details).toJson(QJsonDocument::Compact)));
     if (!q.exec()) {
         qCWarning(lcStore).noquote() << "cannot write audit row" << action << subject << q.lastError().text();
         return false;
@@ -56,7 +58,8 @@ bool AuditLog::append(const QString &actor, const QString &action, const QString
 QList<AuditEntry> AuditLog::recent(int limit) const
 {
     QSqlQuery q(m_store.database());
-    q.prepare(QStringLiteral("SELECT id, at, actor, action, subject, details FROM audit_log ORDER BY id DESC LIMIT ?"));
+    q.prepare(QStringLiteral(
+        "SELECT id, at, actor, action, subject, details FROM audit_log ORDER BY id DESC LIMIT ?"));
     q.addBindValue(limit);
     q.exec();
     return readEntries(q);
@@ -65,8 +68,9 @@ QList<AuditEntry> AuditLog::recent(int limit) const
 QList<AuditEntry> AuditLog::forSubject(const QString &subject) const
 {
     QSqlQuery q(m_store.database());
-    q.prepare(QStringLiteral("SELECT id, at, actor, action, subject, details FROM audit_log WHERE subject = ? "
-                             "ORDER BY id DESC"));
+    q.prepare(
+        QStringLiteral("SELECT id, at, actor, action, subject, details FROM audit_log WHERE subject = ? "
+                       "ORDER BY id DESC"));
     q.addBindValue(subject);
     q.exec();
     return readEntries(q);

@@ -14,8 +14,8 @@ struct AuditEntry
 {
     qint64 id = 0;
     QDateTime at;
-    QString actor;   // who: "admin", "cli", "teamtailor:user:42" (triggered-by), "pipeline", ...
-    QString action;  // what: one of AuditLog::Action*
+    QString actor; // who: "admin", "cli", "teamtailor:user:42" (triggered-by), "pipeline", ...
+    QString action; // what: one of AuditLog::Action*
     QString subject; // on what: "mapping:12", "template:phone-screen", "secret:partner-api-key", ...
     QJsonObject details;
 };
@@ -40,8 +40,8 @@ public:
     AuditLog(Store &store, const Clock &clock);
 
     // Returns false (and logs) when the row could not be written.
-    bool append(const QString &actor, const QString &action, const QString &subject,
-                const QJsonObject &details = {});
+    bool append(
+        const QString &actor, const QString &action, const QString &subject, const QJsonObject &details = {});
     // Newest first.
     QList<AuditEntry> recent(int limit = 100) const;
     QList<AuditEntry> forSubject(const QString &subject) const;

@@ -24,10 +24,10 @@ constexpr auto AnswerFieldPrefix = "answer-"; // HTML form field of a question: 
 struct Model
 {
     InterviewTemplate tpl;
-    QString formAction;     // where the form posts, e.g. "/interview/<token>"
-    QString companyName;    // optional
-    QString jobTitle;       // optional
-    QString candidateName;  // optional, first name for the greeting
+    QString formAction; // where the form posts, e.g. "/interview/<token>"
+    QString companyName; // optional
+    QString jobTitle; // optional
+    QString candidateName; // optional, first name for the greeting
     QDateTime expiresAt;
     // Re-rendering after a rejected submission: what the candidate typed and what was wrong.
     QList<Answer> previousAnswers;
@@ -75,7 +75,8 @@ struct Submission
 // a JSON client shows the disclosure itself, but `"consent": false` is refused). Every question needs
 // a non-empty answer of at most MaxAnswerChars characters; unknown question ids and duplicates are
 // errors. Pure.
-Submission parseSubmission(const QByteArray &contentType, const QByteArray &body, const InterviewTemplate &tpl);
+Submission parseSubmission(
+    const QByteArray &contentType, const QByteArray &body, const InterviewTemplate &tpl);
 
 } // namespace InterviewPage
 

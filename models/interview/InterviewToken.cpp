@@ -15,12 +15,14 @@ QString generate(QRandomGenerator *rng)
     source.fillRange(words);
     memcpy(bytes.data(), words, RandomBytes);
     memset(words, 0, sizeof(words));
-    return QString::fromLatin1(bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    return QString::fromLatin1(
+        bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
 QString hash(const QString &token)
 {
-    return QString::fromLatin1(QCryptographicHash::hash(token.toLatin1(), QCryptographicHash::Sha256).toHex());
+    return QString::fromLatin1(
+        QCryptographicHash::hash(token.toLatin1(), QCryptographicHash::Sha256).toHex());
 }
 
 bool isWellFormed(const QString &token)
@@ -29,7 +31,8 @@ bool isWellFormed(const QString &token)
         return false;
     for (const QChar c : token) {
         const char16_t u = c.unicode();
-        const bool ok = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '-' || u == '_';
+        const bool ok = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '-'
+            || u == '_';
         if (!ok)
             return false;
     }
@@ -74,11 +77,13 @@ QString describe(Access a)
     case Access::Submitted:
         return QStringLiteral("Your answers were already submitted. Thank you; there is nothing more to do.");
     case Access::Expired:
-        return QStringLiteral("This interview link has expired. Please contact the recruiter if you still want "
-                              "to take part.");
+        return QStringLiteral(
+            "This interview link has expired. Please contact the recruiter if you still want "
+            "to take part.");
     case Access::Cancelled:
-        return QStringLiteral("This interview is no longer available. Please contact the recruiter if you have "
-                              "questions.");
+        return QStringLiteral(
+            "This interview is no longer available. Please contact the recruiter if you have "
+            "questions.");
     }
     return {};
 }

@@ -13,7 +13,7 @@ namespace intrvio {
 namespace InterviewToken {
 
 constexpr int RandomBytes = 32; // 256 bits (the contract asks for at least 128)
-constexpr int Length = 43;      // base64url without padding of 32 bytes
+constexpr int Length = 43; // base64url without padding of 32 bytes
 
 // A fresh token from a CSPRNG. Production code passes nothing (QRandomGenerator::system(), seeded by
 // the OS); tests may pass a seeded generator for reproducible tokens.
@@ -30,15 +30,15 @@ QDateTime expiresAt(const QDateTime &created, int expiryDays);
 
 // Whether a link still opens its interview.
 enum class Access {
-    Open,      // show the page / accept answers
-    Expired,   // past expires_at: the pipeline marks the interview failed ("expired")
+    Open, // show the page / accept answers
+    Expired, // past expires_at: the pipeline marks the interview failed ("expired")
     Submitted, // answers were already submitted: links are single-use once submitted
     Cancelled, // e.g. the candidate was rejected
 };
 
 struct State
 {
-    QDateTime expiresAt;   // invalid: never expires (not used by the product; tests)
+    QDateTime expiresAt; // invalid: never expires (not used by the product; tests)
     bool submitted = false; // completed_at is set
     bool cancelled = false; // the interview failed or was cancelled
 };

@@ -29,8 +29,8 @@ QString sourceName(MappingDecision::Source s)
     return {};
 }
 
-MappingDecision resolveMapping(const QList<StageMapping> &mappings, const QString &jobId, const QString &stageId,
-                               const QString &stageName)
+MappingDecision resolveMapping(const QList<StageMapping> &mappings, const QString &jobId,
+    const QString &stageId, const QString &stageName)
 {
     const StageMapping *byId = nullptr;
     const StageMapping *byName = nullptr;
@@ -109,7 +109,7 @@ QList<StageMapping> markStaleMappings(QList<StageMapping> mappings, const QList<
                 reasons << QStringLiteral("no job has a stage named '%1' (deleted or renamed in Teamtailor?)")
                                .arg(m.stage);
             } else {
-                for (const QString *target : {&m.rules.onPass, &m.rules.onFail}) {
+                for (const QString *target : { &m.rules.onPass, &m.rules.onFail }) {
                     if (target->isEmpty() || (target == &m.rules.onFail && m.rules.rejectsOnFail()))
                         continue;
                     QStringList missing;
@@ -125,16 +125,19 @@ QList<StageMapping> markStaleMappings(QList<StageMapping> mappings, const QList<
                 }
             }
         } else if (!byJob.contains(m.jobId)) {
-            reasons << QStringLiteral("job %1 has no synced stages (deleted in Teamtailor, or not synced yet)")
+            reasons << QStringLiteral(
+                "job %1 has no synced stages (deleted in Teamtailor, or not synced yet)")
                            .arg(m.jobId);
         } else {
             if (!jobHas(m.jobId, m.stage))
                 reasons << QStringLiteral("job %1 has no stage '%2' (deleted or renamed in Teamtailor?)")
                                .arg(m.jobId, m.stage);
             if (!m.rules.onPass.isEmpty() && !jobHas(m.jobId, m.rules.onPass))
-                reasons << QStringLiteral("target stage '%1' is missing in job %2").arg(m.rules.onPass, m.jobId);
+                reasons
+                    << QStringLiteral("target stage '%1' is missing in job %2").arg(m.rules.onPass, m.jobId);
             if (!m.rules.onFail.isEmpty() && !m.rules.rejectsOnFail() && !jobHas(m.jobId, m.rules.onFail))
-                reasons << QStringLiteral("target stage '%1' is missing in job %2").arg(m.rules.onFail, m.jobId);
+                reasons
+                    << QStringLiteral("target stage '%1' is missing in job %2").arg(m.rules.onFail, m.jobId);
         }
         if (!reasons.isEmpty()) {
             m.stale = true;

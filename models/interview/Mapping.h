@@ -15,8 +15,8 @@ struct MappingRules
     static constexpr auto Reject = "reject";
 
     std::optional<int> passThreshold; // 0-100
-    QString onPass;                   // stage name or id
-    QString onFail;                   // stage name or id, or "reject"
+    QString onPass; // stage name or id
+    QString onFail; // stage name or id, or "reject"
 
     bool isEmpty() const { return !passThreshold && onPass.isEmpty() && onFail.isEmpty(); }
     bool rejectsOnFail() const { return onFail.compare(QLatin1String(Reject), Qt::CaseInsensitive) == 0; }
@@ -33,7 +33,7 @@ struct StageMapping
     QString stage;
     QString templateId;
     MappingRules rules;
-    bool stale = false;  // the stage (or a rule's target stage) no longer exists in Teamtailor
+    bool stale = false; // the stage (or a rule's target stage) no longer exists in Teamtailor
     QString staleReason; // why, for the admin
 
     bool isDefault() const { return jobId.isEmpty(); }
@@ -49,9 +49,9 @@ struct StageMapping
 struct MappingDecision
 {
     enum class Source {
-        None,           // no mapping applies: the stage does not start an interview
-        Default,        // the default mapping for the stage name
-        OverrideById,   // the job's override naming this stage id
+        None, // no mapping applies: the stage does not start an interview
+        Default, // the default mapping for the stage name
+        OverrideById, // the job's override naming this stage id
         OverrideByName, // the job's override naming this stage name
     };
     Source source = Source::None;
@@ -69,8 +69,8 @@ QString sourceName(MappingDecision::Source s);
 // Which template (and rules) a stage of a job uses. Pure. Precedence: the job's override by stage
 // id, then the job's override by stage name, then the default by stage name; names compare
 // case-insensitively and ignore surrounding whitespace.
-MappingDecision resolveMapping(const QList<StageMapping> &mappings, const QString &jobId, const QString &stageId,
-                               const QString &stageName);
+MappingDecision resolveMapping(const QList<StageMapping> &mappings, const QString &jobId,
+    const QString &stageId, const QString &stageName);
 
 // A Teamtailor stage as mirrored by the sync (migration 2's `stages` table).
 struct StageInfo

@@ -29,7 +29,8 @@ QString position(const QByteArray &json, int offset)
     return QStringLiteral("line %1, column %2").arg(line).arg(column);
 }
 
-QString stageReference(const QJsonObject &o, const char *key, const QString &path, QList<ValidationProblem> *problems)
+QString stageReference(
+    const QJsonObject &o, const char *key, const QString &path, QList<ValidationProblem> *problems)
 {
     const QJsonValue v = o.value(QLatin1String(key));
     if (v.isUndefined())
@@ -38,12 +39,12 @@ QString stageReference(const QJsonObject &o, const char *key, const QString &pat
     if (v.isDouble() && v.toDouble() == static_cast<double>(v.toInteger()) && v.toInteger() > 0)
         return QString::number(v.toInteger());
     if (!v.isString()) {
-        problems->append({p, QStringLiteral("must be a stage name or id, not %1").arg(typeName(v))});
+        problems->append({ p, QStringLiteral("must be a stage name or id, not %1").arg(typeName(v)) });
         return {};
     }
     const QString s = v.toString().trimmed();
     if (s.isEmpty())
-        problems->append({p, QStringLiteral("must not be empty (leave the key out for no move)")});
+        problems->append({ p, QStringLiteral("must not be empty (leave the key out for no move)") });
     return s;
 }
 
@@ -52,7 +53,7 @@ QString stageReference(const QJsonObject &o, const char *key, const QString &pat
 ParseResult parse(const QByteArray &json, const QSet<QString> &knownTemplateIds)
 {
     ParseResult r;
-    auto add = [&](const QString &p, const QString &m) { r.problems.append({p, m}); };
+    auto add = [&](const QString &p, const QString &m) { r.problems.append({ p, m }); };
     if (json.size() > MaxFileBytes) {
         add({}, QStringLiteral("the file is larger than %1 MiB").arg(MaxFileBytes / (1024 * 1024)));
         return r;
@@ -60,19 +61,24 @@ ParseResult parse(const QByteArray &json, const QSet<QString> &knownTemplateIds)
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &error);
     if (error.error != QJsonParseError::NoError) {
-        add({}, QStringLiteral("not valid JSON at %1: %2").arg(position(json, error.offset), error.errorString()));
+        add({},
+            QStringLiteral("not valid JSON at %1: %2")
+                .arg(position(json, error.offset), error.errorString()));
         return r;
     }
     if (!doc.isObject()) {
-        add({}, QStringLiteral("the top level must be an object with \"version\", \"templates\" and \"mappings\""));
+        add({},
+            QStringLiteral(
+                "the top level must be an object with \"version\", \"templates\" and \"mappings\""));
         return r;
     }
     const QJsonObject root = doc.object();
-    unknownKeys(root, {"version", "templates", "mappings"}, {}, &r.problems);
+    unknownKeys(root, { "version", "templates", "mappings" }, {}, &r.problems);
 
     const QJsonValue version = root.value(QLatin1String("version"));
     if (version.isUndefined())
-        add(QStringLiteral("version"), QStringLiteral("is required; this Intrvio reads version %1").arg(Version));
+        add(QStringLiteral("version"),
+            QStringLiteral("is required; this Intrvio reads version %1").arg(Version));
     else if (!version.isDouble() || version.toDouble() != Version)
         add(QStringLiteral("version"),
             QStringLiteral("unsupported version %1; this Intrvio reads version %2")
@@ -117,29 +123,32 @@ ParseResult parse(const QByteArray &json, const QSet<QString> &knownTemplateIds)
             }
             const QJsonObject o = ma.at(i).toObject();
             const qsizetype before = r.problems.size();
-            unknownKeys(o, {"job", "stage", "template", "rules"}, p, &r.problems);
+            unknownKeys(o, { "job", "stage", "template", "rules" }, p, &r.problems);
             StageMapping m;
             const QJsonValue job = o.value(QLatin1String("job"));
-            if (job.isDouble() && job.toDouble() == static_cast<double>(job.toInteger()) && job.toInteger() > 0)
+            if (job.isDouble() && job.toDouble() == static_cast<double>(job.toInteger())
+                && job.toInteger() > 0)
                 m.jobId = QString::number(job.toInteger());
             else if (job.isString() && !job.toString().trimmed().isEmpty())
                 m.jobId = job.toString().trimmed();
             else if (!job.isUndefined())
                 add(join(p, QStringLiteral("job")),
-                    QStringLiteral("must be a job id (string or positive number); leave it out for a default mapping"));
+                    QStringLiteral(
+                        "must be a job id (string or positive number); leave it out for a default mapping"));
             m.stage = requiredString(o, "stage", p, &r.problems);
             m.templateId = requiredString(o, "template", p, &r.problems);
             if (!m.templateId.isEmpty() && !fileTemplateIds.contains(m.templateId)
                 && !knownTemplateIds.contains(m.templateId)) {
                 QStringList available = QStringList(fileTemplateIds.cbegin(), fileTemplateIds.cend())
-                                        + QStringList(knownTemplateIds.cbegin(), knownTemplateIds.cend());
+                    + QStringList(knownTemplateIds.cbegin(), knownTemplateIds.cend());
                 available.removeDuplicates();
                 available.sort();
                 add(join(p, QStringLiteral("template")),
                     QStringLiteral("unknown template '%1'%2")
                         .arg(m.templateId,
-                             available.isEmpty() ? QString()
-                                                 : QStringLiteral(" (known: %1)").arg(available.join(QLatin1String(", ")))));
+                            available.isEmpty()
+                                ? QString()
+                                : QStringLiteral(" (known: %1)").arg(available.join(QLatin1String(", ")))));
             }
             const QJsonValue rv = o.value(QLatin1String("rules"));
             const QString rp = join(p, QStringLiteral("rules"));
@@ -147,14 +156,15 @@ ParseResult parse(const QByteArray &json, const QSet<QString> &knownTemplateIds)
                 add(rp, QStringLiteral("must be an object, not %1").arg(typeName(rv)));
             } else if (rv.isObject()) {
                 const QJsonObject ro = rv.toObject();
-                unknownKeys(ro, {"pass", "onPass", "onFail"}, rp, &r.problems);
+                unknownKeys(ro, { "pass", "onPass", "onFail" }, rp, &r.problems);
                 if (ro.contains(QLatin1String("pass")))
                     m.rules.passThreshold = optionalInt(ro, "pass", 0, 100, 0, rp, &r.problems);
                 m.rules.onPass = stageReference(ro, "onPass", rp, &r.problems);
                 m.rules.onFail = stageReference(ro, "onFail", rp, &r.problems);
                 if (m.rules.rejectsOnFail())
                     m.rules.onFail = QString::fromLatin1(MappingRules::Reject);
-                if (!ro.contains(QLatin1String("pass")) && (!m.rules.onPass.isEmpty() || !m.rules.onFail.isEmpty()))
+                if (!ro.contains(QLatin1String("pass"))
+                    && (!m.rules.onPass.isEmpty() || !m.rules.onFail.isEmpty()))
                     add(join(rp, QStringLiteral("pass")),
                         QStringLiteral("is required when onPass or onFail is given (a score from 0 to 100)"));
                 if (m.rules.rejectsOnFail() == false && !m.rules.onPass.isEmpty()
@@ -170,8 +180,9 @@ ParseResult parse(const QByteArray &json, const QSet<QString> &knownTemplateIds)
                     add(join(p, QStringLiteral("stage")),
                         QStringLiteral("duplicate of mappings[%1] (same %2 and stage '%3')")
                             .arg(indexes.at(k))
-                            .arg(m.isDefault() ? QStringLiteral("default") : QStringLiteral("job %1").arg(m.jobId),
-                                 m.stage));
+                            .arg(m.isDefault() ? QStringLiteral("default")
+                                               : QStringLiteral("job %1").arg(m.jobId),
+                                m.stage));
                     duplicate = true;
                     break;
                 }
@@ -211,9 +222,8 @@ QByteArray serialize(const QList<InterviewTemplate> &templates, const QList<Stag
         }
         ma.append(o);
     }
-    const QJsonObject root{{QStringLiteral("version"), Version},
-                           {QStringLiteral("templates"), ta},
-                           {QStringLiteral("mappings"), ma}};
+    const QJsonObject root { { QStringLiteral("version"), Version }, { QStringLiteral("templates"), ta },
+        { QStringLiteral("mappings"), ma } };
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 

@@ -1,10 +1,10 @@
 #include "MappingRepository.h"
 
 #include "models/Clock.h"
-#include "models/Log.h"
-#include "models/Store.h"
 #include "models/interview/AuditLog.h"
 #include "models/interview/TemplateRepository.h"
+#include "models/Log.h"
+#include "models/Store.h"
 
 #include <QJsonArray>
 #include <QSqlError>
@@ -14,8 +14,8 @@ namespace intrvio {
 
 namespace {
 
-const QString selectColumns = QStringLiteral(
-    "SELECT id, job_id, stage, template_id, pass_threshold, on_pass, on_fail, stale, stale_reason FROM mappings");
+const QString selectColumns = QStringLiteral("SELECT id, job_id, stage, template_id, pass_threshold, "
+                                             "on_pass, on_fail, stale, stale_reason FROM mappings");
 
 StageMapping fromRow(const QSqlQuery &q)
 {
@@ -35,7 +35,7 @@ StageMapping fromRow(const QSqlQuery &q)
 
 QJsonObject describe(const StageMapping &m)
 {
-    QJsonObject o{{QStringLiteral("stage"), m.stage}, {QStringLiteral("template"), m.templateId}};
+    QJsonObject o { { QStringLiteral("stage"), m.stage }, { QStringLiteral("template"), m.templateId } };
     if (!m.jobId.isEmpty())
         o.insert(QStringLiteral("job"), m.jobId);
     if (m.rules.passThreshold)
@@ -56,14 +56,15 @@ QVariant nullable(const QString &s)
 
 QString MappingRepository::ImportSummary::toString() const
 {
-    QString text = QStringLiteral("Imported %1 template(s) (%2 new, %3 updated, %4 unchanged) and %5 mapping(s), "
-                                  "replacing %6.")
-                       .arg(templatesCreated + templatesUpdated + templatesUnchanged)
-                       .arg(templatesCreated)
-                       .arg(templatesUpdated)
-                       .arg(templatesUnchanged)
-                       .arg(mappingsAfter)
-                       .arg(mappingsBefore);
+    QString text
+        = QStringLiteral("Imported %1 template(s) (%2 new, %3 updated, %4 unchanged) and %5 mapping(s), "
+                         "replacing %6.")
+              .arg(templatesCreated + templatesUpdated + templatesUnchanged)
+              .arg(templatesCreated)
+              .arg(templatesUpdated)
+              .arg(templatesUnchanged)
+              .arg(mappingsAfter)
+              .arg(mappingsBefore);
     if (!stale.isEmpty())
         text += QStringLiteral(" %1 mapping(s) are stale.").arg(stale.size());
     return text;
@@ -73,8 +74,7 @@ MappingRepository::MappingRepository(Store &store, const Clock &clock, AuditLog 
     : m_store(store)
     , m_clock(clock)
     , m_audit(audit)
-{
-}
+{ }
 
 QList<StageMapping> MappingRepository::list() const
 {
@@ -100,15 +100,17 @@ bool MappingRepository::insertRow(const StageMapping &m, QString *error, qint64 
 {
     const QString now = m_clock.now().toUTC().toString(Qt::ISODateWithMs);
     QSqlQuery q(m_store.database());
-    q.prepare(QStringLiteral("INSERT INTO mappings(job_id, stage, template_id, pass_threshold, on_pass, on_fail, stale, "
-                             "stale_reason, created_at, updated_at) VALUES(COALESCE(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                             "ON CONFLICT(job_id, stage COLLATE NOCASE) DO UPDATE SET template_id = excluded.template_id, "
-                             "pass_threshold = excluded.pass_threshold, on_pass = excluded.on_pass, "
-                             "on_fail = excluded.on_fail, updated_at = excluded.updated_at RETURNING id"));
+    q.prepare(QStringLiteral(
+        "INSERT INTO mappings(job_id, stage, template_id, pass_threshold, on_pass, on_fail, stale, "
+        "stale_reason, created_at, updated_at) VALUES(COALESCE(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(job_id, stage COLLATE NOCASE) DO UPDATE SET template_id = excluded.template_id, "
+        "pass_threshold = excluded.pass_threshold, on_pass = excluded.on_pass, "
+        "on_fail = excluded.on_fail, updated_at = excluded.updated_at RETURNING id"));
     q.addBindValue(m.jobId);
     q.addBindValue(m.stage.trimmed());
     q.addBindValue(m.templateId);
-    q.addBindValue(m.rules.passThreshold ? QVariant(*m.rules.passThreshold) : QVariant(QMetaType::fromType<int>()));
+    q.addBindValue(
+        m.rules.passThreshold ? QVariant(*m.rules.passThreshold) : QVariant(QMetaType::fromType<int>()));
     q.addBindValue(nullable(m.rules.onPass));
     q.addBindValue(nullable(m.rules.onFail));
     q.addBindValue(m.stale ? 1 : 0);
@@ -118,8 +120,8 @@ bool MappingRepository::insertRow(const StageMapping &m, QString *error, qint64 
     if (!q.exec() || !q.next()) {
         const QString why = q.lastError().text();
         *error = why.contains(QLatin1String("FOREIGN KEY"))
-                     ? QStringLiteral("unknown template '%1'").arg(m.templateId)
-                     : QStringLiteral("cannot store the mapping for stage '%1': %2").arg(m.stage, why);
+            ? QStringLiteral("unknown template '%1'").arg(m.templateId)
+            : QStringLiteral("cannot store the mapping for stage '%1': %2").arg(m.stage, why);
         return false;
     }
     if (id)
@@ -151,7 +153,7 @@ bool MappingRepository::save(StageMapping m, const QString &actor, QString *erro
     }
     if (m_audit
         && !m_audit->append(actor, QString::fromLatin1(AuditLog::ActionMappingSaved),
-                            QStringLiteral("mapping:%1").arg(rowId), describe(m))) {
+            QStringLiteral("mapping:%1").arg(rowId), describe(m))) {
         db.rollback();
         *error = QStringLiteral("cannot write the audit log");
         return false;
@@ -184,7 +186,7 @@ bool MappingRepository::remove(qint64 id, const QString &actor, QString *error)
     if (!q.exec()
         || (m_audit
             && !m_audit->append(actor, QString::fromLatin1(AuditLog::ActionMappingRemoved),
-                                QStringLiteral("mapping:%1").arg(id), describe(*existing)))
+                QStringLiteral("mapping:%1").arg(id), describe(*existing)))
         || !db.commit()) {
         *error = QStringLiteral("cannot remove mapping %1: %2").arg(id).arg(q.lastError().text());
         db.rollback();
@@ -193,7 +195,8 @@ bool MappingRepository::remove(qint64 id, const QString &actor, QString *error)
     return true;
 }
 
-MappingDecision MappingRepository::resolve(const QString &jobId, const QString &stageId, const QString &stageName) const
+MappingDecision MappingRepository::resolve(
+    const QString &jobId, const QString &stageId, const QString &stageName) const
 {
     return resolveMapping(list(), jobId, stageId, stageName);
 }
@@ -204,7 +207,7 @@ QList<StageInfo> MappingRepository::syncedStages() const
     QSqlQuery q(m_store.database());
     q.exec(QStringLiteral("SELECT id, job_id, name FROM stages ORDER BY job_id, row_order"));
     while (q.next())
-        result.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toString()});
+        result.append({ q.value(0).toString(), q.value(1).toString(), q.value(2).toString() });
     return result;
 }
 
@@ -227,12 +230,13 @@ QList<StageMapping> MappingRepository::refreshStale(const QString &actor)
         q.addBindValue(nullable(m.staleReason));
         q.addBindValue(m.id);
         if (!q.exec())
-            qCWarning(lcStore).noquote() << "cannot update the stale flag of mapping" << m.id << q.lastError().text();
+            qCWarning(lcStore).noquote()
+                << "cannot update the stale flag of mapping" << m.id << q.lastError().text();
         if (m.stale && m_audit) {
             QJsonObject details = describe(m);
             details.insert(QStringLiteral("reason"), m.staleReason);
             m_audit->append(actor, QString::fromLatin1(AuditLog::ActionMappingStale),
-                            QStringLiteral("mapping:%1").arg(m.id), details);
+                QStringLiteral("mapping:%1").arg(m.id), details);
         }
     }
     if (tx && !db.commit())
@@ -241,7 +245,7 @@ QList<StageMapping> MappingRepository::refreshStale(const QString &actor)
 }
 
 bool MappingRepository::importFile(const MappingFile::Contents &contents, TemplateRepository &templates,
-                                   const QString &actor, ImportSummary *summary, QString *error)
+    const QString &actor, ImportSummary *summary, QString *error)
 {
     ImportSummary s;
     QSqlDatabase db = m_store.database();
@@ -288,10 +292,10 @@ bool MappingRepository::importFile(const MappingFile::Contents &contents, Templa
     }
     s.mappingsAfter = static_cast<int>(contents.mappings.size());
     if (m_audit
-        && !m_audit->append(actor, QString::fromLatin1(AuditLog::ActionMappingsImported), QStringLiteral("mappings"),
-                            {{QStringLiteral("templatesChanged"), QJsonArray::fromStringList(templateIds)},
-                             {QStringLiteral("replaced"), s.mappingsBefore},
-                             {QStringLiteral("mappings"), imported}}))
+        && !m_audit->append(actor, QString::fromLatin1(AuditLog::ActionMappingsImported),
+            QStringLiteral("mappings"),
+            { { QStringLiteral("templatesChanged"), QJsonArray::fromStringList(templateIds) },
+                { QStringLiteral("replaced"), s.mappingsBefore }, { QStringLiteral("mappings"), imported } }))
         return fail(QStringLiteral("cannot write the audit log"));
     if (!db.commit())
         return fail(QStringLiteral("cannot commit: %1").arg(db.lastError().text()));

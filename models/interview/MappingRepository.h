@@ -27,7 +27,7 @@ public:
         int mappingsBefore = 0; // replaced by the file's mappings
         int mappingsAfter = 0;
         QList<StageMapping> stale; // after the import, judged against the synced stages
-        QString toString() const;  // one line for the CLI
+        QString toString() const; // one line for the CLI
     };
 
     MappingRepository(Store &store, const Clock &clock, AuditLog *audit = nullptr);
@@ -51,8 +51,8 @@ public:
 
     // Replaces all mappings with the file's and inserts or updates its templates, in one transaction:
     // on any error nothing changes. `contents` must come from a successful MappingFile::parse().
-    bool importFile(const MappingFile::Contents &contents, TemplateRepository &templates, const QString &actor,
-                    ImportSummary *summary, QString *error);
+    bool importFile(const MappingFile::Contents &contents, TemplateRepository &templates,
+        const QString &actor, ImportSummary *summary, QString *error);
 
 private:
     bool insertRow(const StageMapping &m, QString *error, qint64 *id);

@@ -65,29 +65,29 @@ QJsonObject completed(const CompletedInterview &interview)
             if (a.questionId == q.id)
                 answer = a.text;
         }
-        transcript.insert(questionKey(static_cast<int>(i + 1), q.text), answer.isEmpty() ? QStringLiteral("(no answer)") : answer);
+        transcript.insert(questionKey(static_cast<int>(i + 1), q.text),
+            answer.isEmpty() ? QStringLiteral("(no answer)") : answer);
     }
     QJsonObject criteriaDetails;
     QJsonArray criteria;
     for (const CriterionScore &c : score.criteria) {
         criteriaDetails.insert(c.id, c.score);
-        criteria.append(QJsonObject{{QStringLiteral("id"), c.id}, {QStringLiteral("score"), c.score}});
+        criteria.append(QJsonObject { { QStringLiteral("id"), c.id }, { QStringLiteral("score"), c.score } });
     }
-    const QJsonObject details{
-        {QStringLiteral("interview"), interview.tpl.name},
-        {QStringLiteral("scored-by"), score.scorer},
-        {QStringLiteral("transcript"), transcript},
-        {QStringLiteral("criteria"), criteriaDetails},
+    const QJsonObject details {
+        { QStringLiteral("interview"), interview.tpl.name },
+        { QStringLiteral("scored-by"), score.scorer },
+        { QStringLiteral("transcript"), transcript },
+        { QStringLiteral("criteria"), criteriaDetails },
     };
-    QJsonObject attributes{
-        {QStringLiteral("status"), QString::fromLatin1(StatusCompleted)},
-        {QStringLiteral("assessment"),
-         QJsonObject{{QStringLiteral("score"), score.score},
-                     {QStringLiteral("grade"), score.grade},
-                     {QStringLiteral("duration"), duration(seconds)}}},
-        {QStringLiteral("summary"), score.summary},
-        {QStringLiteral("details"), details},
-        {QStringLiteral("assessment-criteria"), criteria},
+    QJsonObject attributes {
+        { QStringLiteral("status"), QString::fromLatin1(StatusCompleted) },
+        { QStringLiteral("assessment"),
+            QJsonObject { { QStringLiteral("score"), score.score }, { QStringLiteral("grade"), score.grade },
+                { QStringLiteral("duration"), duration(seconds) } } },
+        { QStringLiteral("summary"), score.summary },
+        { QStringLiteral("details"), details },
+        { QStringLiteral("assessment-criteria"), criteria },
     };
     if (interview.reportUrl.isValid())
         attributes.insert(QStringLiteral("url"), interview.reportUrl.toString(QUrl::FullyEncoded));
@@ -96,7 +96,7 @@ QJsonObject completed(const CompletedInterview &interview)
 
 QJsonObject status(const QString &statusName, const QString &summary, const QUrl &url)
 {
-    QJsonObject attributes{{QStringLiteral("status"), statusName}};
+    QJsonObject attributes { { QStringLiteral("status"), statusName } };
     if (!summary.isEmpty())
         attributes.insert(QStringLiteral("summary"), summary);
     if (url.isValid())
@@ -106,28 +106,26 @@ QJsonObject status(const QString &statusName, const QString &summary, const QUrl
 
 QJsonObject envelope(const QJsonObject &attributes, const QString &id)
 {
-    QJsonObject data{{QStringLiteral("type"), QStringLiteral("partner-results")},
-                     {QStringLiteral("attributes"), attributes}};
+    QJsonObject data { { QStringLiteral("type"), QStringLiteral("partner-results") },
+        { QStringLiteral("attributes"), attributes } };
     if (!id.isEmpty())
         data.insert(QStringLiteral("id"), id);
-    return QJsonObject{{QStringLiteral("data"), data}};
+    return QJsonObject { { QStringLiteral("data"), data } };
 }
 
 QList<ValidationProblem> validate(const QJsonObject &a, bool create)
 {
     QList<ValidationProblem> problems;
-    auto add = [&](const QString &path, const QString &message) { problems.append({path, message}); };
-    static const QStringList statuses{QString::fromLatin1(StatusSending), QString::fromLatin1(StatusSent),
-                                      QString::fromLatin1(StatusPending), QString::fromLatin1(StatusCompleted),
-                                      QString::fromLatin1(StatusFailed)};
-    static const QStringList grades{QStringLiteral("top_fit"), QStringLiteral("might_be_fit"),
-                                    QStringLiteral("might_not_be_fit"), QStringLiteral("unknown")};
-    static const QStringList known{QStringLiteral("status"),      QStringLiteral("assessment"),
-                                   QStringLiteral("details"),     QStringLiteral("summary"),
-                                   QStringLiteral("url"),         QStringLiteral("candidate-id"),
-                                   QStringLiteral("job-id"),      QStringLiteral("attachments"),
-                                   QStringLiteral("actions"),     QStringLiteral("assessment-criteria"),
-                                   QStringLiteral("criteria")};
+    auto add = [&](const QString &path, const QString &message) { problems.append({ path, message }); };
+    static const QStringList statuses { QString::fromLatin1(StatusSending), QString::fromLatin1(StatusSent),
+        QString::fromLatin1(StatusPending), QString::fromLatin1(StatusCompleted),
+        QString::fromLatin1(StatusFailed) };
+    static const QStringList grades { QStringLiteral("top_fit"), QStringLiteral("might_be_fit"),
+        QStringLiteral("might_not_be_fit"), QStringLiteral("unknown") };
+    static const QStringList known { QStringLiteral("status"), QStringLiteral("assessment"),
+        QStringLiteral("details"), QStringLiteral("summary"), QStringLiteral("url"),
+        QStringLiteral("candidate-id"), QStringLiteral("job-id"), QStringLiteral("attachments"),
+        QStringLiteral("actions"), QStringLiteral("assessment-criteria"), QStringLiteral("criteria") };
     for (auto it = a.begin(); it != a.end(); ++it) {
         if (!known.contains(it.key()))
             add(it.key(), QStringLiteral("not a partner-result attribute"));
@@ -138,7 +136,8 @@ QList<ValidationProblem> validate(const QJsonObject &a, bool create)
         if (create)
             add(QStringLiteral("status"), QStringLiteral("is required on create"));
     } else if (!statuses.contains(st.toString())) {
-        add(QStringLiteral("status"), QStringLiteral("must be one of %1").arg(statuses.join(QLatin1String(", "))));
+        add(QStringLiteral("status"),
+            QStringLiteral("must be one of %1").arg(statuses.join(QLatin1String(", "))));
     }
 
     const QJsonValue assessment = a.value(QLatin1String("assessment"));
@@ -157,7 +156,8 @@ QList<ValidationProblem> validate(const QJsonObject &a, bool create)
             const QJsonValue dur = o.value(QLatin1String("duration"));
             static const QRegularExpression hms(QStringLiteral("^\\d+:[0-5]\\d:[0-5]\\d$"));
             if (!dur.isUndefined() && !dur.isNull()
-                && !((dur.isDouble() && dur.toDouble() >= 0) || (dur.isString() && hms.match(dur.toString()).hasMatch())))
+                && !((dur.isDouble() && dur.toDouble() >= 0)
+                    || (dur.isString() && hms.match(dur.toString()).hasMatch())))
                 add(QStringLiteral("assessment.duration"), QStringLiteral("must be seconds or \"HH:MM:SS\""));
         }
     }
@@ -167,7 +167,8 @@ QList<ValidationProblem> validate(const QJsonObject &a, bool create)
         if (!details.isObject())
             add(QStringLiteral("details"), QStringLiteral("must be an object"));
         else if (depth(details) > 2)
-            add(QStringLiteral("details"), QStringLiteral("is %1 levels deep; at most 2 are allowed").arg(depth(details)));
+            add(QStringLiteral("details"),
+                QStringLiteral("is %1 levels deep; at most 2 are allowed").arg(depth(details)));
     }
     const QJsonValue summary = a.value(QLatin1String("summary"));
     if (!summary.isUndefined() && !summary.isString())
@@ -183,7 +184,11 @@ QList<ValidationProblem> validate(const QJsonObject &a, bool create)
     if (create) {
         if (candidate.isUndefined())
             add(QStringLiteral("candidate-id"), QStringLiteral("is required on create"));
-        else if (!(candidate.isDouble() || (candidate.isString() && QRegularExpression(QStringLiteral("^\\d+$")).match(candidate.toString()).hasMatch())))
+        else if (!(candidate.isDouble()
+                     || (candidate.isString()
+                         && QRegularExpression(QStringLiteral("^\\d+$"))
+                                .match(candidate.toString())
+                                .hasMatch())))
             add(QStringLiteral("candidate-id"), QStringLiteral("must be numeric"));
     } else if (!candidate.isUndefined()) {
         add(QStringLiteral("candidate-id"), QStringLiteral("is immutable and must not be sent on update"));
@@ -211,8 +216,9 @@ QList<ValidationProblem> validate(const QJsonObject &a, bool create)
             add(QStringLiteral("attachments"), QStringLiteral("must be an array"));
         for (qsizetype i = 0; i < list.size(); ++i) {
             const QJsonObject o = list.at(i).toObject();
-            if (o.keys() != QStringList{QStringLiteral("description"), QStringLiteral("url")})
-                add(QStringLiteral("attachments[%1]").arg(i), QStringLiteral("must be exactly {url, description}"));
+            if (o.keys() != QStringList { QStringLiteral("description"), QStringLiteral("url") })
+                add(QStringLiteral("attachments[%1]").arg(i),
+                    QStringLiteral("must be exactly {url, description}"));
         }
     }
     const QJsonValue actions = a.value(QLatin1String("actions"));
@@ -222,7 +228,8 @@ QList<ValidationProblem> validate(const QJsonObject &a, bool create)
             add(QStringLiteral("actions"), QStringLiteral("must be an array"));
         for (qsizetype i = 0; i < list.size(); ++i) {
             const QJsonObject o = list.at(i).toObject();
-            if (!o.value(QLatin1String("buttonText")).isString() || !o.value(QLatin1String("endpoint")).isString())
+            if (!o.value(QLatin1String("buttonText")).isString()
+                || !o.value(QLatin1String("endpoint")).isString())
                 add(QStringLiteral("actions[%1]").arg(i), QStringLiteral("must be {buttonText, endpoint}"));
         }
     }

@@ -15,9 +15,9 @@ struct CompletedInterview
     InterviewTemplate tpl;
     QList<Answer> answers;
     ScoreResult score;
-    QDateTime startedAt;   // the candidate opened the page (or consented)
+    QDateTime startedAt; // the candidate opened the page (or consented)
     QDateTime completedAt; // answers were accepted
-    QUrl reportUrl;        // the read-only transcript/report page served by the app
+    QUrl reportUrl; // the read-only transcript/report page served by the app
 };
 
 // Builds Partner API partner-result attribute bodies (teamtailor-protocol.md §5.1) and checks them

@@ -29,23 +29,39 @@ QString readable(const QString &criterionId)
 const QHash<QString, QString> &irregular()
 {
     static const QHash<QString, QString> map = {
-        {QStringLiteral("led"), QStringLiteral("lead")},      {QStringLiteral("built"), QStringLiteral("build")},
-        {QStringLiteral("wrote"), QStringLiteral("write")},   {QStringLiteral("written"), QStringLiteral("write")},
-        {QStringLiteral("ran"), QStringLiteral("run")},       {QStringLiteral("taught"), QStringLiteral("teach")},
-        {QStringLiteral("brought"), QStringLiteral("bring")}, {QStringLiteral("made"), QStringLiteral("make")},
-        {QStringLiteral("thought"), QStringLiteral("think")}, {QStringLiteral("drove"), QStringLiteral("drive")},
-        {QStringLiteral("driven"), QStringLiteral("drive")},  {QStringLiteral("took"), QStringLiteral("take")},
-        {QStringLiteral("taken"), QStringLiteral("take")},    {QStringLiteral("gave"), QStringLiteral("give")},
-        {QStringLiteral("given"), QStringLiteral("give")},    {QStringLiteral("spoke"), QStringLiteral("speak")},
-        {QStringLiteral("spoken"), QStringLiteral("speak")},  {QStringLiteral("chose"), QStringLiteral("choose")},
-        {QStringLiteral("chosen"), QStringLiteral("choose")}, {QStringLiteral("grew"), QStringLiteral("grow")},
-        {QStringLiteral("grown"), QStringLiteral("grow")},    {QStringLiteral("began"), QStringLiteral("begin")},
-        {QStringLiteral("begun"), QStringLiteral("begin")},   {QStringLiteral("did"), QStringLiteral("do")},
-        {QStringLiteral("done"), QStringLiteral("do")},       {QStringLiteral("went"), QStringLiteral("go")},
-        {QStringLiteral("found"), QStringLiteral("find")},    {QStringLiteral("held"), QStringLiteral("hold")},
-        {QStringLiteral("kept"), QStringLiteral("keep")},     {QStringLiteral("sold"), QStringLiteral("sell")},
-        {QStringLiteral("met"), QStringLiteral("meet")},      {QStringLiteral("learnt"), QStringLiteral("learn")},
-        {QStringLiteral("understood"), QStringLiteral("understand")},
+        { QStringLiteral("led"), QStringLiteral("lead") },
+        { QStringLiteral("built"), QStringLiteral("build") },
+        { QStringLiteral("wrote"), QStringLiteral("write") },
+        { QStringLiteral("written"), QStringLiteral("write") },
+        { QStringLiteral("ran"), QStringLiteral("run") },
+        { QStringLiteral("taught"), QStringLiteral("teach") },
+        { QStringLiteral("brought"), QStringLiteral("bring") },
+        { QStringLiteral("made"), QStringLiteral("make") },
+        { QStringLiteral("thought"), QStringLiteral("think") },
+        { QStringLiteral("drove"), QStringLiteral("drive") },
+        { QStringLiteral("driven"), QStringLiteral("drive") },
+        { QStringLiteral("took"), QStringLiteral("take") },
+        { QStringLiteral("taken"), QStringLiteral("take") },
+        { QStringLiteral("gave"), QStringLiteral("give") },
+        { QStringLiteral("given"), QStringLiteral("give") },
+        { QStringLiteral("spoke"), QStringLiteral("speak") },
+        { QStringLiteral("spoken"), QStringLiteral("speak") },
+        { QStringLiteral("chose"), QStringLiteral("choose") },
+        { QStringLiteral("chosen"), QStringLiteral("choose") },
+        { QStringLiteral("grew"), QStringLiteral("grow") },
+        { QStringLiteral("grown"), QStringLiteral("grow") },
+        { QStringLiteral("began"), QStringLiteral("begin") },
+        { QStringLiteral("begun"), QStringLiteral("begin") },
+        { QStringLiteral("did"), QStringLiteral("do") },
+        { QStringLiteral("done"), QStringLiteral("do") },
+        { QStringLiteral("went"), QStringLiteral("go") },
+        { QStringLiteral("found"), QStringLiteral("find") },
+        { QStringLiteral("held"), QStringLiteral("hold") },
+        { QStringLiteral("kept"), QStringLiteral("keep") },
+        { QStringLiteral("sold"), QStringLiteral("sell") },
+        { QStringLiteral("met"), QStringLiteral("meet") },
+        { QStringLiteral("learnt"), QStringLiteral("learn") },
+        { QStringLiteral("understood"), QStringLiteral("understand") },
     };
     return map;
 }
@@ -89,7 +105,8 @@ QString summarize(const QString &templateName, int score, const QList<CriterionS
                 worst = &c;
         }
         if (best->score != worst->score)
-            strengths = QStringLiteral("strongest in %1, weakest in %2").arg(readable(best->id), readable(worst->id));
+            strengths = QStringLiteral("strongest in %1, weakest in %2")
+                            .arg(readable(best->id), readable(worst->id));
     }
     const QString name = templateName.simplified();
     QStringList candidates;
@@ -131,7 +148,7 @@ QString RubricScorer::stem(const QString &input)
     else if (w.size() >= 5 && w.endsWith(QLatin1String("sses")))
         w.chop(2);
     else if (w.size() >= 4 && w.endsWith(QLatin1Char('s')) && !w.endsWith(QLatin1String("ss"))
-             && !w.endsWith(QLatin1String("us")) && !w.endsWith(QLatin1String("is")))
+        && !w.endsWith(QLatin1String("us")) && !w.endsWith(QLatin1String("is")))
         w.chop(1);
     else
         stripped = false;
@@ -229,7 +246,7 @@ ScoreResult RubricScorer::evaluate(const InterviewTemplate &tpl, const QList<Ans
 }
 
 void RubricScorer::score(const InterviewTemplate &tpl, const QList<Answer> &answers,
-                         std::function<void(const ScoreOutcome &)> done)
+    std::function<void(const ScoreOutcome &)> done)
 {
     ScoreOutcome outcome;
     outcome.ok = true;

@@ -14,7 +14,7 @@ class RubricScorer final : public Scorer
 public:
     QString name() const override { return QStringLiteral("rubric"); }
     void score(const InterviewTemplate &tpl, const QList<Answer> &answers,
-               std::function<void(const ScoreOutcome &)> done) override;
+        std::function<void(const ScoreOutcome &)> done) override;
 
     // The pure core.
     static ScoreResult evaluate(const InterviewTemplate &tpl, const QList<Answer> &answers);

@@ -20,7 +20,7 @@ struct Answer
 
 // Grade bands (Partner API `assessment.grade`, teamtailor-protocol.md §5.1).
 namespace Grade {
-constexpr int TopFitMin = 75;     // score >= 75: top_fit
+constexpr int TopFitMin = 75; // score >= 75: top_fit
 constexpr int MightBeFitMin = 50; // score >= 50: might_be_fit; below: might_not_be_fit
 constexpr auto TopFit = "top_fit";
 constexpr auto MightBeFit = "might_be_fit";
@@ -32,20 +32,20 @@ QString forScore(int score);
 struct CriterionScore
 {
     QString id;
-    int score = 0;        // 0-100
-    double weight = 0;    // summed over the questions that use the criterion
-    QStringList matched;  // keywords found (for the report)
-    QStringList missing;  // keywords not found
+    int score = 0; // 0-100
+    double weight = 0; // summed over the questions that use the criterion
+    QStringList matched; // keywords found (for the report)
+    QStringList missing; // keywords not found
     friend bool operator==(const CriterionScore &, const CriterionScore &) = default;
 };
 
 struct ScoreResult
 {
-    int score = 0;  // weighted overall, 0-100
-    QString grade;  // Grade::TopFit / MightBeFit / MightNotBeFit
+    int score = 0; // weighted overall, 0-100
+    QString grade; // Grade::TopFit / MightBeFit / MightNotBeFit
     QList<CriterionScore> criteria; // in the template's first-appearance order
     QString summary; // the first sentence stands alone within 150 characters (the candidate modal's limit)
-    QString scorer;  // which scorer produced it ("rubric", "openai:<model>")
+    QString scorer; // which scorer produced it ("rubric", "openai:<model>")
 };
 
 struct ScoreOutcome
@@ -64,7 +64,8 @@ public:
     virtual ~Scorer() = default;
     virtual QString name() const = 0;
     virtual void score(const InterviewTemplate &tpl, const QList<Answer> &answers,
-                       std::function<void(const ScoreOutcome &)> done) = 0;
+        std::function<void(const ScoreOutcome &)> done)
+        = 0;
 };
 
 // Weighted overall score from criterion scores (weights as given), rounded; 0 without weights. Pure.

@@ -62,91 +62,91 @@ QJsonObject toJson(const InterviewTemplate &t)
     for (const Question &q : t.questions) {
         QJsonArray criteria;
         for (const Criterion &c : q.criteria) {
-            criteria.append(QJsonObject{{QStringLiteral("id"), c.id},
-                                        {QStringLiteral("keywords"), QJsonArray::fromStringList(c.keywords)},
-                                        {QStringLiteral("weight"), c.weight}});
+            criteria.append(QJsonObject { { QStringLiteral("id"), c.id },
+                { QStringLiteral("keywords"), QJsonArray::fromStringList(c.keywords) },
+                { QStringLiteral("weight"), c.weight } });
         }
-        questions.append(QJsonObject{
-            {QStringLiteral("id"), q.id}, {QStringLiteral("text"), q.text}, {QStringLiteral("criteria"), criteria}});
+        questions.append(QJsonObject { { QStringLiteral("id"), q.id }, { QStringLiteral("text"), q.text },
+            { QStringLiteral("criteria"), criteria } });
     }
-    return QJsonObject{{QStringLiteral("id"), t.id},
-                       {QStringLiteral("name"), t.name},
-                       {QStringLiteral("language"), t.language},
-                       {QStringLiteral("expiryDays"), t.expiryDays},
-                       {QStringLiteral("questions"), questions}};
+    return QJsonObject { { QStringLiteral("id"), t.id }, { QStringLiteral("name"), t.name },
+        { QStringLiteral("language"), t.language }, { QStringLiteral("expiryDays"), t.expiryDays },
+        { QStringLiteral("questions"), questions } };
 }
 
 InterviewTemplate fromJson(const QJsonValue &value, const QString &path, QList<ValidationProblem> *problems)
 {
     InterviewTemplate t;
     if (!value.isObject()) {
-        problems->append({path, QStringLiteral("must be an object, not %1").arg(typeName(value))});
+        problems->append({ path, QStringLiteral("must be an object, not %1").arg(typeName(value)) });
         return t;
     }
     const QJsonObject o = value.toObject();
     const qsizetype before = problems->size();
-    unknownKeys(o, {"id", "name", "language", "expiryDays", "questions"}, path, problems);
+    unknownKeys(o, { "id", "name", "language", "expiryDays", "questions" }, path, problems);
     t.id = requiredString(o, "id", path, problems);
     t.name = requiredString(o, "name", path, problems);
     t.language = optionalString(o, "language", path, problems, QStringLiteral("en"));
     t.expiryDays = optionalInt(o, "expiryDays", 1, InterviewTemplate::MaxExpiryDays,
-                               InterviewTemplate::DefaultExpiryDays, path, problems);
+        InterviewTemplate::DefaultExpiryDays, path, problems);
 
     const QString qpath = join(path, QStringLiteral("questions"));
     const QJsonValue qv = o.value(QLatin1String("questions"));
     if (qv.isUndefined()) {
-        problems->append({qpath, QStringLiteral("is required (a template needs at least one question)")});
+        problems->append({ qpath, QStringLiteral("is required (a template needs at least one question)") });
     } else if (!qv.isArray()) {
-        problems->append({qpath, QStringLiteral("must be an array, not %1").arg(typeName(qv))});
+        problems->append({ qpath, QStringLiteral("must be an array, not %1").arg(typeName(qv)) });
     } else {
         const QJsonArray qa = qv.toArray();
         for (qsizetype i = 0; i < qa.size(); ++i) {
             const QString qp = index(qpath, i);
             if (!qa.at(i).isObject()) {
-                problems->append({qp, QStringLiteral("must be an object, not %1").arg(typeName(qa.at(i)))});
+                problems->append({ qp, QStringLiteral("must be an object, not %1").arg(typeName(qa.at(i))) });
                 continue;
             }
             const QJsonObject qo = qa.at(i).toObject();
-            unknownKeys(qo, {"id", "text", "criteria"}, qp, problems);
+            unknownKeys(qo, { "id", "text", "criteria" }, qp, problems);
             Question q;
             q.id = requiredString(qo, "id", qp, problems);
             q.text = requiredString(qo, "text", qp, problems);
             const QString cpath = join(qp, QStringLiteral("criteria"));
             const QJsonValue cv = qo.value(QLatin1String("criteria"));
             if (!cv.isUndefined() && !cv.isArray()) {
-                problems->append({cpath, QStringLiteral("must be an array, not %1").arg(typeName(cv))});
+                problems->append({ cpath, QStringLiteral("must be an array, not %1").arg(typeName(cv)) });
             } else {
                 const QJsonArray ca = cv.toArray();
                 for (qsizetype j = 0; j < ca.size(); ++j) {
                     const QString cp = index(cpath, j);
                     if (!ca.at(j).isObject()) {
-                        problems->append({cp, QStringLiteral("must be an object, not %1").arg(typeName(ca.at(j)))});
+                        problems->append(
+                            { cp, QStringLiteral("must be an object, not %1").arg(typeName(ca.at(j))) });
                         continue;
                     }
                     const QJsonObject co = ca.at(j).toObject();
-                    unknownKeys(co, {"id", "keywords", "weight"}, cp, problems);
+                    unknownKeys(co, { "id", "keywords", "weight" }, cp, problems);
                     Criterion c;
                     c.id = requiredString(co, "id", cp, problems);
                     const QJsonValue kv = co.value(QLatin1String("keywords"));
                     const QString kp = join(cp, QStringLiteral("keywords"));
                     if (kv.isUndefined()) {
-                        problems->append({kp, QStringLiteral("is required (a list of words or phrases)")});
+                        problems->append({ kp, QStringLiteral("is required (a list of words or phrases)") });
                     } else if (!kv.isArray()) {
-                        problems->append({kp, QStringLiteral("must be an array of strings, not %1").arg(typeName(kv))});
+                        problems->append(
+                            { kp, QStringLiteral("must be an array of strings, not %1").arg(typeName(kv)) });
                     } else {
                         const QJsonArray ka = kv.toArray();
                         for (qsizetype k = 0; k < ka.size(); ++k) {
                             if (!ka.at(k).isString())
-                                problems->append({index(kp, k), QStringLiteral("must be a string, not %1")
-                                                                    .arg(typeName(ka.at(k)))});
+                                problems->append({ index(kp, k),
+                                    QStringLiteral("must be a string, not %1").arg(typeName(ka.at(k))) });
                             else
                                 c.keywords << ka.at(k).toString().trimmed();
                         }
                     }
                     const QJsonValue wv = co.value(QLatin1String("weight"));
                     if (!wv.isUndefined() && !wv.isDouble())
-                        problems->append({join(cp, QStringLiteral("weight")),
-                                          QStringLiteral("must be a number, not %1").arg(typeName(wv))});
+                        problems->append({ join(cp, QStringLiteral("weight")),
+                            QStringLiteral("must be a number, not %1").arg(typeName(wv)) });
                     else
                         c.weight = wv.toDouble(1.0);
                     q.criteria << c;
@@ -164,16 +164,18 @@ InterviewTemplate fromJson(const QJsonValue &value, const QString &path, QList<V
 QList<ValidationProblem> validate(const InterviewTemplate &t, const QString &path)
 {
     QList<ValidationProblem> problems;
-    auto add = [&](const QString &p, const QString &m) { problems.append({p, m}); };
+    auto add = [&](const QString &p, const QString &m) { problems.append({ p, m }); };
     if (!isValidId(t.id))
         add(join(path, QStringLiteral("id")),
-            QStringLiteral("'%1' is not a valid id (1-64 letters, digits, '.', '_' or '-', starting with a letter or "
-                           "digit)")
+            QStringLiteral(
+                "'%1' is not a valid id (1-64 letters, digits, '.', '_' or '-', starting with a letter or "
+                "digit)")
                 .arg(t.id));
     if (t.name.trimmed().isEmpty())
         add(join(path, QStringLiteral("name")), QStringLiteral("must not be empty"));
     else if (t.name.size() > MaxNameLength)
-        add(join(path, QStringLiteral("name")), QStringLiteral("is longer than %1 characters").arg(MaxNameLength));
+        add(join(path, QStringLiteral("name")),
+            QStringLiteral("is longer than %1 characters").arg(MaxNameLength));
     if (!isValidLanguage(t.language))
         add(join(path, QStringLiteral("language")),
             QStringLiteral("'%1' is not a language tag such as \"en\", \"sv\" or \"en-GB\"").arg(t.language));
@@ -185,7 +187,10 @@ QList<ValidationProblem> validate(const InterviewTemplate &t, const QString &pat
     if (t.questions.isEmpty())
         add(qpath, QStringLiteral("the template has no questions; add at least one"));
     if (t.questions.size() > MaxQuestions)
-        add(qpath, QStringLiteral("has %1 questions; at most %2 are allowed").arg(t.questions.size()).arg(MaxQuestions));
+        add(qpath,
+            QStringLiteral("has %1 questions; at most %2 are allowed")
+                .arg(t.questions.size())
+                .arg(MaxQuestions));
     QSet<QString> questionIds;
     for (qsizetype i = 0; i < t.questions.size(); ++i) {
         const Question &q = t.questions.at(i);
@@ -217,8 +222,8 @@ QList<ValidationProblem> validate(const InterviewTemplate &t, const QString &pat
                 add(join(cp, QStringLiteral("keywords")), QStringLiteral("needs at least one keyword"));
             for (qsizetype k = 0; k < c.keywords.size(); ++k) {
                 const QString &kw = c.keywords.at(k);
-                static const QRegularExpression word(QStringLiteral("\\w"),
-                                                     QRegularExpression::UseUnicodePropertiesOption);
+                static const QRegularExpression word(
+                    QStringLiteral("\\w"), QRegularExpression::UseUnicodePropertiesOption);
                 if (!word.match(kw).hasMatch())
                     add(index(join(cp, QStringLiteral("keywords")), k),
                         QStringLiteral("must contain at least one letter or digit"));
@@ -228,7 +233,9 @@ QList<ValidationProblem> validate(const InterviewTemplate &t, const QString &pat
             }
             if (!(c.weight > 0.0) || c.weight > MaxWeight)
                 add(join(cp, QStringLiteral("weight")),
-                    QStringLiteral("must be greater than 0 and at most %1, not %2").arg(MaxWeight).arg(c.weight));
+                    QStringLiteral("must be greater than 0 and at most %1, not %2")
+                        .arg(MaxWeight)
+                        .arg(c.weight));
         }
     }
     return problems;

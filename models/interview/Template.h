@@ -33,10 +33,10 @@ struct InterviewTemplate
     static constexpr int DefaultExpiryDays = 7;
     static constexpr int MaxExpiryDays = 90;
 
-    QString id;   // stable, [a-z0-9-_.], referenced by mappings and the mapping file
+    QString id; // stable, [a-z0-9-_.], referenced by mappings and the mapping file
     QString name; // shown to recruiters and on the candidate page
     QString language = QStringLiteral("en"); // BCP 47 tag, used as the page's lang attribute
-    int expiryDays = DefaultExpiryDays;      // how long an invite link stays valid
+    int expiryDays = DefaultExpiryDays; // how long an invite link stays valid
     QList<Question> questions;
 
     const Question *question(const QString &questionId) const;
@@ -49,7 +49,7 @@ struct InterviewTemplate
 // A problem found in a template or a mapping file, with the JSON path it refers to.
 struct ValidationProblem
 {
-    QString path;    // e.g. "templates[0].questions[1].criteria[0].weight"; empty for the whole document
+    QString path; // e.g. "templates[0].questions[1].criteria[0].weight"; empty for the whole document
     QString message; // what is wrong and, where useful, how to fix it
     QString toString() const { return path.isEmpty() ? message : path + QLatin1String(": ") + message; }
     friend bool operator==(const ValidationProblem &, const ValidationProblem &) = default;

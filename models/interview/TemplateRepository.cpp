@@ -1,9 +1,9 @@
 #include "TemplateRepository.h"
 
 #include "models/Clock.h"
+#include "models/interview/AuditLog.h"
 #include "models/Log.h"
 #include "models/Store.h"
-#include "models/interview/AuditLog.h"
 
 #include <QDir>
 #include <QFile>
@@ -45,8 +45,7 @@ TemplateRepository::TemplateRepository(Store &store, const Clock &clock, AuditLo
     : m_store(store)
     , m_clock(clock)
     , m_audit(audit)
-{
-}
+{ }
 
 QList<InterviewTemplate> TemplateRepository::list() const
 {
@@ -99,12 +98,14 @@ bool TemplateRepository::upsert(const InterviewTemplate &t, bool *created, bool 
     if (!*changed)
         return true;
     const QString now = m_clock.now().toUTC().toString(Qt::ISODateWithMs);
-    const QString body = QString::fromUtf8(QJsonDocument(TemplateJson::toJson(t)).toJson(QJsonDocument::Compact));
+    const QString body
+        = QString::fromUtf8(QJsonDocument(TemplateJson::toJson(t)).toJson(QJsonDocument::Compact));
     QSqlQuery q(m_store.database());
-    q.prepare(QStringLiteral("INSERT INTO templates(id, name, language, expiry_days, body, created_at, updated_at) "
-                             "VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
-                             "language = excluded.language, expiry_days = excluded.expiry_days, body = excluded.body, "
-                             "updated_at = excluded.updated_at"));
+    q.prepare(QStringLiteral(
+        "INSERT INTO templates(id, name, language, expiry_days, body, created_at, updated_at) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+        "language = excluded.language, expiry_days = excluded.expiry_days, body = excluded.body, "
+        "updated_at = excluded.updated_at"));
     q.addBindValue(t.id);
     q.addBindValue(t.name);
     q.addBindValue(t.language);
@@ -134,10 +135,9 @@ bool TemplateRepository::save(const InterviewTemplate &t, const QString &actor, 
     }
     if (changed && m_audit
         && !m_audit->append(actor, QString::fromLatin1(AuditLog::ActionTemplateSaved),
-                            QStringLiteral("template:") + t.id,
-                            {{QStringLiteral("created"), created},
-                             {QStringLiteral("name"), t.name},
-                             {QStringLiteral("questions"), static_cast<int>(t.questions.size())}})) {
+            QStringLiteral("template:") + t.id,
+            { { QStringLiteral("created"), created }, { QStringLiteral("name"), t.name },
+                { QStringLiteral("questions"), static_cast<int>(t.questions.size()) } })) {
         db.rollback();
         *error = QStringLiteral("cannot write the audit log");
         return false;
@@ -179,7 +179,8 @@ bool TemplateRepository::remove(const QString &id, const QString &actor, QString
         return false;
     }
     if (m_audit
-        && !m_audit->append(actor, QString::fromLatin1(AuditLog::ActionTemplateRemoved), QStringLiteral("template:") + id)) {
+        && !m_audit->append(
+            actor, QString::fromLatin1(AuditLog::ActionTemplateRemoved), QStringLiteral("template:") + id)) {
         db.rollback();
         *error = QStringLiteral("cannot write the audit log");
         return false;
@@ -199,17 +200,17 @@ QList<InterviewTemplate> TemplateRepository::defaultTemplates(QList<ValidationPr
     QList<ValidationProblem> local;
     QList<ValidationProblem> &out = problems ? *problems : local;
     const QDir dir(QStringLiteral(":/templates"));
-    const QStringList files = dir.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
+    const QStringList files = dir.entryList({ QStringLiteral("*.json") }, QDir::Files, QDir::Name);
     for (const QString &name : files) {
         QFile f(dir.filePath(name));
         if (!f.open(QIODevice::ReadOnly)) {
-            out.append({name, QStringLiteral("cannot be read")});
+            out.append({ name, QStringLiteral("cannot be read") });
             continue;
         }
         QJsonParseError error;
         const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &error);
         if (error.error != QJsonParseError::NoError) {
-            out.append({name, error.errorString()});
+            out.append({ name, error.errorString() });
             continue;
         }
         const qsizetype before = out.size();
@@ -242,13 +243,14 @@ int TemplateRepository::seedDefaults(const QString &actor)
         }
         ids << t.id;
     }
-    if (!m_store.setSetting(QString::fromLatin1(SeededSetting), m_clock.now().toUTC().toString(Qt::ISODate))) {
+    if (!m_store.setSetting(
+            QString::fromLatin1(SeededSetting), m_clock.now().toUTC().toString(Qt::ISODate))) {
         db.rollback();
         return 0;
     }
     if (m_audit)
-        m_audit->append(actor, QString::fromLatin1(AuditLog::ActionTemplatesSeeded), QStringLiteral("templates"),
-                        {{QStringLiteral("ids"), QJsonArray::fromStringList(ids)}});
+        m_audit->append(actor, QString::fromLatin1(AuditLog::ActionTemplatesSeeded),
+            QStringLiteral("templates"), { { QStringLiteral("ids"), QJsonArray::fromStringList(ids) } });
     if (!db.commit()) {
         db.rollback();
         return 0;

@@ -46,20 +46,21 @@ class OpenAiScorer final : public QObject, public Scorer
 public:
     // `secrets` may be null: then no key is sent (a local model server without authentication).
     OpenAiScorer(OpenAiScorerConfig config, QNetworkAccessManager *nam, SecretStore *secrets,
-                 QObject *parent = nullptr);
+        QObject *parent = nullptr);
 
     QString name() const override { return QStringLiteral("openai:") + m_config.model; }
     void score(const InterviewTemplate &tpl, const QList<Answer> &answers,
-               std::function<void(const ScoreOutcome &)> done) override;
+        std::function<void(const ScoreOutcome &)> done) override;
 
     // Pure parts, exposed for tests.
-    static QByteArray requestBody(const QString &model, const InterviewTemplate &tpl, const QList<Answer> &answers);
-    static ScoreOutcome parseResponse(int httpStatus, const QByteArray &body, const InterviewTemplate &tpl,
-                                      const QString &scorerName);
+    static QByteArray requestBody(
+        const QString &model, const InterviewTemplate &tpl, const QList<Answer> &answers);
+    static ScoreOutcome parseResponse(
+        int httpStatus, const QByteArray &body, const InterviewTemplate &tpl, const QString &scorerName);
 
 private:
     void send(const InterviewTemplate &tpl, const QList<Answer> &answers, const QString &key,
-              std::function<void(const ScoreOutcome &)> done);
+        std::function<void(const ScoreOutcome &)> done);
 
     OpenAiScorerConfig m_config;
     QNetworkAccessManager *m_nam;
@@ -67,7 +68,7 @@ private:
 };
 
 // The configured scorer: the OpenAI-compatible one when its settings are present, else the rubric.
-std::unique_ptr<Scorer> createConfiguredScorer(const Store &store, QNetworkAccessManager *nam, SecretStore *secrets,
-                                               QString *error);
+std::unique_ptr<Scorer> createConfiguredScorer(
+    const Store &store, QNetworkAccessManager *nam, SecretStore *secrets, QString *error);
 
 } // namespace intrvio

@@ -1,16 +1,16 @@
 // Secret changes reach the audit log with their names only: through the composition root and the CLI.
 #include "app/Application.h"
 #include "models/Clock.h"
-#include "models/Store.h"
 #include "models/interview/AuditLog.h"
 #include "models/interview/TemplateRepository.h"
+#include "models/Store.h"
 #include "net/secrets/SecretStore.h"
 #include "tests/support/TestSupport.h"
 
 #include <QSqlQuery>
 #include <QTemporaryDir>
-#include <QUuid>
 #include <QtTest>
+#include <QUuid>
 
 using namespace intrvio;
 using namespace intrvio::test;
@@ -36,7 +36,8 @@ QList<Row> secretRows(const QString &dataDir)
     q.exec(QStringLiteral("SELECT actor, action, subject, coalesce(details, '') FROM audit_log "
                           "WHERE action LIKE 'secret.%' ORDER BY id"));
     while (q.next())
-        rows.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString()});
+        rows.append(
+            { q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString() });
     return rows;
 }
 
@@ -81,14 +82,15 @@ private Q_SLOTS:
         const QString dataDir = dir.filePath(QStringLiteral("data"));
         const QString bin = binaryPath(QStringLiteral("intrvio"));
         const QByteArray secret = "tt-" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
-        const QStringList base{QStringLiteral("--data-dir"), dataDir, QStringLiteral("secret")};
+        const QStringList base { QStringLiteral("--data-dir"), dataDir, QStringLiteral("secret") };
 
-        ProcessResult r = runProcess(bin, base + QStringList{QStringLiteral("set"), QStringLiteral("webhook-secret")}, secret);
+        ProcessResult r = runProcess(
+            bin, base + QStringList { QStringLiteral("set"), QStringLiteral("webhook-secret") }, secret);
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        r = runProcess(bin, base + QStringList{QStringLiteral("clear"), QStringLiteral("webhook-secret")});
+        r = runProcess(bin, base + QStringList { QStringLiteral("clear"), QStringLiteral("webhook-secret") });
         QVERIFY2(r.exitCode == 0, r.err.constData());
         // A refused name changes nothing and is not audited.
-        r = runProcess(bin, base + QStringList{QStringLiteral("set"), QStringLiteral("password")}, secret);
+        r = runProcess(bin, base + QStringList { QStringLiteral("set"), QStringLiteral("password") }, secret);
         QCOMPARE(r.exitCode, 2);
 
         const QList<Row> rows = secretRows(dataDir);

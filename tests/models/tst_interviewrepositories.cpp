@@ -1,9 +1,9 @@
 // Templates, mappings and the audit log against a real SQLite store.
 #include "models/Clock.h"
-#include "models/Store.h"
 #include "models/interview/AuditLog.h"
 #include "models/interview/MappingRepository.h"
 #include "models/interview/TemplateRepository.h"
+#include "models/Store.h"
 
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -18,8 +18,8 @@ InterviewTemplate smallTemplate(const QString &id)
     InterviewTemplate t;
     t.id = id;
     t.name = QStringLiteral("Template ") + id;
-    t.questions = {{QStringLiteral("q1"), QStringLiteral("Why this role?"),
-                    {{QStringLiteral("motivation"), {QStringLiteral("learn"), QStringLiteral("grow")}, 1.0}}}};
+    t.questions = { { QStringLiteral("q1"), QStringLiteral("Why this role?"),
+        { { QStringLiteral("motivation"), { QStringLiteral("learn"), QStringLiteral("grow") }, 1.0 } } } };
     return t;
 }
 
@@ -62,7 +62,10 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         StoreError error;
-        m_store = Store::open(m_dir.filePath(QStringLiteral("%1.sqlite").arg(QString::fromLatin1(QTest::currentTestFunction()))), &error);
+        m_store = Store::open(
+            m_dir.filePath(
+                QStringLiteral("%1.sqlite").arg(QString::fromLatin1(QTest::currentTestFunction()))),
+            &error);
         QVERIFY2(m_store, qPrintable(error.message));
         m_audit = std::make_unique<AuditLog>(*m_store, m_clock);
     }
@@ -86,8 +89,9 @@ private Q_SLOTS:
             for (const Question &q : t.questions)
                 QVERIFY2(!q.criteria.isEmpty(), qPrintable(t.id + QLatin1Char('/') + q.id));
         }
-        QCOMPARE(ids, (QStringList{QStringLiteral("first-interview"), QStringLiteral("phone-screen"),
-                                   QStringLiteral("technical")}));
+        QCOMPARE(ids,
+            (QStringList { QStringLiteral("first-interview"), QStringLiteral("phone-screen"),
+                QStringLiteral("technical") }));
     }
 
     void seedsOnceOnFirstRun()
@@ -140,11 +144,12 @@ private Q_SLOTS:
         MappingRepository mappings(*m_store, m_clock, m_audit.get());
         QString error;
         QVERIFY(templates.save(smallTemplate(QStringLiteral("t1")), QStringLiteral("admin"), &error));
-        QVERIFY2(mappings.save(mapping({}, QStringLiteral("Phone screen"), QStringLiteral("t1")), QStringLiteral("admin"),
-                               &error),
-                 qPrintable(error));
+        QVERIFY2(mappings.save(mapping({}, QStringLiteral("Phone screen"), QStringLiteral("t1")),
+                     QStringLiteral("admin"), &error),
+            qPrintable(error));
         QVERIFY(!templates.remove(QStringLiteral("t1"), QStringLiteral("admin"), &error));
-        QCOMPARE(error, QStringLiteral("template 't1' is used by 1 mapping(s); change or remove those first"));
+        QCOMPARE(
+            error, QStringLiteral("template 't1' is used by 1 mapping(s); change or remove those first"));
         QVERIFY(templates.find(QStringLiteral("t1")));
         QVERIFY(!templates.remove(QStringLiteral("nope"), QStringLiteral("admin"), &error));
         QCOMPARE(error, QStringLiteral("no template 'nope'"));
@@ -159,8 +164,8 @@ private Q_SLOTS:
         QVERIFY(templates.save(smallTemplate(QStringLiteral("b")), QStringLiteral("admin"), &error));
         qint64 id1 = 0;
         qint64 id2 = 0;
-        QVERIFY(mappings.save(mapping({}, QStringLiteral("Phone screen"), QStringLiteral("a")), QStringLiteral("admin"),
-                              &error, &id1));
+        QVERIFY(mappings.save(mapping({}, QStringLiteral("Phone screen"), QStringLiteral("a")),
+            QStringLiteral("admin"), &error, &id1));
         StageMapping again = mapping({}, QStringLiteral("PHONE SCREEN "), QStringLiteral("b"));
         again.rules.passThreshold = 65;
         QVERIFY(mappings.save(again, QStringLiteral("admin"), &error, &id2));
@@ -170,20 +175,22 @@ private Q_SLOTS:
         QCOMPARE(mappings.list().first().stage, QStringLiteral("Phone screen"));
 
         QVERIFY(mappings.save(mapping(QStringLiteral("123"), QStringLiteral("42"), QStringLiteral("a")),
-                              QStringLiteral("admin"), &error));
-        MappingDecision d = mappings.resolve(QStringLiteral("123"), QStringLiteral("42"), QStringLiteral("Phone screen"));
+            QStringLiteral("admin"), &error));
+        MappingDecision d
+            = mappings.resolve(QStringLiteral("123"), QStringLiteral("42"), QStringLiteral("Phone screen"));
         QCOMPARE(d.source, MappingDecision::Source::OverrideById);
         QCOMPARE(d.templateId, QStringLiteral("a"));
         d = mappings.resolve(QStringLiteral("9"), QStringLiteral("42"), QStringLiteral("phone screen"));
         QCOMPARE(d.source, MappingDecision::Source::Default);
         QCOMPARE(d.rules.passThreshold, std::optional<int>(65));
 
-        QVERIFY(!mappings.save(mapping({}, QStringLiteral("Offer"), QStringLiteral("zzz")), QStringLiteral("admin"), &error));
+        QVERIFY(!mappings.save(
+            mapping({}, QStringLiteral("Offer"), QStringLiteral("zzz")), QStringLiteral("admin"), &error));
         QCOMPARE(error, QStringLiteral("unknown template 'zzz'"));
         QCOMPARE(m_audit->forSubject(QStringLiteral("mapping:%1").arg(id1)).size(), 2);
         QVERIFY(mappings.remove(id1, QStringLiteral("admin"), &error));
         QCOMPARE(m_audit->forSubject(QStringLiteral("mapping:%1").arg(id1)).first().action,
-                 QString::fromLatin1(AuditLog::ActionMappingRemoved));
+            QString::fromLatin1(AuditLog::ActionMappingRemoved));
     }
 
     void importIsAtomic()
@@ -192,8 +199,8 @@ private Q_SLOTS:
         MappingRepository mappings(*m_store, m_clock, m_audit.get());
         QString error;
         QVERIFY(templates.save(smallTemplate(QStringLiteral("a")), QStringLiteral("admin"), &error));
-        QVERIFY(mappings.save(mapping({}, QStringLiteral("Phone screen"), QStringLiteral("a")), QStringLiteral("admin"),
-                              &error));
+        QVERIFY(mappings.save(mapping({}, QStringLiteral("Phone screen"), QStringLiteral("a")),
+            QStringLiteral("admin"), &error));
         const int auditBefore = rows(*m_store, QStringLiteral("audit_log"));
 
         // A mapping naming a template that exists nowhere fails at the database, after the template
@@ -201,9 +208,9 @@ private Q_SLOTS:
         MappingFile::Contents bad;
         InterviewTemplate changed = smallTemplate(QStringLiteral("a"));
         changed.name = QStringLiteral("Changed");
-        bad.templates = {changed, smallTemplate(QStringLiteral("new"))};
-        bad.mappings = {mapping({}, QStringLiteral("First interview"), QStringLiteral("new")),
-                        mapping({}, QStringLiteral("Technical"), QStringLiteral("missing"))};
+        bad.templates = { changed, smallTemplate(QStringLiteral("new")) };
+        bad.mappings = { mapping({}, QStringLiteral("First interview"), QStringLiteral("new")),
+            mapping({}, QStringLiteral("Technical"), QStringLiteral("missing")) };
         MappingRepository::ImportSummary summary;
         QVERIFY(!mappings.importFile(bad, templates, QStringLiteral("cli"), &summary, &error));
         QCOMPARE(error, QStringLiteral("unknown template 'missing'; nothing was changed"));
@@ -215,13 +222,15 @@ private Q_SLOTS:
 
         MappingFile::Contents good = bad;
         good.mappings.removeLast();
-        QVERIFY2(mappings.importFile(good, templates, QStringLiteral("cli"), &summary, &error), qPrintable(error));
+        QVERIFY2(
+            mappings.importFile(good, templates, QStringLiteral("cli"), &summary, &error), qPrintable(error));
         QCOMPARE(summary.templatesCreated, 1);
         QCOMPARE(summary.templatesUpdated, 1);
         QCOMPARE(summary.mappingsBefore, 1);
         QCOMPARE(summary.mappingsAfter, 1);
         QCOMPARE(summary.toString(),
-                 QStringLiteral("Imported 2 template(s) (1 new, 1 updated, 0 unchanged) and 1 mapping(s), replacing 1."));
+            QStringLiteral(
+                "Imported 2 template(s) (1 new, 1 updated, 0 unchanged) and 1 mapping(s), replacing 1."));
         QCOMPARE(mappings.list().size(), 1);
         QCOMPARE(mappings.list().first().stage, QStringLiteral("First interview"));
         QCOMPARE(templates.find(QStringLiteral("a"))->name, QStringLiteral("Changed"));
@@ -237,17 +246,19 @@ private Q_SLOTS:
         MappingRepository mappings(*m_store, m_clock, m_audit.get());
         QString error;
         QVERIFY(templates.save(smallTemplate(QStringLiteral("a")), QStringLiteral("admin"), &error));
-        QVERIFY(mappings.save(mapping({}, QStringLiteral("Phone screen"), QStringLiteral("a")), QStringLiteral("admin"),
-                              &error));
+        QVERIFY(mappings.save(mapping({}, QStringLiteral("Phone screen"), QStringLiteral("a")),
+            QStringLiteral("admin"), &error));
         qint64 overrideId = 0;
         QVERIFY(mappings.save(mapping(QStringLiteral("123"), QStringLiteral("3"), QStringLiteral("a")),
-                              QStringLiteral("admin"), &error, &overrideId));
+            QStringLiteral("admin"), &error, &overrideId));
 
         QVERIFY(mappings.refreshStale().isEmpty()); // nothing synced yet: nothing judged
 
         exec(*m_store, QStringLiteral("INSERT INTO jobs(id, title) VALUES('123', 'Engineer')"));
-        exec(*m_store, QStringLiteral("INSERT INTO stages(id, job_id, name, row_order) VALUES('2', '123', 'Phone screen', 1),"
-                                      " ('3', '123', 'First interview', 2)"));
+        exec(*m_store,
+            QStringLiteral(
+                "INSERT INTO stages(id, job_id, name, row_order) VALUES('2', '123', 'Phone screen', 1),"
+                " ('3', '123', 'First interview', 2)"));
         QVERIFY(mappings.refreshStale().isEmpty());
 
         // Teamtailor deletes stage 3 and renames "Phone screen".
@@ -259,7 +270,7 @@ private Q_SLOTS:
         for (const StageMapping &m : mappings.list())
             QVERIFY(m.stale && !m.staleReason.isEmpty());
         QCOMPARE(m_audit->forSubject(QStringLiteral("mapping:%1").arg(overrideId)).first().action,
-                 QString::fromLatin1(AuditLog::ActionMappingStale));
+            QString::fromLatin1(AuditLog::ActionMappingStale));
         const int auditRows = rows(*m_store, QStringLiteral("audit_log"));
         QCOMPARE(mappings.refreshStale().size(), 2);
         QCOMPARE(rows(*m_store, QStringLiteral("audit_log")), auditRows); // unchanged flags: no new rows

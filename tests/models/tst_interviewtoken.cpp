@@ -21,8 +21,8 @@ private Q_SLOTS:
             QVERIFY2(InterviewToken::isWellFormed(t), qPrintable(t));
             QVERIFY(!seen.contains(t));
             seen.insert(t);
-            const QByteArray raw =
-                QByteArray::fromBase64(t.toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+            const QByteArray raw = QByteArray::fromBase64(
+                t.toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
             QCOMPARE(raw.size(), InterviewToken::RandomBytes);
             QVERIFY(raw.size() * 8 >= 128);
         }
@@ -40,7 +40,7 @@ private Q_SLOTS:
     {
         // sha256("abc")
         QCOMPARE(InterviewToken::hash(QStringLiteral("abc")),
-                 QStringLiteral("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+            QStringLiteral("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
         const QString t = InterviewToken::generate();
         QCOMPARE(InterviewToken::hash(t).size(), 64);
         QVERIFY(!InterviewToken::hash(t).contains(t));
@@ -57,7 +57,8 @@ private Q_SLOTS:
         QTest::newRow("slash") << QString(QStringLiteral("A").repeated(42) + QLatin1Char('/')) << false;
         QTest::newRow("dot dot") << QString(QStringLiteral("..").repeated(21) + QLatin1Char('A')) << false;
         QTest::newRow("non-ascii") << QString(QStringLiteral("A").repeated(42) + QChar(0xe9)) << false;
-        QTest::newRow("dash underscore") << QString(QStringLiteral("-_").repeated(21) + QLatin1Char('z')) << true;
+        QTest::newRow("dash underscore")
+            << QString(QStringLiteral("-_").repeated(21) + QLatin1Char('z')) << true;
     }
 
     void wellFormed()
@@ -77,15 +78,18 @@ private Q_SLOTS:
         QTest::addColumn<int>("access");
         QTest::addColumn<int>("status");
         using A = InterviewToken::Access;
-        QTest::newRow("fresh") << InterviewToken::State{expires, false, false} << created << int(A::Open) << 200;
+        QTest::newRow("fresh") << InterviewToken::State { expires, false, false } << created << int(A::Open)
+                               << 200;
         QTest::newRow("one second before expiry")
-            << InterviewToken::State{expires, false, false} << expires.addSecs(-1) << int(A::Open) << 200;
-        QTest::newRow("at expiry") << InterviewToken::State{expires, false, false} << expires << int(A::Expired) << 410;
+            << InterviewToken::State { expires, false, false } << expires.addSecs(-1) << int(A::Open) << 200;
+        QTest::newRow("at expiry") << InterviewToken::State { expires, false, false } << expires
+                                   << int(A::Expired) << 410;
         QTest::newRow("submitted is single-use")
-            << InterviewToken::State{expires, true, false} << created << int(A::Submitted) << 409;
-        QTest::newRow("submitted stays submitted after expiry")
-            << InterviewToken::State{expires, true, false} << expires.addDays(30) << int(A::Submitted) << 409;
-        QTest::newRow("cancelled") << InterviewToken::State{expires, false, true} << created << int(A::Cancelled) << 410;
+            << InterviewToken::State { expires, true, false } << created << int(A::Submitted) << 409;
+        QTest::newRow("submitted stays submitted after expiry") << InterviewToken::State { expires, true,
+            false } << expires.addDays(30) << int(A::Submitted) << 409;
+        QTest::newRow("cancelled") << InterviewToken::State { expires, false, true } << created
+                                   << int(A::Cancelled) << 410;
     }
 
     void access()

@@ -18,12 +18,12 @@ InterviewTemplate leadershipTemplate()
     t.id = s("phone-screen");
     t.name = s("Phone screen");
     t.questions = {
-        {s("q1"), s("Tell us about a project you led."),
-         {{s("leadership"), {s("led"), s("team"), s("owned")}, 1.0},
-          {s("impact"), {s("reduce"), s("cost")}, 1.0}}},
-        {s("q2"), s("How do you ensure quality?"),
-         {{s("quality"), {s("unit test"), s("code review"), s("monitor"), s("ci")}, 2.0},
-          {s("impact"), {s("customer")}, 1.0}}},
+        { s("q1"), s("Tell us about a project you led."),
+            { { s("leadership"), { s("led"), s("team"), s("owned") }, 1.0 },
+                { s("impact"), { s("reduce"), s("cost") }, 1.0 } } },
+        { s("q2"), s("How do you ensure quality?"),
+            { { s("quality"), { s("unit test"), s("code review"), s("monitor"), s("ci") }, 2.0 },
+                { s("impact"), { s("customer") }, 1.0 } } },
     };
     return t;
 }
@@ -110,23 +110,23 @@ private Q_SLOTS:
         QTest::addColumn<QString>("grade");
 
         // Weights: leadership 1, impact 1 (q1) + 1 (q2) = 2, quality 2.
-        QTest::newRow("no answers") << QList<Answer>{} << QList<int>{0, 0, 0} << 0 << s("might_not_be_fit");
+        QTest::newRow("no answers") << QList<Answer> {} << QList<int> { 0, 0, 0 } << 0
+                                    << s("might_not_be_fit");
         QTest::newRow("everything")
-            << QList<Answer>{{s("q1"), s("I led a team and owned the plan; we reduced cost by 30%.")},
-                             {s("q2"), s("Unit tests, code reviews, CI and monitoring; customers noticed.")}}
-            << QList<int>{100, 100, 100} << 100 << s("top_fit");
+            << QList<Answer> { { s("q1"), s("I led a team and owned the plan; we reduced cost by 30%.") },
+                   { s("q2"), s("Unit tests, code reviews, CI and monitoring; customers noticed.") } }
+            << QList<int> { 100, 100, 100 } << 100 << s("top_fit");
         // leadership 2/3 = 67; impact (q1 0/2 = 0, q2 1/1 = 100) = 50; quality 2/4 = 50.
         // overall = (67*1 + 50*2 + 50*2) / 5 = 53.4 -> 53
-        QTest::newRow("partial")
-            << QList<Answer>{{s("q1"), s("I was leading a small team.")},
-                             {s("q2"), s("We rely on unit testing and monitoring for our customer.")}}
-            << QList<int>{67, 50, 50} << 53 << s("might_be_fit");
+        QTest::newRow("partial") << QList<Answer> { { s("q1"), s("I was leading a small team.") },
+            { s("q2"), s("We rely on unit testing and monitoring for our customer.") } }
+                                 << QList<int> { 67, 50, 50 } << 53 << s("might_be_fit");
         QTest::newRow("answer to the wrong question does not count")
-            << QList<Answer>{{s("q2"), s("I led a team and owned it.")}} << QList<int>{0, 0, 0} << 0
+            << QList<Answer> { { s("q2"), s("I led a team and owned it.") } } << QList<int> { 0, 0, 0 } << 0
             << s("might_not_be_fit");
         QTest::newRow("unknown question ids are ignored")
-            << QList<Answer>{{s("zz"), s("led team owned")}, {s("q1"), s("led team owned")}}
-            << QList<int>{100, 0, 0} << 20 << s("might_not_be_fit");
+            << QList<Answer> { { s("zz"), s("led team owned") }, { s("q1"), s("led team owned") } }
+            << QList<int> { 100, 0, 0 } << 20 << s("might_not_be_fit");
     }
 
     void evaluate()
@@ -154,9 +154,10 @@ private Q_SLOTS:
 
     void matchedAndMissingKeywords()
     {
-        const ScoreResult r = RubricScorer::evaluate(leadershipTemplate(), {{s("q1"), s("I led it alone.")}});
-        QCOMPARE(r.criteria.at(0).matched, QStringList{s("led")});
-        QCOMPARE(r.criteria.at(0).missing, (QStringList{s("team"), s("owned")}));
+        const ScoreResult r
+            = RubricScorer::evaluate(leadershipTemplate(), { { s("q1"), s("I led it alone.") } });
+        QCOMPARE(r.criteria.at(0).matched, QStringList { s("led") });
+        QCOMPARE(r.criteria.at(0).missing, (QStringList { s("team"), s("owned") }));
     }
 
     void summaryFirstSentenceStandsAlone_data()
@@ -164,17 +165,18 @@ private Q_SLOTS:
         QTest::addColumn<QString>("templateName");
         QTest::addColumn<QList<Answer>>("answers");
         QTest::addColumn<QString>("expectedFirst");
-        QTest::newRow("full")
-            << s("Phone screen")
-            << QList<Answer>{{s("q1"), s("I was leading a small team.")},
-                             {s("q2"), s("We rely on unit testing and monitoring for our customer.")}}
-            << s("Might be a fit: scored 53/100 on the Phone screen rubric; strongest in leadership, weakest in impact.");
+        QTest::newRow("full") << s("Phone screen")
+                              << QList<Answer> { { s("q1"), s("I was leading a small team.") },
+                                     { s("q2"),
+                                         s("We rely on unit testing and monitoring for our customer.") } }
+                              << s("Might be a fit: scored 53/100 on the Phone screen rubric; strongest in "
+                                   "leadership, weakest in impact.");
         QTest::newRow("long template name drops the name")
             << QString(s("A very long interview template name ").repeated(4))
-            << QList<Answer>{{s("q1"), s("led")}}
+            << QList<Answer> { { s("q1"), s("led") } }
             << s("Might not be a fit: scored 7/100; strongest in leadership, weakest in impact.");
         QTest::newRow("all equal: no strongest/weakest")
-            << s("Phone screen") << QList<Answer>{}
+            << s("Phone screen") << QList<Answer> {}
             << s("Might not be a fit: scored 0/100 on the Phone screen rubric.");
     }
 
@@ -197,8 +199,8 @@ private Q_SLOTS:
     void summaryFallsBackToShortestForm()
     {
         QList<CriterionScore> many;
-        many.append({QString(s("x").repeated(80)), 100, 1, {}, {}});
-        many.append({QString(s("y").repeated(80)), 0, 1, {}, {}});
+        many.append({ QString(s("x").repeated(80)), 100, 1, {}, {} });
+        many.append({ QString(s("y").repeated(80)), 0, 1, {}, {} });
         const QString summary = summarize(QString(s("n").repeated(200)), 50, many);
         QCOMPARE(firstSentence(summary), s("Might be a fit: scored 50/100."));
     }
@@ -209,7 +211,7 @@ private Q_SLOTS:
         int calls = 0;
         ScoreOutcome got;
         Scorer &base = scorer;
-        base.score(leadershipTemplate(), {{s("q1"), s("led")}}, [&](const ScoreOutcome &o) {
+        base.score(leadershipTemplate(), { { s("q1"), s("led") } }, [&](const ScoreOutcome &o) {
             ++calls;
             got = o;
         });
