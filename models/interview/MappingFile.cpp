@@ -7,6 +7,8 @@
 #include <QJsonObject>
 #include <QJsonParseError>
 
+#include <algorithm>
+
 namespace intrvio::MappingFile {
 
 using namespace jsoncheck;
@@ -198,6 +200,95 @@ ParseResult parse(const QByteArray &json, const QSet<QString> &knownTemplateIds)
     return r;
 }
 
+namespace {
+
+// Writes JSON with keys in the documented order (QJsonDocument sorts them alphabetically), two-space
+// indentation, and short arrays of strings on one line: the file is meant to be read and edited.
+int keyRank(const QString &key)
+{
+    static const QStringList order {
+        QStringLiteral("version"),
+        QStringLiteral("templates"),
+        QStringLiteral("mappings"),
+        QStringLiteral("id"),
+        QStringLiteral("name"),
+        QStringLiteral("language"),
+        QStringLiteral("expiryDays"),
+        QStringLiteral("questions"),
+        QStringLiteral("text"),
+        QStringLiteral("criteria"),
+        QStringLiteral("keywords"),
+        QStringLiteral("weight"),
+        QStringLiteral("job"),
+        QStringLiteral("stage"),
+        QStringLiteral("template"),
+        QStringLiteral("rules"),
+        QStringLiteral("pass"),
+        QStringLiteral("onPass"),
+        QStringLiteral("onFail"),
+    };
+    const qsizetype i = order.indexOf(key);
+    return i < 0 ? static_cast<int>(order.size()) : static_cast<int>(i);
+}
+
+QByteArray scalar(const QJsonValue &v)
+{
+    const QByteArray wrapped = QJsonDocument(QJsonArray { v }).toJson(QJsonDocument::Compact);
+    return wrapped.mid(1, wrapped.size() - 2);
+}
+
+void write(QByteArray &out, const QJsonValue &v, int level)
+{
+    const QByteArray pad(2 * (level + 1), ' ');
+    const QByteArray closePad(2 * level, ' ');
+    if (v.isArray()) {
+        const QJsonArray a = v.toArray();
+        if (a.isEmpty()) {
+            out += "[]";
+            return;
+        }
+        bool flat = true;
+        for (const QJsonValue &e : a)
+            flat = flat && !e.isArray() && !e.isObject();
+        if (flat) {
+            out += '[';
+            for (qsizetype i = 0; i < a.size(); ++i)
+                out += (i ? ", " : "") + scalar(a.at(i));
+            out += ']';
+            return;
+        }
+        out += "[\n";
+        for (qsizetype i = 0; i < a.size(); ++i) {
+            out += pad;
+            write(out, a.at(i), level + 1);
+            out += i + 1 < a.size() ? ",\n" : "\n";
+        }
+        out += closePad + ']';
+        return;
+    }
+    if (v.isObject()) {
+        const QJsonObject o = v.toObject();
+        if (o.isEmpty()) {
+            out += "{}";
+            return;
+        }
+        QStringList keys = o.keys();
+        std::stable_sort(keys.begin(), keys.end(),
+            [](const QString &a, const QString &b) { return keyRank(a) < keyRank(b); });
+        out += "{\n";
+        for (qsizetype i = 0; i < keys.size(); ++i) {
+            out += pad + scalar(keys.at(i)) + ": ";
+            write(out, o.value(keys.at(i)), level + 1);
+            out += i + 1 < keys.size() ? ",\n" : "\n";
+        }
+        out += closePad + '}';
+        return;
+    }
+    out += scalar(v);
+}
+
+} // namespace
+
 QByteArray serialize(const QList<InterviewTemplate> &templates, const QList<StageMapping> &mappings)
 {
     QJsonArray ta;
@@ -224,7 +315,9 @@ QByteArray serialize(const QList<InterviewTemplate> &templates, const QList<Stag
     }
     const QJsonObject root { { QStringLiteral("version"), Version }, { QStringLiteral("templates"), ta },
         { QStringLiteral("mappings"), ma } };
-    return QJsonDocument(root).toJson(QJsonDocument::Indented);
+    QByteArray out;
+    write(out, root, 0);
+    return out + '\n';
 }
 
 } // namespace intrvio::MappingFile

@@ -209,6 +209,15 @@ private Q_SLOTS:
         const MappingFile::ParseResult first = MappingFile::parse(fixture("valid.json"));
         QVERIFY(first.ok());
         const QByteArray exported = MappingFile::serialize(first.contents.templates, first.contents.mappings);
+        // Keys in the documented order, for people who read and edit the file.
+        QVERIFY2(exported.startsWith(
+                     "{\n  \"version\": 1,\n  \"templates\": [\n    {\n      \"id\": \"phone-screen\",\n"
+                     "      \"name\": \"Phone screen\","),
+            exported.constData());
+        QVERIFY(exported.contains("\"keywords\": [\"led\", \"team\", \"owned\"],"));
+        QVERIFY(exported.contains(
+            "{\n      \"stage\": \"Phone screen\",\n      \"template\": \"phone-screen\"\n    }"));
+        QVERIFY(exported.endsWith("}\n"));
         const QJsonObject root = QJsonDocument::fromJson(exported).object();
         QCOMPARE(root.value(QLatin1String("version")).toInt(), 1);
         QCOMPARE(root.keys(),
