@@ -40,6 +40,7 @@ struct OpenAiScorerConfig
 // and the grade bands of Grade::, and the summary's first sentence is built locally so it always
 // stands alone within 150 characters. Every failure (no answer in time, HTTP error, malformed or
 // incomplete JSON) ends in a ScoreOutcome with a clear error, never a made-up score.
+// Destroying the scorer while a request runs drops that request without calling `done`.
 class OpenAiScorer final : public QObject, public Scorer
 {
     Q_OBJECT
