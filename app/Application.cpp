@@ -1,13 +1,15 @@
 #include "Application.h"
 
 #include "Commands.h"
+#include "SecretAudit.h"
 #include "SignalWatcher.h"
+#include "models/Clock.h"
 #include "models/DataDirLock.h"
 #include "models/Log.h"
 #include "models/Store.h"
+#include "models/interview/TemplateRepository.h"
 #include "net/secrets/SecretStore.h"
 // webhook service
-#include "models/Clock.h"
 #include "net/activation/Activation.h"
 #include "net/webhook/Inbox.h"
 #include "net/webhook/WebhookServer.h"
@@ -55,6 +57,9 @@ std::unique_ptr<AppServices> AppServices::create(const Options &options, QString
         return nullptr;
     }
     services->m_secrets = std::make_unique<SecretStore>(options.dataDir);
+    // Interview templates: the built-in ones on first run; secret changes go to the audit log (names only).
+    TemplateRepository(*services->m_store, Clock::system()).seedDefaults();
+    auditSecretChanges(*services->m_secrets, *services->m_store, QStringLiteral("admin"));
     return services;
 }
 

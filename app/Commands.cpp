@@ -3,6 +3,8 @@
 #include "CommandLine.h"
 #include "models/DataDirLock.h"
 #include "models/Store.h"
+#include "MappingCommand.h"
+#include "SecretAudit.h"
 #include "net/secrets/SecretStore.h"
 
 #include <QFile>
@@ -89,6 +91,7 @@ int runSecret(const Options &options, const QStringList &args, CliIo &io)
     }
 
     SecretStore store(options.dataDir);
+    auditSecretChangesInDataDir(store, options.dataDir, QStringLiteral("cli"));
     if (action == QLatin1String("set")) {
         const QString value = readSecretFromStdin(name, io);
         if (value.isEmpty())
@@ -195,6 +198,9 @@ const QList<CliCommand> &cliCommands()
          QStringLiteral("Replace the store with a backup after checking it (refuses damaged or newer-schema "
                         "files; Intrvio must not be running on this data directory)."),
          &runRestore},
+        // Interview templates and stage mappings (app/MappingCommand.cpp).
+        {QStringLiteral("mapping"), QString::fromLatin1(MappingCommandSynopsis),
+         QString::fromLatin1(MappingCommandSummary), &runMappingCommand},
     };
     return commands;
 }

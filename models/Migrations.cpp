@@ -57,13 +57,17 @@ const QList<Migration> &migrations()
         {4,
          "templates, mappings, interviews, outbox, audit log",
          {
+             // body: the whole template as JSON (TemplateJson); the other columns are for listing.
              "CREATE TABLE templates (id TEXT PRIMARY KEY, name TEXT NOT NULL, language TEXT NOT NULL DEFAULT 'en',"
-             " expiry_days INTEGER NOT NULL DEFAULT 7, body TEXT NOT NULL, updated_at TEXT)",
-             // job_id '' is the default mapping for every job whose stage has that name.
+             " expiry_days INTEGER NOT NULL DEFAULT 7, body TEXT NOT NULL, created_at TEXT, updated_at TEXT)",
+             // job_id '' is the default mapping for every job whose stage has that name; with a job_id,
+             // stage is a stage id or name. stale: the stage or a rule's target is gone in Teamtailor.
              "CREATE TABLE mappings (id INTEGER PRIMARY KEY, job_id TEXT NOT NULL DEFAULT '', stage TEXT NOT NULL,"
              " template_id TEXT NOT NULL REFERENCES templates(id), pass_threshold INTEGER, on_pass TEXT,"
-             " on_fail TEXT, stale INTEGER NOT NULL DEFAULT 0, updated_at TEXT,"
+             " on_fail TEXT, stale INTEGER NOT NULL DEFAULT 0, stale_reason TEXT, created_at TEXT, updated_at TEXT,"
              " UNIQUE(job_id, stage COLLATE NOCASE))",
+             "CREATE INDEX mappings_template ON mappings(template_id)",
+             // token_hash: SHA-256 (hex) of the interview link's token; the token itself is never stored.
              "CREATE TABLE interviews (id INTEGER PRIMARY KEY, application_id TEXT NOT NULL,"
              " candidate_id TEXT NOT NULL, job_id TEXT, template_id TEXT NOT NULL, generation INTEGER NOT NULL DEFAULT 0,"
              " token_hash TEXT UNIQUE, state TEXT NOT NULL, partner_result_id TEXT, update_url TEXT,"
@@ -72,14 +76,17 @@ const QList<Migration> &migrations()
              " updated_at TEXT NOT NULL, expires_at TEXT, started_at TEXT, completed_at TEXT,"
              " UNIQUE(application_id, template_id, generation))",
              "CREATE INDEX interviews_candidate ON interviews(candidate_id)",
+             "CREATE INDEX interviews_open ON interviews(state, expires_at)",
              "CREATE TABLE outbox (id INTEGER PRIMARY KEY, idempotency_key TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,"
              " method TEXT NOT NULL, url TEXT NOT NULL, body BLOB, state TEXT NOT NULL DEFAULT 'pending',"
              " attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL, last_error TEXT,"
              " last_status INTEGER, interview_id INTEGER, created_at TEXT NOT NULL, sent_at TEXT)",
              "CREATE INDEX outbox_due ON outbox(state, next_attempt_at)",
+             // details: JSON; never a secret value (secret changes record the name only).
              "CREATE TABLE audit_log (id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,"
              " action TEXT NOT NULL, subject TEXT, details TEXT)",
              "CREATE INDEX audit_log_at ON audit_log(at)",
+             "CREATE INDEX audit_log_subject ON audit_log(subject)",
          }},
     };
     return list;
