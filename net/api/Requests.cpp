@@ -45,6 +45,15 @@ bool needDoc(const Document *doc, bool single, ApiError *error)
     return true;
 }
 
+// QUrlQuery leaves '+' alone, and servers read it as a space: timestamps like
+// "2024-01-01T00:00:00.000+01:00" need it encoded.
+QString queryValue(const QString &value)
+{
+    QString v = value;
+    v.replace(QLatin1Char('+'), QLatin1String("%2B"));
+    return v;
+}
+
 QString pathSegment(const QString &id)
 {
     return QString::fromLatin1(QUrl::toPercentEncoding(id));
@@ -113,7 +122,7 @@ QUrl ListCandidatesRequest::firstPage(const RequestBuilder &b, const QString &up
     q.addQueryItem(QStringLiteral("fields[candidates]"),
                    QStringLiteral("first-name,last-name,email,phone,created-at,updated-at,job-applications"));
     if (!updatedFrom.isEmpty())
-        q.addQueryItem(QStringLiteral("filter[updated-at][from]"), updatedFrom);
+        q.addQueryItem(QStringLiteral("filter[updated-at][from]"), queryValue(updatedFrom));
     return b.url(Api::Public, QStringLiteral("candidates"), q);
 }
 
@@ -155,7 +164,7 @@ QUrl ListJobApplicationsRequest::firstPage(const RequestBuilder &b, const QStrin
     q.addQueryItem(QStringLiteral("fields[jobs]"), QStringLiteral("title"));
     q.addQueryItem(QStringLiteral("fields[stages]"), QStringLiteral("name"));
     if (!updatedFrom.isEmpty())
-        q.addQueryItem(QStringLiteral("filter[updated-at][from]"), updatedFrom);
+        q.addQueryItem(QStringLiteral("filter[updated-at][from]"), queryValue(updatedFrom));
     return b.url(Api::Public, QStringLiteral("job-applications"), q);
 }
 
