@@ -1,6 +1,7 @@
 #include "Commands.h"
 
 #include "CommandLine.h"
+#include "SyncCommand.h"
 #include "net/secrets/SecretStore.h"
 
 #include <QFile>
@@ -140,6 +141,12 @@ const QList<CliCommand> &cliCommands()
                         "`status NAME` exits 0 when set, 3 when not set; `status` alone lists all. Names: ")
              + SecretStore::knownNames().join(QLatin1String(", ")) + QLatin1Char('.'),
          &runSecret},
+        {QStringLiteral("sync"), QStringLiteral("sync [--full] [--api-version YYYYMMDD]"),
+         QStringLiteral("Mirror Teamtailor jobs, stages, candidates, job applications and partner results into the "
+                        "store (incremental unless --full). Reads company-api-token (and partner-api-key) from the "
+                        "keychain; progress on stderr; exits 0 on success, 3 when a secret or the keychain is "
+                        "missing, 1 on a Teamtailor error."),
+         &runSyncCommand},
     };
     return commands;
 }

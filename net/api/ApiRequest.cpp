@@ -225,9 +225,11 @@ ApiError ApiRequest::errorForStatus(int status, const JsonApi::Document *doc, co
     const QString host = m_url.host();
     if (status == 401) {
         e.kind = ApiError::Kind::Unauthorized;
-        const QString region = m_ctx.builder.endpoints().region;
+        const QString region = m_ctx.builder.endpoints().region == QLatin1String("custom")
+            ? QStringLiteral("set by --teamtailor-url")
+            : QStringLiteral("region ") + m_ctx.builder.endpoints().region;
         e.message = QStringLiteral("Teamtailor rejected the %1 (401 Unauthorized)%2. The key may be wrong or revoked, "
-                                   "or it belongs to another region: this request went to %3 (region %4); "
+                                   "or it belongs to another region: this request went to %3 (%4); "
                                    "Teamtailor answers 401 when a company's key is used on another region's host. "
                                    "Pick the company's region with --region eu|na|au, or store the right key "
                                    "with `intrvio secret set %5`.")
