@@ -395,7 +395,7 @@ quint16 Sandbox::listen(const QHostAddress &address, quint16 port)
                                    : host.toString())
                            .arg(bound));
     }
-    qCInfo(lcSandbox) << "sandbox listening on" << d->base.toString();
+    qCDebug(lcSandbox) << "sandbox listening on" << d->base.toString();
     return bound;
 }
 
@@ -573,11 +573,14 @@ HttpResponse Sandbox::Private::dispatch(const HttpRequest &request, QString *key
     const QString expected = isPublic ? config.companyApiToken : config.partnerApiKey;
     HttpResponse rate;
     if (token.isEmpty() || token != expected) {
-        *keyUsed = token.isEmpty() ? QStringLiteral("none") : QStringLiteral("invalid");
+        *keyUsed = auth.isEmpty() ? QStringLiteral("none") : QStringLiteral("invalid");
         consumeRate(QStringLiteral("ip:") + request.remote.toString(), &rate);
         HttpResponse r = HttpResponse::error(401, QStringLiteral("Unauthorized"),
-            token.isEmpty()
+            auth.isEmpty()
                 ? QStringLiteral("Missing Authorization header; send \"Authorization: Token token=<key>\".")
+                : token.isEmpty()
+                ? QStringLiteral(
+                    "Unsupported Authorization scheme; send \"Token token=<key>\" or \"Bearer <key>\".")
                 : QStringLiteral("Invalid API key (or the key belongs to another region)."));
         for (const auto &h : rate.headers)
             r.setHeader(h.first, h.second);
@@ -925,7 +928,7 @@ void Sandbox::setFaults(const Faults &faults)
 {
     d->faults = faults;
     d->faultsSetAt = d->now();
-    qCInfo(lcSandbox).noquote() << "faults:" << faults.toString();
+    qCDebug(lcSandbox).noquote() << "faults:" << faults.toString();
 }
 
 Faults Sandbox::faults() const
