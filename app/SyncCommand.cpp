@@ -67,10 +67,12 @@ int runSyncCommand(const Options &options, const QStringList &args, CliIo &io)
 
     SecretStore secrets(options.dataDir);
     ApiCredentials credentials;
-    if (const int rc = readSecret(secrets, QStringLiteral("company-api-token"), true, &credentials.companyToken, io);
+    if (const int rc
+        = readSecret(secrets, QStringLiteral("company-api-token"), true, &credentials.companyToken, io);
         rc >= 0)
         return rc;
-    if (const int rc = readSecret(secrets, QStringLiteral("partner-api-key"), false, &credentials.partnerKey, io);
+    if (const int rc
+        = readSecret(secrets, QStringLiteral("partner-api-key"), false, &credentials.partnerKey, io);
         rc >= 0)
         return rc;
     if (credentials.partnerKey.isEmpty())
@@ -87,7 +89,7 @@ int runSyncCommand(const Options &options, const QStringList &args, CliIo &io)
     endpoints.publicVersion = apiVersion;
     QNetworkAccessManager nam;
     TeamtailorClient client(&nam, RequestBuilder(endpoints, credentials), Clock::system(),
-                            QRandomGenerator::system()->generate());
+        QRandomGenerator::system()->generate());
     SyncService sync(&client, store.get(), Clock::system());
     QObject::connect(&sync, &SyncService::progress, &sync, [&io](int done, int total, const QString &phase) {
         io.err << "sync: " << done << "/" << total << " pages (" << phase << ")" << Qt::endl;
@@ -100,8 +102,8 @@ int runSyncCommand(const Options &options, const QStringList &args, CliIo &io)
         message = text;
         loop.quit();
     });
-    io.err << "intrvio: " << (full ? "full" : "incremental") << " sync with " << endpoints.publicBase.toString()
-           << Qt::endl;
+    io.err << "intrvio: " << (full ? "full" : "incremental") << " sync with "
+           << endpoints.publicBase.toString() << Qt::endl;
     sync.start(full ? SyncService::Mode::Full : SyncService::Mode::Incremental);
     if (sync.isRunning())
         loop.exec();

@@ -16,9 +16,9 @@ struct Job
 {
     QString id;
     QString title;
-    QString status;      // open, draft, archived, unlisted, temp
+    QString status; // open, draft, archived, unlisted, temp
     QString humanStatus; // published, draft, archived, ...
-    QString department;  // department relationship id, if given
+    QString department; // department relationship id, if given
     QString createdAt;
     QString updatedAt;
 };

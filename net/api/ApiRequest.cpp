@@ -64,7 +64,8 @@ QString ApiError::kindName(Kind k)
 
 bool ApiError::isTransient() const
 {
-    return kind == Kind::Network || kind == Kind::Timeout || kind == Kind::RateLimited || kind == Kind::Server;
+    return kind == Kind::Network || kind == Kind::Timeout || kind == Kind::RateLimited
+        || kind == Kind::Server;
 }
 
 QString ApiRequest::describeWait(qint64 ms)
@@ -72,8 +73,8 @@ QString ApiRequest::describeWait(qint64 ms)
     return QStringLiteral("%1 s").arg((ms + 999) / 1000);
 }
 
-ApiRequest::ApiRequest(const RequestContext &ctx, Api api, QByteArray verb, QUrl url, QByteArray body,
-                       QObject *parent)
+ApiRequest::ApiRequest(
+    const RequestContext &ctx, Api api, QByteArray verb, QUrl url, QByteArray body, QObject *parent)
     : QObject(parent)
     , m_ctx(ctx)
     , m_api(api)
@@ -123,9 +124,10 @@ void ApiRequest::start()
         QTimer::singleShot(0, this, [this] {
             ApiError e;
             e.kind = ApiError::Kind::BadResponse;
-            e.message = QStringLiteral("Refusing to send credentials to %1: it is not the configured Teamtailor "
-                                       "host %2.")
-                            .arg(Redaction::url(m_url), m_ctx.builder.endpoints().publicBase.host());
+            e.message
+                = QStringLiteral("Refusing to send credentials to %1: it is not the configured Teamtailor "
+                                 "host %2.")
+                      .arg(Redaction::url(m_url), m_ctx.builder.endpoints().publicBase.host());
             complete(&e, 0, nullptr);
         });
         return;
@@ -221,6 +223,8 @@ ApiError ApiRequest::errorForStatus(int status, const JsonApi::Document *doc, co
     if (details.isEmpty() && !body.isEmpty() && body.size() < 512 && !doc)
         details = Redaction::text(QString::fromUtf8(body).trimmed());
     const QString what = QStringLiteral("%1 %2").arg(QString::fromLatin1(m_verb), Redaction::url(m_url));
+    while (details.endsWith(QLatin1Char('.')))
+        details.chop(1);
     const QString suffix = details.isEmpty() ? QString() : QStringLiteral(": ") + details;
     const QString host = m_url.host();
     if (status == 401) {
@@ -228,24 +232,26 @@ ApiError ApiRequest::errorForStatus(int status, const JsonApi::Document *doc, co
         const QString region = m_ctx.builder.endpoints().region == QLatin1String("custom")
             ? QStringLiteral("set by --teamtailor-url")
             : QStringLiteral("region ") + m_ctx.builder.endpoints().region;
-        e.message = QStringLiteral("Teamtailor rejected the %1 (401 Unauthorized)%2. The key may be wrong or revoked, "
-                                   "or it belongs to another region: this request went to %3 (%4); "
-                                   "Teamtailor answers 401 when a company's key is used on another region's host. "
-                                   "Pick the company's region with --region eu|na|au, or store the right key "
-                                   "with `intrvio secret set %5`.")
+        e.message = QStringLiteral(
+            "Teamtailor rejected the %1 (401 Unauthorized)%2. The key may be wrong or revoked, "
+            "or it belongs to another region: this request went to %3 (%4); "
+            "Teamtailor answers 401 when a company's key is used on another region's host. "
+            "Pick the company's region with --region eu|na|au, or store the right key "
+            "with `intrvio secret set %5`.")
                         .arg(apiName(m_api), suffix, host, region, secretName(m_api));
     } else if (status == 403) {
         e.kind = ApiError::Kind::Forbidden;
-        e.message = QStringLiteral("The %1 lacks the scope for %2 (403 Forbidden)%3. Candidates, job applications, "
-                                   "stages, notes and partner results need a key with Admin scope (read/write).")
-                        .arg(apiName(m_api), what, suffix);
+        e.message
+            = QStringLiteral("The %1 lacks the scope for %2 (403 Forbidden)%3. Candidates, job applications, "
+                             "stages, notes and partner results need a key with Admin scope (read/write).")
+                  .arg(apiName(m_api), what, suffix);
     } else if (status == 404) {
         e.kind = ApiError::Kind::NotFound;
         e.message = QStringLiteral("Not found (404): %1%2").arg(what, suffix);
     } else if (status == 406) {
         e.kind = ApiError::Kind::Version;
-        const QByteArray v = m_api == Api::Public ? m_ctx.builder.endpoints().publicVersion
-                                                  : ApiEndpoints::PartnerVersion;
+        const QByteArray v
+            = m_api == Api::Public ? m_ctx.builder.endpoints().publicVersion : ApiEndpoints::PartnerVersion;
         e.message = QStringLiteral("Teamtailor refused X-Api-Version %1 (406 Not Acceptable)%2. Configure a "
                                    "supported API version.")
                         .arg(QString::fromLatin1(v), suffix);
@@ -254,10 +260,11 @@ ApiError ApiRequest::errorForStatus(int status, const JsonApi::Document *doc, co
         e.message = QStringLiteral("Teamtailor rejected %1 (%2)%3").arg(what).arg(status).arg(suffix);
     } else if (status == 429) {
         e.kind = ApiError::Kind::RateLimited;
-        e.message = QStringLiteral("Teamtailor's rate limit was hit (429) for %1 after %2 attempt(s); try again "
-                                   "later.")
-                        .arg(what)
-                        .arg(m_attempts);
+        e.message
+            = QStringLiteral("Teamtailor's rate limit was hit (429) for %1 after %2 attempt(s); try again "
+                             "later.")
+                  .arg(what)
+                  .arg(m_attempts);
     } else if (status >= 500) {
         e.kind = ApiError::Kind::Server;
         e.message = QStringLiteral("Teamtailor server error %1 for %2%3 (after %4 attempt(s)).")
@@ -283,11 +290,11 @@ bool ApiRequest::retryIfAllowed(const ApiError &e)
     qint64 delay = 0;
     if (e.kind != ApiError::Kind::RateLimited) {
         // Exponential backoff with "equal jitter": half fixed, half random.
-        const qint64 cap = qMin<qint64>(m_ctx.options.maxBackoffMs,
-                                        static_cast<qint64>(m_ctx.options.baseBackoffMs) << (m_attempts - 1));
+        const qint64 cap = qMin<qint64>(
+            m_ctx.options.maxBackoffMs, static_cast<qint64>(m_ctx.options.baseBackoffMs) << (m_attempts - 1));
         const qint64 half = cap / 2;
-        const qint64 jitter = m_ctx.rng ? static_cast<qint64>(m_ctx.rng->bounded(static_cast<quint32>(half + 1)))
-                                        : half;
+        const qint64 jitter
+            = m_ctx.rng ? static_cast<qint64>(m_ctx.rng->bounded(static_cast<quint32>(half + 1))) : half;
         delay = half + jitter;
     } else if (m_ctx.rng) {
         // The limiter already waits for the window; a little jitter spreads parallel retries.
@@ -313,7 +320,7 @@ void ApiRequest::onReplyFinished()
     if (l) {
         if (status > 0)
             l->onResponse(status, RateHeaders::fromReply(reply),
-                          static_cast<qint64>(m_ctx.options.baseBackoffMs) << qMin(m_attempts, 6));
+                static_cast<qint64>(m_ctx.options.baseBackoffMs) << qMin(m_attempts, 6));
         else
             l->onNoResponse();
     }
@@ -339,7 +346,7 @@ void ApiRequest::onReplyFinished()
         e.kind = ApiError::Kind::Timeout;
         e.message = QStringLiteral("Teamtailor did not answer %1 %2 within %3 (after %4 attempt(s)).")
                         .arg(QString::fromLatin1(m_verb), Redaction::url(m_url),
-                             describeWait(m_ctx.options.timeoutMs))
+                            describeWait(m_ctx.options.timeoutMs))
                         .arg(m_attempts);
         qCInfo(lcApi).noquote() << m_id << "timed out after" << ms << "ms";
         if (!retryIfAllowed(e))
@@ -348,10 +355,11 @@ void ApiRequest::onReplyFinished()
     }
     if (status == 0) {
         e.kind = ApiError::Kind::Network;
-        e.message = QStringLiteral("Cannot reach Teamtailor at %1: %2 (after %3 attempt(s)). Check the network "
-                                   "and --teamtailor-url/--region.")
-                        .arg(m_url.host(), Redaction::text(reply->errorString()))
-                        .arg(m_attempts);
+        e.message
+            = QStringLiteral("Cannot reach Teamtailor at %1: %2 (after %3 attempt(s)). Check the network "
+                             "and --teamtailor-url/--region.")
+                  .arg(m_url.host(), Redaction::text(reply->errorString()))
+                  .arg(m_attempts);
         qCInfo(lcApi).noquote() << m_id << "network error" << reply->error();
         if (!retryIfAllowed(e))
             complete(&e, 0, nullptr);

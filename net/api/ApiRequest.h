@@ -21,10 +21,10 @@ class RateLimiter;
 
 struct RequestOptions
 {
-    int timeoutMs = 30000;                    // per attempt, from send to the last byte
+    int timeoutMs = 30000; // per attempt, from send to the last byte
     qint64 maxResponseBytes = 16 * 1024 * 1024; // larger answers are aborted: BadResponse
-    int maxRetries = 4;                       // extra attempts, idempotent requests only
-    int baseBackoffMs = 500;                  // first retry after 5xx/network error, doubled each time
+    int maxRetries = 4; // extra attempts, idempotent requests only
+    int baseBackoffMs = 500; // first retry after 5xx/network error, doubled each time
     int maxBackoffMs = 30000;
 };
 
@@ -69,7 +69,8 @@ Q_SIGNALS:
     void finished();
 
 protected:
-    ApiRequest(const RequestContext &ctx, Api api, QByteArray verb, QUrl url, QByteArray body, QObject *parent);
+    ApiRequest(
+        const RequestContext &ctx, Api api, QByteArray verb, QUrl url, QByteArray body, QObject *parent);
 
     // 2xx: doc is null for an empty body (204). Return false (after setting *error) to fail.
     virtual bool succeed(int httpStatus, const JsonApi::Document *doc, ApiError *error) = 0;
@@ -104,16 +105,14 @@ private:
 };
 
 // ApiRequest with a typed result: ApiResult<T>.
-template<class T>
-class TypedRequest : public ApiRequest
+template<class T> class TypedRequest : public ApiRequest
 {
 public:
     using Result = ApiResult<T>;
     const Result &result() const { return m_result; }
 
     // Calls f(result) when finished, in context's thread; returns this for chaining.
-    template<class F>
-    TypedRequest *onFinished(QObject *context, F f)
+    template<class F> TypedRequest *onFinished(QObject *context, F f)
     {
         connect(this, &ApiRequest::finished, context, [this, f = std::move(f)] { f(m_result); });
         return this;

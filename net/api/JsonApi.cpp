@@ -311,11 +311,12 @@ std::optional<Document> decode(const QJsonObject &topIn, const QUrl &requestUrl,
 
 std::optional<Document> decode(QByteArrayView body, const QUrl &requestUrl, DecodeError *error)
 {
-    QJsonParseError pe{};
+    QJsonParseError pe {};
     const QJsonDocument json = QJsonDocument::fromJson(body.toByteArray(), &pe);
     if (pe.error != QJsonParseError::NoError) {
         if (error)
-            error->message = QStringLiteral("malformed JSON at offset %1: %2").arg(pe.offset).arg(pe.errorString());
+            error->message
+                = QStringLiteral("malformed JSON at offset %1: %2").arg(pe.offset).arg(pe.errorString());
         return std::nullopt;
     }
     if (!json.isObject()) {
@@ -327,7 +328,7 @@ std::optional<Document> decode(QByteArrayView body, const QUrl &requestUrl, Deco
 }
 
 QByteArray encodeResource(const QString &type, const QString &id, const QJsonObject &attributes,
-                          const QList<RelationshipInput> &relationships)
+    const QList<RelationshipInput> &relationships)
 {
     QJsonObject data;
     data.insert(QLatin1String("type"), type);
@@ -340,7 +341,7 @@ QByteArray encodeResource(const QString &type, const QString &id, const QJsonObj
         for (const RelationshipInput &r : relationships) {
             QJsonValue linkage;
             auto one = [](const Linkage &l) {
-                return QJsonObject{{QLatin1String("type"), l.type}, {QLatin1String("id"), l.id}};
+                return QJsonObject { { QLatin1String("type"), l.type }, { QLatin1String("id"), l.id } };
             };
             if (r.toMany) {
                 QJsonArray arr;
@@ -348,13 +349,14 @@ QByteArray encodeResource(const QString &type, const QString &id, const QJsonObj
                     arr.append(one(l));
                 linkage = arr;
             } else {
-                linkage = r.data.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(one(r.data.constFirst()));
+                linkage
+                    = r.data.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(one(r.data.constFirst()));
             }
-            rels.insert(r.name, QJsonObject{{QLatin1String("data"), linkage}});
+            rels.insert(r.name, QJsonObject { { QLatin1String("data"), linkage } });
         }
         data.insert(QLatin1String("relationships"), rels);
     }
-    return QJsonDocument(QJsonObject{{QLatin1String("data"), data}}).toJson(QJsonDocument::Compact);
+    return QJsonDocument(QJsonObject { { QLatin1String("data"), data } }).toJson(QJsonDocument::Compact);
 }
 
 } // namespace intrvio::JsonApi

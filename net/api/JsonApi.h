@@ -115,6 +115,6 @@ struct RelationshipInput
     bool toMany = false;
 };
 QByteArray encodeResource(const QString &type, const QString &id, const QJsonObject &attributes,
-                          const QList<RelationshipInput> &relationships = {});
+    const QList<RelationshipInput> &relationships = {});
 
 } // namespace intrvio::JsonApi

@@ -34,7 +34,7 @@ qint64 secsToMs(double s)
 } // namespace
 
 RateHeaders RateHeaders::parse(const QByteArray &limit, const QByteArray &remaining, const QByteArray &reset,
-                               const QByteArray &retryAfter)
+    const QByteArray &retryAfter)
 {
     RateHeaders h;
     h.limit = toInt(limit);
@@ -49,7 +49,7 @@ RateHeaders RateHeaders::parse(const QByteArray &limit, const QByteArray &remain
 RateHeaders RateHeaders::fromReply(const QNetworkReply *reply)
 {
     return parse(reply->rawHeader("X-Rate-Limit-Limit"), reply->rawHeader("X-Rate-Limit-Remaining"),
-                 reply->rawHeader("X-Rate-Limit-Reset"), reply->rawHeader("Retry-After"));
+        reply->rawHeader("X-Rate-Limit-Reset"), reply->rawHeader("Retry-After"));
 }
 
 RateLimiter::RateLimiter(const Clock &clock, QObject *parent)
@@ -115,7 +115,7 @@ void RateLimiter::onNoResponse()
 quint64 RateLimiter::acquire(QObject *context, std::function<void()> go)
 {
     const quint64 ticket = m_nextTicket++;
-    m_queue.append({ticket, context, std::move(go)});
+    m_queue.append({ ticket, context, std::move(go) });
     schedule();
     return ticket;
 }

@@ -17,15 +17,15 @@ class Clock;
 // The rate-limit headers of one response (teamtailor-protocol.md §7.2).
 struct RateHeaders
 {
-    std::optional<int> limit;        // X-Rate-Limit-Limit
-    std::optional<int> remaining;    // X-Rate-Limit-Remaining
+    std::optional<int> limit; // X-Rate-Limit-Limit
+    std::optional<int> remaining; // X-Rate-Limit-Remaining
     std::optional<double> resetSecs; // X-Rate-Limit-Reset: seconds left in the current window
     std::optional<double> retryAfterSecs; // Retry-After (seconds form)
 
     static RateHeaders fromReply(const QNetworkReply *reply);
     // Raw header values; unparsable values are ignored.
     static RateHeaders parse(const QByteArray &limit, const QByteArray &remaining, const QByteArray &reset,
-                             const QByteArray &retryAfter);
+        const QByteArray &retryAfter);
 };
 
 // Keeps one API key inside the server's budget: requests queue (FIFO) while the window's budget is
@@ -77,7 +77,7 @@ private:
     const Clock &m_clock;
     int m_maxInFlight = 4;
     int m_inFlight = 0;
-    int m_limit = -1;     // unknown until the first response
+    int m_limit = -1; // unknown until the first response
     int m_remaining = -1; // as of the last response, minus what we sent since
     qint64 m_windowEndMs = 0;
     qint64 m_blockedUntilMs = 0;

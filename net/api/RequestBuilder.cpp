@@ -58,8 +58,7 @@ ApiEndpoints ApiEndpoints::resolve(const QString &region, const QUrl &overrideBa
 RequestBuilder::RequestBuilder(ApiEndpoints endpoints, ApiCredentials credentials)
     : m_endpoints(std::move(endpoints))
     , m_credentials(std::move(credentials))
-{
-}
+{ }
 
 bool RequestBuilder::hasCredential(Api api) const
 {
@@ -68,8 +67,8 @@ bool RequestBuilder::hasCredential(Api api) const
 
 QUrl RequestBuilder::url(Api api, const QString &path, const QUrlQuery &query) const
 {
-    QUrl u = withPath(api == Api::Public ? m_endpoints.publicBase : m_endpoints.partnerBase,
-                      QLatin1Char('/') + path);
+    QUrl u = withPath(
+        api == Api::Public ? m_endpoints.publicBase : m_endpoints.partnerBase, QLatin1Char('/') + path);
     if (!query.isEmpty())
         u.setQuery(query);
     return u;

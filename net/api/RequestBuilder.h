@@ -14,9 +14,9 @@ struct ApiEndpoints
     static inline const QByteArray DefaultPublicVersion = QByteArrayLiteral("20240904");
     static inline const QByteArray PartnerVersion = QByteArrayLiteral("20180828");
 
-    QUrl publicBase;  // ".../v1"
+    QUrl publicBase; // ".../v1"
     QUrl partnerBase; // ".../partner/v1"
-    QString region;   // "eu", "na", "au" or "custom"; named in 401 hints
+    QString region; // "eu", "na", "au" or "custom"; named in 401 hints
     QByteArray publicVersion = DefaultPublicVersion;
 
     // "eu" -> api.teamtailor.com, "na" -> api.na.teamtailor.com, "au" -> api.au.teamtailor.com.
@@ -32,7 +32,7 @@ struct ApiEndpoints
 struct ApiCredentials
 {
     QString companyToken; // company-api-token: public API
-    QString partnerKey;   // partner-api-key: Partner API
+    QString partnerKey; // partner-api-key: Partner API
 };
 
 // The one choke point for URLs and headers: callers never set Authorization, X-Api-Version,

@@ -20,8 +20,7 @@ QUrlQuery pageQuery()
     return q;
 }
 
-template<class T, class F>
-Page<T> toPage(const Document &doc, F map)
+template<class T, class F> Page<T> toPage(const Document &doc, F map)
 {
     Page<T> page;
     page.items.reserve(doc.data.size());
@@ -77,8 +76,7 @@ QUrl ListJobsRequest::firstPage(const RequestBuilder &b)
 
 ListJobsRequest::ListJobsRequest(const RequestContext &ctx, const QUrl &pageUrl, QObject *parent)
     : TypedRequest(ctx, Api::Public, "GET", pageUrl.isEmpty() ? firstPage(ctx.builder) : pageUrl, {}, parent)
-{
-}
+{ }
 
 bool ListJobsRequest::succeed(int, const Document *doc, ApiError *error)
 {
@@ -95,13 +93,12 @@ QUrl ListJobStagesRequest::firstPage(const RequestBuilder &b, const QString &job
     return b.url(Api::Public, QStringLiteral("jobs/%1/stages").arg(pathSegment(jobId)), pageQuery());
 }
 
-ListJobStagesRequest::ListJobStagesRequest(const RequestContext &ctx, const QString &jobId, const QUrl &pageUrl,
-                                           QObject *parent)
-    : TypedRequest(ctx, Api::Public, "GET", pageUrl.isEmpty() ? firstPage(ctx.builder, jobId) : pageUrl, {},
-                   parent)
+ListJobStagesRequest::ListJobStagesRequest(
+    const RequestContext &ctx, const QString &jobId, const QUrl &pageUrl, QObject *parent)
+    : TypedRequest(
+        ctx, Api::Public, "GET", pageUrl.isEmpty() ? firstPage(ctx.builder, jobId) : pageUrl, {}, parent)
     , m_jobId(jobId)
-{
-}
+{ }
 
 bool ListJobStagesRequest::succeed(int, const Document *doc, ApiError *error)
 {
@@ -120,18 +117,17 @@ QUrl ListCandidatesRequest::firstPage(const RequestBuilder &b, const QString &up
     q.addQueryItem(QStringLiteral("include"), QStringLiteral("job-applications"));
     // Sparse fieldsets: only what the store keeps (§8 item 2).
     q.addQueryItem(QStringLiteral("fields[candidates]"),
-                   QStringLiteral("first-name,last-name,email,phone,created-at,updated-at,job-applications"));
+        QStringLiteral("first-name,last-name,email,phone,created-at,updated-at,job-applications"));
     if (!updatedFrom.isEmpty())
         q.addQueryItem(QStringLiteral("filter[updated-at][from]"), queryValue(updatedFrom));
     return b.url(Api::Public, QStringLiteral("candidates"), q);
 }
 
-ListCandidatesRequest::ListCandidatesRequest(const RequestContext &ctx, const QString &updatedFrom,
-                                             const QUrl &pageUrl, QObject *parent)
-    : TypedRequest(ctx, Api::Public, "GET", pageUrl.isEmpty() ? firstPage(ctx.builder, updatedFrom) : pageUrl, {},
-                   parent)
-{
-}
+ListCandidatesRequest::ListCandidatesRequest(
+    const RequestContext &ctx, const QString &updatedFrom, const QUrl &pageUrl, QObject *parent)
+    : TypedRequest(ctx, Api::Public, "GET", pageUrl.isEmpty() ? firstPage(ctx.builder, updatedFrom) : pageUrl,
+        {}, parent)
+{ }
 
 bool ListCandidatesRequest::succeed(int, const Document *doc, ApiError *error)
 {
@@ -168,12 +164,11 @@ QUrl ListJobApplicationsRequest::firstPage(const RequestBuilder &b, const QStrin
     return b.url(Api::Public, QStringLiteral("job-applications"), q);
 }
 
-ListJobApplicationsRequest::ListJobApplicationsRequest(const RequestContext &ctx, const QString &updatedFrom,
-                                                       const QUrl &pageUrl, QObject *parent)
-    : TypedRequest(ctx, Api::Public, "GET", pageUrl.isEmpty() ? firstPage(ctx.builder, updatedFrom) : pageUrl, {},
-                   parent)
-{
-}
+ListJobApplicationsRequest::ListJobApplicationsRequest(
+    const RequestContext &ctx, const QString &updatedFrom, const QUrl &pageUrl, QObject *parent)
+    : TypedRequest(ctx, Api::Public, "GET", pageUrl.isEmpty() ? firstPage(ctx.builder, updatedFrom) : pageUrl,
+        {}, parent)
+{ }
 
 bool ListJobApplicationsRequest::succeed(int, const Document *doc, ApiError *error)
 {
@@ -183,20 +178,19 @@ bool ListJobApplicationsRequest::succeed(int, const Document *doc, ApiError *err
     return true;
 }
 
-CandidateApplicationsRequest::CandidateApplicationsRequest(const RequestContext &ctx, const QString &candidateId,
-                                                           QObject *parent)
-    : TypedRequest(ctx, Api::Public, "GET",
-                   [&] {
-                       QUrlQuery q;
-                       q.addQueryItem(QStringLiteral("include"), QStringLiteral("job,stage"));
-                       return ctx.builder.url(
-                           Api::Public, QStringLiteral("candidates/%1/job-applications").arg(pathSegment(candidateId)),
-                           q);
-                   }(),
-                   {}, parent)
+CandidateApplicationsRequest::CandidateApplicationsRequest(
+    const RequestContext &ctx, const QString &candidateId, QObject *parent)
+    : TypedRequest(
+        ctx, Api::Public, "GET",
+        [&] {
+            QUrlQuery q;
+            q.addQueryItem(QStringLiteral("include"), QStringLiteral("job,stage"));
+            return ctx.builder.url(Api::Public,
+                QStringLiteral("candidates/%1/job-applications").arg(pathSegment(candidateId)), q);
+        }(),
+        {}, parent)
     , m_candidateId(candidateId)
-{
-}
+{ }
 
 bool CandidateApplicationsRequest::succeed(int, const Document *doc, ApiError *error)
 {
@@ -224,17 +218,18 @@ bool CandidateApplicationsRequest::succeed(int, const Document *doc, ApiError *e
     return true;
 }
 
-GetJobApplicationRequest::GetJobApplicationRequest(const RequestContext &ctx, const QString &id, QObject *parent)
-    : TypedRequest(ctx, Api::Public, "GET",
-                   [&] {
-                       QUrlQuery q;
-                       q.addQueryItem(QStringLiteral("include"), QStringLiteral("candidate,job,stage"));
-                       return ctx.builder.url(Api::Public, QStringLiteral("job-applications/%1").arg(pathSegment(id)),
-                                              q);
-                   }(),
-                   {}, parent)
-{
-}
+GetJobApplicationRequest::GetJobApplicationRequest(
+    const RequestContext &ctx, const QString &id, QObject *parent)
+    : TypedRequest(
+        ctx, Api::Public, "GET",
+        [&] {
+            QUrlQuery q;
+            q.addQueryItem(QStringLiteral("include"), QStringLiteral("candidate,job,stage"));
+            return ctx.builder.url(
+                Api::Public, QStringLiteral("job-applications/%1").arg(pathSegment(id)), q);
+        }(),
+        {}, parent)
+{ }
 
 bool GetJobApplicationRequest::succeed(int, const Document *doc, ApiError *error)
 {
@@ -247,18 +242,17 @@ bool GetJobApplicationRequest::succeed(int, const Document *doc, ApiError *error
 QByteArray MoveStageRequest::body(const QString &applicationId, const QString &stageId)
 {
     return JsonApi::encodeResource(QStringLiteral("job-applications"), applicationId, {},
-                                   {{QStringLiteral("stage"), {{QStringLiteral("stages"), stageId}}, false}});
+        { { QStringLiteral("stage"), { { QStringLiteral("stages"), stageId } }, false } });
 }
 
-MoveStageRequest::MoveStageRequest(const RequestContext &ctx, const QString &applicationId, const QString &stageId,
-                                   QObject *parent)
+MoveStageRequest::MoveStageRequest(
+    const RequestContext &ctx, const QString &applicationId, const QString &stageId, QObject *parent)
     : TypedRequest(ctx, Api::Public, "PATCH",
-                   ctx.builder.url(Api::Public, QStringLiteral("job-applications/%1").arg(pathSegment(applicationId))),
-                   body(applicationId, stageId), parent)
+        ctx.builder.url(Api::Public, QStringLiteral("job-applications/%1").arg(pathSegment(applicationId))),
+        body(applicationId, stageId), parent)
     , m_applicationId(applicationId)
     , m_stageId(stageId)
-{
-}
+{ }
 
 bool MoveStageRequest::succeed(int, const Document *doc, ApiError *)
 {
@@ -281,18 +275,19 @@ bool MoveStageRequest::succeed(int, const Document *doc, ApiError *)
 
 QByteArray CreateNoteRequest::body(const QString &candidateId, const QString &text, const QString &userId)
 {
-    QList<JsonApi::RelationshipInput> rels{{QStringLiteral("candidate"), {{QStringLiteral("candidates"), candidateId}}, false}};
+    QList<JsonApi::RelationshipInput> rels { { QStringLiteral("candidate"),
+        { { QStringLiteral("candidates"), candidateId } }, false } };
     if (!userId.isEmpty())
-        rels.append({QStringLiteral("user"), {{QStringLiteral("users"), userId}}, false});
-    return JsonApi::encodeResource(QStringLiteral("notes"), {}, QJsonObject{{QLatin1String("note"), text}}, rels);
+        rels.append({ QStringLiteral("user"), { { QStringLiteral("users"), userId } }, false });
+    return JsonApi::encodeResource(
+        QStringLiteral("notes"), {}, QJsonObject { { QLatin1String("note"), text } }, rels);
 }
 
-CreateNoteRequest::CreateNoteRequest(const RequestContext &ctx, const QString &candidateId, const QString &text,
-                                     const QString &userId, QObject *parent)
+CreateNoteRequest::CreateNoteRequest(const RequestContext &ctx, const QString &candidateId,
+    const QString &text, const QString &userId, QObject *parent)
     : TypedRequest(ctx, Api::Public, "POST", ctx.builder.url(Api::Public, QStringLiteral("notes")),
-                   body(candidateId, text, userId), parent)
-{
-}
+        body(candidateId, text, userId), parent)
+{ }
 
 bool CreateNoteRequest::succeed(int, const Document *doc, ApiError *error)
 {
@@ -304,12 +299,12 @@ bool CreateNoteRequest::succeed(int, const Document *doc, ApiError *error)
 
 // --- partner results ---
 
-CreatePartnerResultRequest::CreatePartnerResultRequest(const RequestContext &ctx, const tt::PartnerResultInput &input,
-                                                       QObject *parent)
-    : TypedRequest(ctx, Api::Partner, "POST", ctx.builder.url(Api::Partner, QStringLiteral("partner-results")),
-                   partnerResultBody({}, input, true), parent)
-{
-}
+CreatePartnerResultRequest::CreatePartnerResultRequest(
+    const RequestContext &ctx, const tt::PartnerResultInput &input, QObject *parent)
+    : TypedRequest(ctx, Api::Partner, "POST",
+        ctx.builder.url(Api::Partner, QStringLiteral("partner-results")), partnerResultBody({}, input, true),
+        parent)
+{ }
 
 bool CreatePartnerResultRequest::succeed(int, const Document *doc, ApiError *error)
 {
@@ -319,20 +314,17 @@ bool CreatePartnerResultRequest::succeed(int, const Document *doc, ApiError *err
     return true;
 }
 
-UpdatePartnerResultRequest::UpdatePartnerResultRequest(const RequestContext &ctx, const QString &id,
-                                                       const tt::PartnerResultInput &input, QObject *parent)
+UpdatePartnerResultRequest::UpdatePartnerResultRequest(
+    const RequestContext &ctx, const QString &id, const tt::PartnerResultInput &input, QObject *parent)
     : TypedRequest(ctx, Api::Partner, "PUT",
-                   ctx.builder.url(Api::Partner, QStringLiteral("partner-results/%1").arg(pathSegment(id))),
-                   partnerResultBody(id, input, false), parent)
-{
-}
+        ctx.builder.url(Api::Partner, QStringLiteral("partner-results/%1").arg(pathSegment(id))),
+        partnerResultBody(id, input, false), parent)
+{ }
 
 UpdatePartnerResultRequest::UpdatePartnerResultRequest(const RequestContext &ctx, const QUrl &updateUrl,
-                                                       const QString &id, const tt::PartnerResultInput &input,
-                                                       QObject *parent)
+    const QString &id, const tt::PartnerResultInput &input, QObject *parent)
     : TypedRequest(ctx, Api::Partner, "PUT", updateUrl, partnerResultBody(id, input, false), parent)
-{
-}
+{ }
 
 bool UpdatePartnerResultRequest::succeed(int, const Document *doc, ApiError *error)
 {
@@ -342,12 +334,11 @@ bool UpdatePartnerResultRequest::succeed(int, const Document *doc, ApiError *err
     return true;
 }
 
-GetPartnerResultRequest::GetPartnerResultRequest(const RequestContext &ctx, const QString &id, QObject *parent)
+GetPartnerResultRequest::GetPartnerResultRequest(
+    const RequestContext &ctx, const QString &id, QObject *parent)
     : TypedRequest(ctx, Api::Partner, "GET",
-                   ctx.builder.url(Api::Partner, QStringLiteral("partner-results/%1").arg(pathSegment(id))), {},
-                   parent)
-{
-}
+        ctx.builder.url(Api::Partner, QStringLiteral("partner-results/%1").arg(pathSegment(id))), {}, parent)
+{ }
 
 bool GetPartnerResultRequest::succeed(int, const Document *doc, ApiError *error)
 {
@@ -357,16 +348,15 @@ bool GetPartnerResultRequest::succeed(int, const Document *doc, ApiError *error)
     return true;
 }
 
-DeletePartnerResultRequest::DeletePartnerResultRequest(const RequestContext &ctx, const QString &id, QObject *parent)
+DeletePartnerResultRequest::DeletePartnerResultRequest(
+    const RequestContext &ctx, const QString &id, QObject *parent)
     : TypedRequest(ctx, Api::Partner, "DELETE",
-                   ctx.builder.url(Api::Partner, QStringLiteral("partner-results/%1").arg(pathSegment(id))), {},
-                   parent)
-{
-}
+        ctx.builder.url(Api::Partner, QStringLiteral("partner-results/%1").arg(pathSegment(id))), {}, parent)
+{ }
 
 bool DeletePartnerResultRequest::succeed(int, const Document *, ApiError *)
 {
-    setResult(Empty{});
+    setResult(Empty {});
     return true;
 }
 
@@ -375,10 +365,10 @@ QUrl ListPartnerResultsRequest::firstPage(const RequestBuilder &b)
     return b.url(Api::Partner, QStringLiteral("partner-results"), pageQuery());
 }
 
-ListPartnerResultsRequest::ListPartnerResultsRequest(const RequestContext &ctx, const QUrl &pageUrl, QObject *parent)
+ListPartnerResultsRequest::ListPartnerResultsRequest(
+    const RequestContext &ctx, const QUrl &pageUrl, QObject *parent)
     : TypedRequest(ctx, Api::Partner, "GET", pageUrl.isEmpty() ? firstPage(ctx.builder) : pageUrl, {}, parent)
-{
-}
+{ }
 
 bool ListPartnerResultsRequest::succeed(int, const Document *doc, ApiError *error)
 {
@@ -393,17 +383,17 @@ QUrl ListPartnerActivationsRequest::firstPage(const RequestBuilder &b)
     return b.url(Api::Partner, QStringLiteral("partner-activations"), pageQuery());
 }
 
-ListPartnerActivationsRequest::ListPartnerActivationsRequest(const RequestContext &ctx, const QUrl &pageUrl,
-                                                             QObject *parent)
+ListPartnerActivationsRequest::ListPartnerActivationsRequest(
+    const RequestContext &ctx, const QUrl &pageUrl, QObject *parent)
     : TypedRequest(ctx, Api::Partner, "GET", pageUrl.isEmpty() ? firstPage(ctx.builder) : pageUrl, {}, parent)
-{
-}
+{ }
 
 bool ListPartnerActivationsRequest::succeed(int, const Document *doc, ApiError *error)
 {
     if (!needDoc(doc, false, error))
         return false;
-    setResult(toPage<tt::PartnerActivation>(*doc, [](const Resource &r) { return tt::toPartnerActivation(r); }));
+    setResult(
+        toPage<tt::PartnerActivation>(*doc, [](const Resource &r) { return tt::toPartnerActivation(r); }));
     return true;
 }
 

@@ -29,8 +29,8 @@ protected:
 class ListJobStagesRequest final : public TypedRequest<Page<tt::Stage>>
 {
 public:
-    ListJobStagesRequest(const RequestContext &ctx, const QString &jobId, const QUrl &pageUrl = {},
-                         QObject *parent = nullptr);
+    ListJobStagesRequest(
+        const RequestContext &ctx, const QString &jobId, const QUrl &pageUrl = {}, QObject *parent = nullptr);
     static QUrl firstPage(const RequestBuilder &b, const QString &jobId);
 
 protected:
@@ -51,8 +51,8 @@ struct CandidatesPage
 class ListCandidatesRequest final : public TypedRequest<CandidatesPage>
 {
 public:
-    ListCandidatesRequest(const RequestContext &ctx, const QString &updatedFrom = {}, const QUrl &pageUrl = {},
-                          QObject *parent = nullptr);
+    ListCandidatesRequest(const RequestContext &ctx, const QString &updatedFrom = {},
+        const QUrl &pageUrl = {}, QObject *parent = nullptr);
     static QUrl firstPage(const RequestBuilder &b, const QString &updatedFrom);
 
 protected:
@@ -63,8 +63,8 @@ protected:
 class ListJobApplicationsRequest final : public TypedRequest<Page<tt::JobApplication>>
 {
 public:
-    ListJobApplicationsRequest(const RequestContext &ctx, const QString &updatedFrom = {}, const QUrl &pageUrl = {},
-                               QObject *parent = nullptr);
+    ListJobApplicationsRequest(const RequestContext &ctx, const QString &updatedFrom = {},
+        const QUrl &pageUrl = {}, QObject *parent = nullptr);
     static QUrl firstPage(const RequestBuilder &b, const QString &updatedFrom);
 
 protected:
@@ -83,7 +83,8 @@ struct CandidateApplications
 class CandidateApplicationsRequest final : public TypedRequest<CandidateApplications>
 {
 public:
-    CandidateApplicationsRequest(const RequestContext &ctx, const QString &candidateId, QObject *parent = nullptr);
+    CandidateApplicationsRequest(
+        const RequestContext &ctx, const QString &candidateId, QObject *parent = nullptr);
 
 protected:
     bool succeed(int status, const JsonApi::Document *doc, ApiError *error) override;
@@ -107,7 +108,7 @@ class MoveStageRequest final : public TypedRequest<tt::JobApplication>
 {
 public:
     MoveStageRequest(const RequestContext &ctx, const QString &applicationId, const QString &stageId,
-                     QObject *parent = nullptr);
+        QObject *parent = nullptr);
     static QByteArray body(const QString &applicationId, const QString &stageId);
 
 protected:
@@ -123,7 +124,7 @@ class CreateNoteRequest final : public TypedRequest<tt::Note>
 {
 public:
     CreateNoteRequest(const RequestContext &ctx, const QString &candidateId, const QString &text,
-                      const QString &userId = {}, QObject *parent = nullptr);
+        const QString &userId = {}, QObject *parent = nullptr);
     static QByteArray body(const QString &candidateId, const QString &text, const QString &userId);
 
 protected:
@@ -134,8 +135,8 @@ protected:
 class CreatePartnerResultRequest final : public TypedRequest<tt::PartnerResult>
 {
 public:
-    CreatePartnerResultRequest(const RequestContext &ctx, const tt::PartnerResultInput &input,
-                               QObject *parent = nullptr);
+    CreatePartnerResultRequest(
+        const RequestContext &ctx, const tt::PartnerResultInput &input, QObject *parent = nullptr);
 
 protected:
     bool succeed(int status, const JsonApi::Document *doc, ApiError *error) override;
@@ -145,10 +146,10 @@ protected:
 class UpdatePartnerResultRequest final : public TypedRequest<tt::PartnerResult>
 {
 public:
-    UpdatePartnerResultRequest(const RequestContext &ctx, const QString &id, const tt::PartnerResultInput &input,
-                               QObject *parent = nullptr);
+    UpdatePartnerResultRequest(const RequestContext &ctx, const QString &id,
+        const tt::PartnerResultInput &input, QObject *parent = nullptr);
     UpdatePartnerResultRequest(const RequestContext &ctx, const QUrl &updateUrl, const QString &id,
-                               const tt::PartnerResultInput &input, QObject *parent = nullptr);
+        const tt::PartnerResultInput &input, QObject *parent = nullptr);
 
 protected:
     bool succeed(int status, const JsonApi::Document *doc, ApiError *error) override;
@@ -189,7 +190,8 @@ protected:
 class ListPartnerActivationsRequest final : public TypedRequest<Page<tt::PartnerActivation>>
 {
 public:
-    ListPartnerActivationsRequest(const RequestContext &ctx, const QUrl &pageUrl = {}, QObject *parent = nullptr);
+    ListPartnerActivationsRequest(
+        const RequestContext &ctx, const QUrl &pageUrl = {}, QObject *parent = nullptr);
     static QUrl firstPage(const RequestBuilder &b);
 
 protected:

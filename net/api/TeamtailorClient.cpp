@@ -4,8 +4,8 @@
 
 namespace intrvio {
 
-TeamtailorClient::TeamtailorClient(QNetworkAccessManager *nam, RequestBuilder builder, const Clock &clock,
-                                   quint32 seed, QObject *parent)
+TeamtailorClient::TeamtailorClient(
+    QNetworkAccessManager *nam, RequestBuilder builder, const Clock &clock, quint32 seed, QObject *parent)
     : QObject(parent)
     , m_rng(seed)
 {
@@ -33,7 +33,8 @@ ListCandidatesRequest *TeamtailorClient::listCandidates(const QString &updatedFr
     return started(new ListCandidatesRequest(m_ctx, updatedFrom, pageUrl));
 }
 
-ListJobApplicationsRequest *TeamtailorClient::listJobApplications(const QString &updatedFrom, const QUrl &pageUrl)
+ListJobApplicationsRequest *TeamtailorClient::listJobApplications(
+    const QString &updatedFrom, const QUrl &pageUrl)
 {
     return started(new ListJobApplicationsRequest(m_ctx, updatedFrom, pageUrl));
 }
@@ -53,8 +54,8 @@ MoveStageRequest *TeamtailorClient::moveStage(const QString &applicationId, cons
     return started(new MoveStageRequest(m_ctx, applicationId, stageId));
 }
 
-CreateNoteRequest *TeamtailorClient::createNote(const QString &candidateId, const QString &text,
-                                                const QString &userId)
+CreateNoteRequest *TeamtailorClient::createNote(
+    const QString &candidateId, const QString &text, const QString &userId)
 {
     return started(new CreateNoteRequest(m_ctx, candidateId, text, userId));
 }
@@ -64,14 +65,14 @@ CreatePartnerResultRequest *TeamtailorClient::createPartnerResult(const tt::Part
     return started(new CreatePartnerResultRequest(m_ctx, input));
 }
 
-UpdatePartnerResultRequest *TeamtailorClient::updatePartnerResult(const QString &id,
-                                                                  const tt::PartnerResultInput &input)
+UpdatePartnerResultRequest *TeamtailorClient::updatePartnerResult(
+    const QString &id, const tt::PartnerResultInput &input)
 {
     return started(new UpdatePartnerResultRequest(m_ctx, id, input));
 }
 
-UpdatePartnerResultRequest *TeamtailorClient::updatePartnerResultAt(const QUrl &updateUrl, const QString &id,
-                                                                    const tt::PartnerResultInput &input)
+UpdatePartnerResultRequest *TeamtailorClient::updatePartnerResultAt(
+    const QUrl &updateUrl, const QString &id, const tt::PartnerResultInput &input)
 {
     return started(new UpdatePartnerResultRequest(m_ctx, updateUrl, id, input));
 }

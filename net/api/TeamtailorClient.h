@@ -21,7 +21,7 @@ class TeamtailorClient : public QObject
     Q_OBJECT
 public:
     TeamtailorClient(QNetworkAccessManager *nam, RequestBuilder builder, const Clock &clock, quint32 seed,
-                     QObject *parent = nullptr);
+        QObject *parent = nullptr);
     ~TeamtailorClient() override;
 
     void setOptions(const RequestOptions &options) { m_ctx.options = options; }
@@ -34,23 +34,24 @@ public:
     ListJobsRequest *listJobs(const QUrl &pageUrl = {});
     ListJobStagesRequest *listJobStages(const QString &jobId, const QUrl &pageUrl = {});
     ListCandidatesRequest *listCandidates(const QString &updatedFrom = {}, const QUrl &pageUrl = {});
-    ListJobApplicationsRequest *listJobApplications(const QString &updatedFrom = {}, const QUrl &pageUrl = {});
+    ListJobApplicationsRequest *listJobApplications(
+        const QString &updatedFrom = {}, const QUrl &pageUrl = {});
     CandidateApplicationsRequest *candidateApplications(const QString &candidateId);
     GetJobApplicationRequest *jobApplication(const QString &id);
     MoveStageRequest *moveStage(const QString &applicationId, const QString &stageId);
-    CreateNoteRequest *createNote(const QString &candidateId, const QString &text, const QString &userId = {});
+    CreateNoteRequest *createNote(
+        const QString &candidateId, const QString &text, const QString &userId = {});
     CreatePartnerResultRequest *createPartnerResult(const tt::PartnerResultInput &input);
     UpdatePartnerResultRequest *updatePartnerResult(const QString &id, const tt::PartnerResultInput &input);
-    UpdatePartnerResultRequest *updatePartnerResultAt(const QUrl &updateUrl, const QString &id,
-                                                      const tt::PartnerResultInput &input);
+    UpdatePartnerResultRequest *updatePartnerResultAt(
+        const QUrl &updateUrl, const QString &id, const tt::PartnerResultInput &input);
     GetPartnerResultRequest *partnerResult(const QString &id);
     DeletePartnerResultRequest *deletePartnerResult(const QString &id);
     ListPartnerResultsRequest *listPartnerResults(const QUrl &pageUrl = {});
     ListPartnerActivationsRequest *listPartnerActivations(const QUrl &pageUrl = {});
 
 private:
-    template<class R>
-    R *started(R *r)
+    template<class R> R *started(R *r)
     {
         r->start();
         return r;

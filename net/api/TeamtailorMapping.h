@@ -30,8 +30,8 @@ struct PartnerResultInput
     std::optional<QString> url;
     std::optional<QJsonObject> details;
     std::optional<QJsonArray> attachments; // [{url, description}]
-    std::optional<QJsonArray> actions;     // [{buttonText, endpoint}]
-    std::optional<qint64> candidateId;     // create only (immutable afterwards)
+    std::optional<QJsonArray> actions; // [{buttonText, endpoint}]
+    std::optional<qint64> candidateId; // create only (immutable afterwards)
     std::optional<qint64> jobId;
 
     QJsonObject attributes(bool forCreate) const;

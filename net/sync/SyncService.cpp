@@ -40,8 +40,7 @@ SyncService::SyncService(TeamtailorClient *client, Store *store, const Clock &cl
     , m_client(client)
     , m_store(store)
     , m_clock(clock)
-{
-}
+{ }
 
 SyncService::~SyncService()
 {
@@ -49,8 +48,7 @@ SyncService::~SyncService()
         m_current->cancel();
 }
 
-template<class R>
-R *SyncService::track(R *request)
+template<class R> R *SyncService::track(R *request)
 {
     m_current = request;
     m_currentUrl = request->url();
@@ -131,7 +129,8 @@ void SyncService::runPhase()
         return;
     case Phase::Stages:
         if (m_jobIds.isEmpty()) {
-            if (m_mode == Mode::Full && !completeResource(QStringLiteral("stages"), QStringLiteral("stages"), m_seenStages))
+            if (m_mode == Mode::Full
+                && !completeResource(QStringLiteral("stages"), QStringLiteral("stages"), m_seenStages))
                 return;
             nextPhase();
             return;
@@ -189,10 +188,11 @@ bool SyncService::checkNext(const QUrl &current, const QUrl &next)
     if (next == current || m_pagesInPhase >= MaxPagesPerResource) {
         ApiError e;
         e.kind = ApiError::Kind::BadResponse;
-        e.message = QStringLiteral("Teamtailor's pagination for %1 does not end (links.next repeats or exceeds %2 "
-                                   "pages); the sync stopped.")
-                        .arg(phaseName())
-                        .arg(MaxPagesPerResource);
+        e.message
+            = QStringLiteral("Teamtailor's pagination for %1 does not end (links.next repeats or exceeds %2 "
+                             "pages); the sync stopped.")
+                  .arg(phaseName())
+                  .arg(MaxPagesPerResource);
         failApi(e);
         return false;
     }
@@ -242,7 +242,8 @@ void SyncService::fetchJobs(const QUrl &next)
                 fetchJobs(res.value().next);
             return;
         }
-        if (m_mode == Mode::Full && !completeResource(QStringLiteral("jobs"), QStringLiteral("jobs"), m_seenJobs))
+        if (m_mode == Mode::Full
+            && !completeResource(QStringLiteral("jobs"), QStringLiteral("jobs"), m_seenJobs))
             return;
         m_pagesTotal += static_cast<int>(m_jobIds.size()); // one page of stages per job, at least
         nextPhase();
@@ -285,7 +286,8 @@ void SyncService::fetchStages(const QUrl &next)
             fetchStages({});
             return;
         }
-        if (m_mode == Mode::Full && !completeResource(QStringLiteral("stages"), QStringLiteral("stages"), m_seenStages))
+        if (m_mode == Mode::Full
+            && !completeResource(QStringLiteral("stages"), QStringLiteral("stages"), m_seenStages))
             return;
         nextPhase();
     });
@@ -346,7 +348,8 @@ void SyncService::fetchApplications(const QUrl &next)
                 fetchApplications(res.value().next);
             return;
         }
-        if (!completeResource(QStringLiteral("applications"), QStringLiteral("applications"), m_seenApplications))
+        if (!completeResource(
+                QStringLiteral("applications"), QStringLiteral("applications"), m_seenApplications))
             return;
         nextPhase();
     });
@@ -375,7 +378,8 @@ void SyncService::fetchPartnerResults(const QUrl &next)
             return;
         }
         if (m_mode == Mode::Full
-            && !completeResource(QStringLiteral("partner-results"), QStringLiteral("partner_results"), m_seenResults))
+            && !completeResource(
+                QStringLiteral("partner-results"), QStringLiteral("partner_results"), m_seenResults))
             return;
         nextPhase();
     });

@@ -79,8 +79,7 @@ private:
     void finish(bool ok, const QString &message);
     bool completeResource(const QString &resource, const QString &table, const QSet<QString> &seen);
     QString phaseName() const;
-    template<class R>
-    R *track(R *request);
+    template<class R> R *track(R *request);
 
     TeamtailorClient *m_client;
     Store *m_store;
@@ -96,7 +95,7 @@ private:
     QStringList m_jobIds;
     int m_jobIndex = 0;
     QUrl m_currentUrl;
-    QString m_from;      // incremental cursor for the running phase
+    QString m_from; // incremental cursor for the running phase
     QString m_highWater; // largest updated-at seen in the running phase
     QSet<QString> m_seenJobs, m_seenStages, m_seenCandidates, m_seenApplications, m_seenResults;
     Summary m_summary;

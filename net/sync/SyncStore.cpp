@@ -15,8 +15,7 @@ QVariant textOrNull(const QString &s)
     return s.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(s);
 }
 
-template<class T>
-QVariant optOrNull(const std::optional<T> &v)
+template<class T> QVariant optOrNull(const std::optional<T> &v)
 {
     return v ? QVariant::fromValue(*v) : QVariant(QMetaType(QMetaType::Int));
 }
@@ -25,8 +24,7 @@ QVariant optOrNull(const std::optional<T> &v)
 
 SyncStore::SyncStore(QSqlDatabase db)
     : m_db(std::move(db))
-{
-}
+{ }
 
 SyncStore::~SyncStore() = default;
 
@@ -68,12 +66,12 @@ bool SyncStore::writeJobs(const QList<tt::Job> &jobs, QString *error)
     if (!begin(error))
         return false;
     QSqlQuery &q = prepared(Job,
-                            "INSERT INTO jobs(id, title, status, human_status, department, created_at, updated_at,"
-                            " synced_at) VALUES(?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))"
-                            " ON CONFLICT(id) DO UPDATE SET title = excluded.title, status = excluded.status,"
-                            " human_status = excluded.human_status, department = excluded.department,"
-                            " created_at = excluded.created_at, updated_at = excluded.updated_at,"
-                            " synced_at = excluded.synced_at");
+        "INSERT INTO jobs(id, title, status, human_status, department, created_at, updated_at,"
+        " synced_at) VALUES(?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))"
+        " ON CONFLICT(id) DO UPDATE SET title = excluded.title, status = excluded.status,"
+        " human_status = excluded.human_status, department = excluded.department,"
+        " created_at = excluded.created_at, updated_at = excluded.updated_at,"
+        " synced_at = excluded.synced_at");
     for (const tt::Job &j : jobs) {
         q.bindValue(0, j.id);
         q.bindValue(1, j.title);
@@ -93,10 +91,10 @@ bool SyncStore::writeStages(const QList<tt::Stage> &stages, QString *error)
     if (!begin(error))
         return false;
     QSqlQuery &q = prepared(Stage,
-                            "INSERT INTO stages(id, job_id, name, stage_type, row_order, active_count, rejected_count)"
-                            " VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET job_id = excluded.job_id,"
-                            " name = excluded.name, stage_type = excluded.stage_type, row_order = excluded.row_order,"
-                            " active_count = excluded.active_count, rejected_count = excluded.rejected_count");
+        "INSERT INTO stages(id, job_id, name, stage_type, row_order, active_count, rejected_count)"
+        " VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET job_id = excluded.job_id,"
+        " name = excluded.name, stage_type = excluded.stage_type, row_order = excluded.row_order,"
+        " active_count = excluded.active_count, rejected_count = excluded.rejected_count");
     for (const tt::Stage &s : stages) {
         q.bindValue(0, s.id);
         q.bindValue(1, s.jobId);
@@ -111,17 +109,17 @@ bool SyncStore::writeStages(const QList<tt::Stage> &stages, QString *error)
     return commit(error);
 }
 
-bool SyncStore::writeCandidates(const QList<tt::Candidate> &candidates, const QList<tt::JobApplication> &applications,
-                                QString *error)
+bool SyncStore::writeCandidates(
+    const QList<tt::Candidate> &candidates, const QList<tt::JobApplication> &applications, QString *error)
 {
     if (!begin(error))
         return false;
     QSqlQuery &q = prepared(Candidate,
-                            "INSERT INTO candidates(id, first_name, last_name, email, phone, created_at, updated_at)"
-                            " VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
-                            " first_name = excluded.first_name, last_name = excluded.last_name,"
-                            " email = excluded.email, phone = excluded.phone, created_at = excluded.created_at,"
-                            " updated_at = excluded.updated_at");
+        "INSERT INTO candidates(id, first_name, last_name, email, phone, created_at, updated_at)"
+        " VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+        " first_name = excluded.first_name, last_name = excluded.last_name,"
+        " email = excluded.email, phone = excluded.phone, created_at = excluded.created_at,"
+        " updated_at = excluded.updated_at");
     for (const tt::Candidate &c : candidates) {
         q.bindValue(0, c.id);
         q.bindValue(1, textOrNull(c.firstName));
@@ -135,15 +133,15 @@ bool SyncStore::writeCandidates(const QList<tt::Candidate> &candidates, const QL
     }
     // Included applications may come without job/stage linkage: keep what the store knows.
     QSqlQuery &a = prepared(AppPartial,
-                            "INSERT INTO applications(id, candidate_id, job_id, stage_id, rejected_at, changed_stage_at,"
-                            " created_at, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
-                            " candidate_id = COALESCE(NULLIF(excluded.candidate_id, ''), applications.candidate_id),"
-                            " job_id = COALESCE(NULLIF(excluded.job_id, ''), applications.job_id),"
-                            " stage_id = COALESCE(excluded.stage_id, applications.stage_id),"
-                            " rejected_at = excluded.rejected_at,"
-                            " changed_stage_at = COALESCE(excluded.changed_stage_at, applications.changed_stage_at),"
-                            " created_at = COALESCE(excluded.created_at, applications.created_at),"
-                            " updated_at = COALESCE(excluded.updated_at, applications.updated_at)");
+        "INSERT INTO applications(id, candidate_id, job_id, stage_id, rejected_at, changed_stage_at,"
+        " created_at, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+        " candidate_id = COALESCE(NULLIF(excluded.candidate_id, ''), applications.candidate_id),"
+        " job_id = COALESCE(NULLIF(excluded.job_id, ''), applications.job_id),"
+        " stage_id = COALESCE(excluded.stage_id, applications.stage_id),"
+        " rejected_at = excluded.rejected_at,"
+        " changed_stage_at = COALESCE(excluded.changed_stage_at, applications.changed_stage_at),"
+        " created_at = COALESCE(excluded.created_at, applications.created_at),"
+        " updated_at = COALESCE(excluded.updated_at, applications.updated_at)");
     for (const tt::JobApplication &app : applications) {
         a.bindValue(0, app.id);
         a.bindValue(1, app.candidateId);
@@ -164,13 +162,13 @@ bool SyncStore::writeApplications(const QList<tt::JobApplication> &applications,
     if (!begin(error))
         return false;
     QSqlQuery &a = prepared(AppFull,
-                            "INSERT INTO applications(id, candidate_id, job_id, stage_id, rejected_at, changed_stage_at,"
-                            " created_at, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
-                            " candidate_id = COALESCE(NULLIF(excluded.candidate_id, ''), applications.candidate_id),"
-                            " job_id = COALESCE(NULLIF(excluded.job_id, ''), applications.job_id),"
-                            " stage_id = excluded.stage_id, rejected_at = excluded.rejected_at,"
-                            " changed_stage_at = excluded.changed_stage_at, created_at = excluded.created_at,"
-                            " updated_at = excluded.updated_at");
+        "INSERT INTO applications(id, candidate_id, job_id, stage_id, rejected_at, changed_stage_at,"
+        " created_at, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+        " candidate_id = COALESCE(NULLIF(excluded.candidate_id, ''), applications.candidate_id),"
+        " job_id = COALESCE(NULLIF(excluded.job_id, ''), applications.job_id),"
+        " stage_id = excluded.stage_id, rejected_at = excluded.rejected_at,"
+        " changed_stage_at = excluded.changed_stage_at, created_at = excluded.created_at,"
+        " updated_at = excluded.updated_at");
     for (const tt::JobApplication &app : applications) {
         a.bindValue(0, app.id);
         a.bindValue(1, app.candidateId);
@@ -191,11 +189,11 @@ bool SyncStore::writePartnerResults(const QList<tt::PartnerResult> &results, QSt
     if (!begin(error))
         return false;
     QSqlQuery &q = prepared(PartnerResult,
-                            "INSERT INTO partner_results(id, candidate_id, job_id, status, score, grade, summary, url,"
-                            " created_at, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
-                            " candidate_id = excluded.candidate_id, job_id = excluded.job_id, status = excluded.status,"
-                            " score = excluded.score, grade = excluded.grade, summary = excluded.summary,"
-                            " url = excluded.url, created_at = excluded.created_at, updated_at = excluded.updated_at");
+        "INSERT INTO partner_results(id, candidate_id, job_id, status, score, grade, summary, url,"
+        " created_at, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+        " candidate_id = excluded.candidate_id, job_id = excluded.job_id, status = excluded.status,"
+        " score = excluded.score, grade = excluded.grade, summary = excluded.summary,"
+        " url = excluded.url, created_at = excluded.created_at, updated_at = excluded.updated_at");
     for (const tt::PartnerResult &r : results) {
         q.bindValue(0, r.id);
         q.bindValue(1, textOrNull(r.candidateId));
@@ -215,8 +213,8 @@ bool SyncStore::writePartnerResults(const QList<tt::PartnerResult> &results, QSt
 
 bool SyncStore::prune(const QString &table, const QSet<QString> &seenIds, int *deleted, QString *error)
 {
-    static const QStringList allowed = {QStringLiteral("jobs"), QStringLiteral("stages"), QStringLiteral("candidates"),
-                                        QStringLiteral("applications"), QStringLiteral("partner_results")};
+    static const QStringList allowed = { QStringLiteral("jobs"), QStringLiteral("stages"),
+        QStringLiteral("candidates"), QStringLiteral("applications"), QStringLiteral("partner_results") };
     if (!allowed.contains(table)) {
         *error = QStringLiteral("cannot prune unknown table %1").arg(table);
         return false;
@@ -252,8 +250,8 @@ std::optional<QString> SyncStore::highWater(const QString &resource) const
     return std::nullopt;
 }
 
-bool SyncStore::setHighWater(const QString &resource, const QString &updatedAt, const QString &syncedAt,
-                             QString *error)
+bool SyncStore::setHighWater(
+    const QString &resource, const QString &updatedAt, const QString &syncedAt, QString *error)
 {
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("INSERT INTO sync_state(resource, last_synced_at, high_water) VALUES(?, ?, ?)"

@@ -25,8 +25,8 @@ public:
     bool writeJobs(const QList<tt::Job> &jobs, QString *error);
     bool writeStages(const QList<tt::Stage> &stages, QString *error);
     // Candidates and the applications included with them, in one transaction.
-    bool writeCandidates(const QList<tt::Candidate> &candidates, const QList<tt::JobApplication> &applications,
-                         QString *error);
+    bool writeCandidates(const QList<tt::Candidate> &candidates,
+        const QList<tt::JobApplication> &applications, QString *error);
     bool writeApplications(const QList<tt::JobApplication> &applications, QString *error);
     bool writePartnerResults(const QList<tt::PartnerResult> &results, QString *error);
 
@@ -37,7 +37,8 @@ public:
     // Incremental sync cursor: the largest updated-at seen for a resource (Teamtailor's clock,
     // so no skew between the two machines).
     std::optional<QString> highWater(const QString &resource) const;
-    bool setHighWater(const QString &resource, const QString &updatedAt, const QString &syncedAt, QString *error);
+    bool setHighWater(
+        const QString &resource, const QString &updatedAt, const QString &syncedAt, QString *error);
 
     int count(const QString &table) const;
 

@@ -5,7 +5,8 @@
 
 namespace intrvio::test {
 
-CannedReply CannedReply::json(int status, const QByteArray &body, QList<QPair<QByteArray, QByteArray>> headers)
+CannedReply CannedReply::json(
+    int status, const QByteArray &body, QList<QPair<QByteArray, QByteArray>> headers)
 {
     CannedReply r;
     r.status = status;
@@ -24,8 +25,8 @@ QByteArray RecordedRequest::header(const QByteArray &name) const
     return {};
 }
 
-QNetworkReply *FakeNetworkAccessManager::createRequest(Operation op, const QNetworkRequest &request,
-                                                       QIODevice *outgoingData)
+QNetworkReply *FakeNetworkAccessManager::createRequest(
+    Operation op, const QNetworkRequest &request, QIODevice *outgoingData)
 {
     RecordedRequest rec;
     switch (op) {
@@ -51,7 +52,7 @@ QNetworkReply *FakeNetworkAccessManager::createRequest(Operation op, const QNetw
     rec.url = request.url();
     rec.atMs = QDateTime::currentMSecsSinceEpoch();
     for (const QByteArray &name : request.rawHeaderList())
-        rec.headers.append({name, request.rawHeader(name)});
+        rec.headers.append({ name, request.rawHeader(name) });
     if (outgoingData)
         rec.body = outgoingData->readAll();
     m_requests.append(rec);
@@ -65,8 +66,8 @@ QNetworkReply *FakeNetworkAccessManager::createRequest(Operation op, const QNetw
     return new FakeReply(request, op, rec.verb, canned, this);
 }
 
-FakeReply::FakeReply(const QNetworkRequest &request, QNetworkAccessManager::Operation op, const QByteArray &verb, const CannedReply &canned,
-                     QObject *parent)
+FakeReply::FakeReply(const QNetworkRequest &request, QNetworkAccessManager::Operation op,
+    const QByteArray &verb, const CannedReply &canned, QObject *parent)
     : QNetworkReply(parent)
     , m_canned(canned)
 {
@@ -101,7 +102,8 @@ void FakeReply::deliver()
     if (!m_data.isEmpty())
         Q_EMIT readyRead();
     if (m_canned.status >= 400)
-        setError(QNetworkReply::ProtocolInvalidOperationError, QStringLiteral("HTTP %1").arg(m_canned.status));
+        setError(
+            QNetworkReply::ProtocolInvalidOperationError, QStringLiteral("HTTP %1").arg(m_canned.status));
     m_finished = true;
     setFinished(true);
     Q_EMIT finished();

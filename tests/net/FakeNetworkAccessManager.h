@@ -16,10 +16,10 @@ struct CannedReply
     QByteArray body;
     QList<QPair<QByteArray, QByteArray>> headers;
     QNetworkReply::NetworkError error = QNetworkReply::NoError; // != NoError: a transport failure, no status
-    bool hang = false;                                           // never answers (timeout tests)
+    bool hang = false; // never answers (timeout tests)
 
-    static CannedReply json(int status, const QByteArray &body,
-                            QList<QPair<QByteArray, QByteArray>> headers = {});
+    static CannedReply json(
+        int status, const QByteArray &body, QList<QPair<QByteArray, QByteArray>> headers = {});
 };
 
 // What the code under test sent.
@@ -47,7 +47,8 @@ public:
     int pending() const { return static_cast<int>(m_replies.size()); }
 
 protected:
-    QNetworkReply *createRequest(Operation op, const QNetworkRequest &request, QIODevice *outgoingData) override;
+    QNetworkReply *createRequest(
+        Operation op, const QNetworkRequest &request, QIODevice *outgoingData) override;
 
 private:
     QList<CannedReply> m_replies;
@@ -58,8 +59,8 @@ class FakeReply : public QNetworkReply
 {
     Q_OBJECT
 public:
-    FakeReply(const QNetworkRequest &request, QNetworkAccessManager::Operation op, const QByteArray &verb, const CannedReply &canned,
-              QObject *parent);
+    FakeReply(const QNetworkRequest &request, QNetworkAccessManager::Operation op, const QByteArray &verb,
+        const CannedReply &canned, QObject *parent);
     void abort() override;
     qint64 bytesAvailable() const override;
     bool isSequential() const override { return true; }

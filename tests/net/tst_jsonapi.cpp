@@ -24,7 +24,8 @@ QJsonObject dumpResource(const Resource &r)
         if (it->hasData) {
             QJsonArray data;
             for (const Linkage &l : it->data)
-                data.append(QJsonObject{{QStringLiteral("type"), l.type}, {QStringLiteral("id"), l.id}});
+                data.append(
+                    QJsonObject { { QStringLiteral("type"), l.type }, { QStringLiteral("id"), l.id } });
             o.insert(QStringLiteral("data"), data);
             o.insert(QStringLiteral("toMany"), it->toMany);
         }
@@ -34,8 +35,8 @@ QJsonObject dumpResource(const Resource &r)
             o.insert(QStringLiteral("related"), it->related.toString(QUrl::FullyEncoded));
         rels.insert(it.key(), o);
     }
-    QJsonObject out{{QStringLiteral("type"), r.type}, {QStringLiteral("id"), r.id},
-                    {QStringLiteral("attributes"), r.attributes}};
+    QJsonObject out { { QStringLiteral("type"), r.type }, { QStringLiteral("id"), r.id },
+        { QStringLiteral("attributes"), r.attributes } };
     if (!rels.isEmpty())
         out.insert(QStringLiteral("relationships"), rels);
     if (!r.self.isEmpty())
@@ -51,25 +52,20 @@ QJsonObject dump(const Document &d)
     for (const Resource &r : d.included)
         included.append(dumpResource(r));
     for (const ErrorObject &e : d.errors)
-        errors.append(QJsonObject{{QStringLiteral("status"), e.status},
-                                  {QStringLiteral("code"), e.code},
-                                  {QStringLiteral("title"), e.title},
-                                  {QStringLiteral("detail"), e.detail},
-                                  {QStringLiteral("pointer"), e.pointer},
-                                  {QStringLiteral("text"), e.text()}});
+        errors.append(
+            QJsonObject { { QStringLiteral("status"), e.status }, { QStringLiteral("code"), e.code },
+                { QStringLiteral("title"), e.title }, { QStringLiteral("detail"), e.detail },
+                { QStringLiteral("pointer"), e.pointer }, { QStringLiteral("text"), e.text() } });
     QJsonObject links;
     for (auto it = d.links.constBegin(); it != d.links.constEnd(); ++it)
         links.insert(it.key(), it->toString(QUrl::FullyEncoded));
-    return QJsonObject{{QStringLiteral("hasData"), d.hasData},
-                       {QStringLiteral("dataIsArray"), d.dataIsArray},
-                       {QStringLiteral("data"), data},
-                       {QStringLiteral("included"), included},
-                       {QStringLiteral("links"), links},
-                       {QStringLiteral("meta"), d.meta},
-                       {QStringLiteral("errors"), errors},
-                       {QStringLiteral("pageCount"), d.pageCount().value_or(-1)},
-                       {QStringLiteral("recordCount"), d.recordCount().value_or(-1)},
-                       {QStringLiteral("next"), d.next().toString(QUrl::FullyEncoded)}};
+    return QJsonObject { { QStringLiteral("hasData"), d.hasData },
+        { QStringLiteral("dataIsArray"), d.dataIsArray }, { QStringLiteral("data"), data },
+        { QStringLiteral("included"), included }, { QStringLiteral("links"), links },
+        { QStringLiteral("meta"), d.meta }, { QStringLiteral("errors"), errors },
+        { QStringLiteral("pageCount"), d.pageCount().value_or(-1) },
+        { QStringLiteral("recordCount"), d.recordCount().value_or(-1) },
+        { QStringLiteral("next"), d.next().toString(QUrl::FullyEncoded) } };
 }
 
 QByteArray readFile(const QString &path)
@@ -93,16 +89,17 @@ private Q_SLOTS:
         const QUrl eu(QStringLiteral("https://api.teamtailor.com/v1/candidates?page%5Bsize%5D=10"));
         QTest::newRow("candidates page: numeric ids, snake_case, include")
             << QStringLiteral("candidates-page") << eu;
-        QTest::newRow("partner activations list") << QStringLiteral("partner-activations")
-                                                  << QUrl(QStringLiteral("https://api.teamtailor.com/partner/v1/partner-activations"));
-        QTest::newRow("partner result (Partner API)") << QStringLiteral("partner-result")
-                                                      << QUrl(QStringLiteral("https://api.teamtailor.com/partner/v1/partner-results"));
+        QTest::newRow("partner activations list")
+            << QStringLiteral("partner-activations")
+            << QUrl(QStringLiteral("https://api.teamtailor.com/partner/v1/partner-activations"));
+        QTest::newRow("partner result (Partner API)")
+            << QStringLiteral("partner-result")
+            << QUrl(QStringLiteral("https://api.teamtailor.com/partner/v1/partner-results"));
         QTest::newRow("partner result (public API)") << QStringLiteral("public-partner-result") << eu;
-        QTest::newRow("notes list doc quirk, relative links")
-            << QStringLiteral("notes-list-doc-quirk") << QUrl(QStringLiteral("https://api.na.teamtailor.com/v1/notes"));
-        QTest::newRow("stages with relative links")
-            << QStringLiteral("stages-relative-links")
-            << QUrl(QStringLiteral("http://127.0.0.1:8080/v1/jobs/1426/stages"));
+        QTest::newRow("notes list doc quirk, relative links") << QStringLiteral(
+            "notes-list-doc-quirk") << QUrl(QStringLiteral("https://api.na.teamtailor.com/v1/notes"));
+        QTest::newRow("stages with relative links") << QStringLiteral(
+            "stages-relative-links") << QUrl(QStringLiteral("http://127.0.0.1:8080/v1/jobs/1426/stages"));
         QTest::newRow("422 errors") << QStringLiteral("errors-422") << eu;
         QTest::newRow("string errors") << QStringLiteral("errors-strings") << eu;
     }
@@ -111,14 +108,15 @@ private Q_SLOTS:
     {
         QFETCH(QString, name);
         QFETCH(QUrl, requestUrl);
-        const QByteArray input = readFile(test::dataPath(QStringLiteral("jsonapi/") + name + QStringLiteral(".json")));
+        const QByteArray input
+            = readFile(test::dataPath(QStringLiteral("jsonapi/") + name + QStringLiteral(".json")));
         QVERIFY(!input.isEmpty());
         DecodeError err;
         const auto doc = decode(input, requestUrl, &err);
         QVERIFY2(doc, qPrintable(err.message));
         const QByteArray actual = QJsonDocument(dump(*doc)).toJson(QJsonDocument::Indented);
-        const QString expectedPath =
-            test::dataPath(QStringLiteral("jsonapi/") + name + QStringLiteral(".expected.json"));
+        const QString expectedPath
+            = test::dataPath(QStringLiteral("jsonapi/") + name + QStringLiteral(".expected.json"));
         const QByteArray expected = readFile(expectedPath);
         if (expected.isEmpty() && qEnvironmentVariableIsSet("INTRVIO_UPDATE_GOLDEN")) {
             QFile f(expectedPath);
@@ -132,10 +130,11 @@ private Q_SLOTS:
             if (f.open(QIODevice::WriteOnly))
                 f.write(actual);
             QProcess diff;
-            diff.start(QStringLiteral("diff"), {QStringLiteral("-u"), expectedPath, failPath});
+            diff.start(QStringLiteral("diff"), { QStringLiteral("-u"), expectedPath, failPath });
             diff.waitForFinished();
             qWarning().noquote() << diff.readAllStandardOutput();
-            QFAIL(qPrintable(QStringLiteral("decoded %1 differs from its golden file; actual in %2").arg(name, failPath)));
+            QFAIL(qPrintable(
+                QStringLiteral("decoded %1 differs from its golden file; actual in %2").arg(name, failPath)));
         }
     }
 
@@ -145,7 +144,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("expected");
         QTest::newRow("string") << QJsonValue(QStringLiteral("1337")) << QStringLiteral("1337");
         QTest::newRow("integer") << QJsonValue(1337) << QStringLiteral("1337");
-        QTest::newRow("large integer") << QJsonValue(double(9007199254740991LL)) << QStringLiteral("9007199254740991");
+        QTest::newRow("large integer")
+            << QJsonValue(double(9007199254740991LL)) << QStringLiteral("9007199254740991");
         QTest::newRow("uuid") << QJsonValue(QStringLiteral("1a6d5a41-f0dd-4226-9d3b-186392bea484"))
                               << QStringLiteral("1a6d5a41-f0dd-4226-9d3b-186392bea484");
         QTest::newRow("null") << QJsonValue(QJsonValue::Null) << QString();
@@ -166,9 +166,11 @@ private Q_SLOTS:
         QTest::newRow("not json") << QByteArray("<html>502</html>") << QStringLiteral("malformed JSON");
         QTest::newRow("truncated") << QByteArray("{\"data\": [") << QStringLiteral("malformed JSON");
         QTest::newRow("array top") << QByteArray("[]") << QStringLiteral("must be an object");
-        QTest::newRow("no members") << QByteArray("{\"foo\": 1}") << QStringLiteral("none of data, errors or meta");
+        QTest::newRow("no members") << QByteArray("{\"foo\": 1}")
+                                    << QStringLiteral("none of data, errors or meta");
         QTest::newRow("data scalar") << QByteArray("{\"data\": 5}") << QStringLiteral("neither an object");
-        QTest::newRow("data array of scalars") << QByteArray("{\"data\": [1]}") << QStringLiteral("non-object");
+        QTest::newRow("data array of scalars")
+            << QByteArray("{\"data\": [1]}") << QStringLiteral("non-object");
     }
 
     void malformed()
@@ -195,15 +197,22 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("actual");
         QTest::addColumn<QByteArray>("expected");
         // §7.5: relationship update of the stage.
-        QTest::newRow("move stage") << MoveStageRequest::body(QStringLiteral("1337"), QStringLiteral("22508"))
-                                    << QByteArray("{\"data\":{\"id\":\"1337\",\"relationships\":{\"stage\":{\"data\":{\"id\":\"22508\",\"type\":\"stages\"}}},\"type\":\"job-applications\"}}");
+        QTest::newRow("move stage")
+            << MoveStageRequest::body(QStringLiteral("1337"), QStringLiteral("22508"))
+            << QByteArray("{\"data\":{\"id\":\"1337\",\"relationships\":{\"stage\":{\"data\":{\"id\":"
+                          "\"22508\",\"type\":\"stages\"}}},\"type\":\"job-applications\"}}");
         // §7.7: typed linkage with string ids (the doc's untyped numeric form is not sent).
         QTest::newRow("note with user")
-            << CreateNoteRequest::body(QStringLiteral("4"), QStringLiteral("new note for candidate"), QStringLiteral("2"))
-            << QByteArray("{\"data\":{\"attributes\":{\"note\":\"new note for candidate\"},\"relationships\":{\"candidate\":{\"data\":{\"id\":\"4\",\"type\":\"candidates\"}},\"user\":{\"data\":{\"id\":\"2\",\"type\":\"users\"}}},\"type\":\"notes\"}}");
+            << CreateNoteRequest::body(
+                   QStringLiteral("4"), QStringLiteral("new note for candidate"), QStringLiteral("2"))
+            << QByteArray("{\"data\":{\"attributes\":{\"note\":\"new note for "
+                          "candidate\"},\"relationships\":{\"candidate\":{\"data\":{\"id\":\"4\",\"type\":"
+                          "\"candidates\"}},\"user\":{\"data\":{\"id\":\"2\",\"type\":\"users\"}}},\"type\":"
+                          "\"notes\"}}");
         QTest::newRow("note without user")
             << CreateNoteRequest::body(QStringLiteral("4"), QStringLiteral("hi"), QString())
-            << QByteArray("{\"data\":{\"attributes\":{\"note\":\"hi\"},\"relationships\":{\"candidate\":{\"data\":{\"id\":\"4\",\"type\":\"candidates\"}}},\"type\":\"notes\"}}");
+            << QByteArray("{\"data\":{\"attributes\":{\"note\":\"hi\"},\"relationships\":{\"candidate\":{"
+                          "\"data\":{\"id\":\"4\",\"type\":\"candidates\"}}},\"type\":\"notes\"}}");
         tt::PartnerResultInput in;
         in.status = QStringLiteral("completed");
         in.candidateId = 102;
@@ -212,21 +221,27 @@ private Q_SLOTS:
         in.grade = QStringLiteral("top_fit");
         in.durationSecs = 1934;
         in.summary = QStringLiteral("High five");
-        in.attachments = QJsonArray{QJsonObject{{QStringLiteral("url"), QStringLiteral("https://google.com/robots.txt")},
-                                                {QStringLiteral("description"), QStringLiteral("Test results")}}};
+        in.attachments = QJsonArray { QJsonObject {
+            { QStringLiteral("url"), QStringLiteral("https://google.com/robots.txt") },
+            { QStringLiteral("description"), QStringLiteral("Test results") } } };
         // §5.2 create: candidate-id numeric and present.
         QTest::newRow("partner result create")
             << encodeResource(QStringLiteral("partner-results"), {}, in.attributes(true))
-            << QByteArray("{\"data\":{\"attributes\":{\"assessment\":{\"duration\":1934,\"grade\":\"top_fit\",\"score\":82},\"attachments\":[{\"description\":\"Test results\",\"url\":\"https://google.com/robots.txt\"}],\"candidate-id\":102,\"job-id\":444,\"status\":\"completed\",\"summary\":\"High five\"},\"type\":\"partner-results\"}}");
+            << QByteArray("{\"data\":{\"attributes\":{\"assessment\":{\"duration\":1934,\"grade\":\"top_"
+                          "fit\",\"score\":82},\"attachments\":[{\"description\":\"Test "
+                          "results\",\"url\":\"https://google.com/"
+                          "robots.txt\"}],\"candidate-id\":102,\"job-id\":444,\"status\":\"completed\","
+                          "\"summary\":\"High five\"},\"type\":\"partner-results\"}}");
         // §5.1 update: candidate-id is immutable and never sent.
         tt::PartnerResultInput upd;
         upd.status = QStringLiteral("sent");
         upd.candidateId = 102;
         upd.grade = QString(); // clears the grade (null)
         QTest::newRow("partner result update")
-            << encodeResource(QStringLiteral("partner-results"), QStringLiteral("3230d614-a33b-4a25-ac9c-4ec107e60f2e"),
-                              upd.attributes(false))
-            << QByteArray("{\"data\":{\"attributes\":{\"assessment\":{\"grade\":null},\"status\":\"sent\"},\"id\":\"3230d614-a33b-4a25-ac9c-4ec107e60f2e\",\"type\":\"partner-results\"}}");
+            << encodeResource(QStringLiteral("partner-results"),
+                   QStringLiteral("3230d614-a33b-4a25-ac9c-4ec107e60f2e"), upd.attributes(false))
+            << QByteArray("{\"data\":{\"attributes\":{\"assessment\":{\"grade\":null},\"status\":\"sent\"},"
+                          "\"id\":\"3230d614-a33b-4a25-ac9c-4ec107e60f2e\",\"type\":\"partner-results\"}}");
     }
 
     void bodies()
@@ -239,13 +254,13 @@ private Q_SLOTS:
     void mapping()
     {
         const auto doc = decode(readFile(test::dataPath(QStringLiteral("jsonapi/candidates-page.json"))),
-                                QUrl(QStringLiteral("https://api.teamtailor.com/v1/candidates")));
+            QUrl(QStringLiteral("https://api.teamtailor.com/v1/candidates")));
         QVERIFY(doc);
         const tt::Candidate snake = tt::toCandidate(doc->data.at(1));
         QCOMPARE(snake.id, QStringLiteral("1338"));
         QCOMPARE(snake.firstName, QStringLiteral("Ada"));
         QCOMPARE(snake.updatedAt, QStringLiteral("2017-02-02T09:00:00.000+01:00"));
-        QCOMPARE(snake.applicationIds, QStringList{QStringLiteral("9002")});
+        QCOMPARE(snake.applicationIds, QStringList { QStringLiteral("9002") });
         QVERIFY(snake.phone.isEmpty());
         const tt::JobApplication a = tt::toJobApplication(doc->included.at(0));
         QCOMPARE(a.candidateId, QStringLiteral("1337"));
@@ -257,7 +272,8 @@ private Q_SLOTS:
         QVERIFY(b.stageId.isEmpty());
         QCOMPARE(b.rejectedAt, QStringLiteral("2017-02-02T09:00:00.000+01:00"));
 
-        const auto pr = decode(readFile(test::dataPath(QStringLiteral("jsonapi/partner-result.json"))), QUrl());
+        const auto pr
+            = decode(readFile(test::dataPath(QStringLiteral("jsonapi/partner-result.json"))), QUrl());
         QVERIFY(pr);
         const tt::PartnerResult p = tt::toPartnerResult(pr->data.constFirst());
         QCOMPARE(p.score, std::optional<int>(82));
@@ -267,7 +283,8 @@ private Q_SLOTS:
         QCOMPARE(p.jobId, QStringLiteral("444"));
         QCOMPARE(p.details.value(QStringLiteral("awesomeness")).toString(), QStringLiteral("confirmed"));
 
-        const auto pub = decode(readFile(test::dataPath(QStringLiteral("jsonapi/public-partner-result.json"))), QUrl());
+        const auto pub
+            = decode(readFile(test::dataPath(QStringLiteral("jsonapi/public-partner-result.json"))), QUrl());
         QVERIFY(pub);
         const tt::PartnerResult q = tt::toPartnerResult(pub->data.constFirst());
         QCOMPARE(q.score, std::optional<int>(64));
@@ -275,8 +292,9 @@ private Q_SLOTS:
         QCOMPARE(q.jobId, QStringLiteral("12345"));
         QCOMPARE(q.details.value(QStringLiteral("rating")).toString(), QStringLiteral("7"));
 
-        const auto notes = decode(readFile(test::dataPath(QStringLiteral("jsonapi/notes-list-doc-quirk.json"))),
-                                  QUrl(QStringLiteral("https://api.teamtailor.com/v1/notes")));
+        const auto notes
+            = decode(readFile(test::dataPath(QStringLiteral("jsonapi/notes-list-doc-quirk.json"))),
+                QUrl(QStringLiteral("https://api.teamtailor.com/v1/notes")));
         QVERIFY(notes);
         QCOMPARE(notes->data.size(), 2);
         const tt::Note n = tt::toNote(notes->data.at(1));
