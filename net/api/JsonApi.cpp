@@ -8,14 +8,41 @@ namespace intrvio::JsonApi {
 
 namespace {
 
-QUrl resolveLink(const QJsonValue &v, const QUrl &base)
+QString linkHref(const QJsonValue &v)
 {
     // A link is a string or an object {"href": ...} (JSON:API 1.1).
-    QString href;
     if (v.isString())
-        href = v.toString();
-    else if (v.isObject())
-        href = v.toObject().value(QLatin1String("href")).toString();
+        return v.toString();
+    if (v.isObject())
+        return v.toObject().value(QLatin1String("href")).toString();
+    return {};
+}
+
+// Resolves a link against the request URL. Absolute links (the usual case) and root-relative
+// ones ("/v1/notes/1", the notes doc) are handled as text; anything else goes through QUrl.
+QString resolveText(const QString &href, const QUrl &base, const QString &origin)
+{
+    if (href.isEmpty() || href.startsWith(QLatin1String("http://"))
+        || href.startsWith(QLatin1String("https://")))
+        return href;
+    if (href.startsWith(QLatin1Char('/')) && !href.startsWith(QLatin1String("//")) && !origin.isEmpty())
+        return origin + href;
+    if (!base.isValid())
+        return href;
+    return base.resolved(QUrl(href)).toString(QUrl::FullyEncoded);
+}
+
+QString originOf(const QUrl &base)
+{
+    if (!base.isValid() || base.isRelative())
+        return {};
+    return base.toString(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::RemoveUserInfo
+        | QUrl::FullyEncoded);
+}
+
+QUrl resolveLink(const QJsonValue &v, const QUrl &base)
+{
+    const QString href = linkHref(v);
     if (href.isEmpty())
         return {};
     const QUrl u(href);
@@ -49,9 +76,10 @@ Linkage decodeLinkage(const QJsonObject &o, const QString &fallbackType)
 Relationship decodeRelationship(const QString &name, const QJsonObject &o, const QUrl &base)
 {
     Relationship r;
-    const QJsonObject links = o.value(QLatin1String("links")).toObject();
-    r.self = resolveLink(links.value(QLatin1String("self")), base);
-    r.related = resolveLink(links.value(QLatin1String("related")), base);
+    r.name = name;
+    r.links = o.value(QLatin1String("links")).toObject();
+    if (!r.links.isEmpty())
+        r.base = base;
     const auto dataIt = o.constFind(QLatin1String("data"));
     if (dataIt != o.constEnd()) {
         r.hasData = true;
@@ -149,8 +177,11 @@ std::optional<qint64> Resource::integer(QLatin1StringView name) const
 
 const Relationship *Resource::relationship(QLatin1StringView name) const
 {
-    const auto it = relationships.constFind(QString(name));
-    return it == relationships.constEnd() ? nullptr : &it.value();
+    for (const Relationship &r : relationships) {
+        if (r.name == name)
+            return &r;
+    }
+    return nullptr;
 }
 
 QString Resource::relatedId(QLatin1StringView name) const
@@ -211,14 +242,16 @@ QString Document::errorText() const
     return parts.join(QLatin1String("; "));
 }
 
-Resource decodeResource(const QJsonObject &o, const QUrl &base)
+namespace {
+
+Resource decodeResourceImpl(const QJsonObject &o, const QUrl &base, bool mayHaveSnakeCase)
 {
     Resource r;
     r.type = kebab(o.value(QLatin1String("type")).toString());
     r.id = idString(o.value(QLatin1String("id")));
     const QJsonObject attrs = o.value(QLatin1String("attributes")).toObject();
     bool anySnake = false;
-    for (auto it = attrs.begin(); it != attrs.end() && !anySnake; ++it)
+    for (auto it = attrs.begin(); mayHaveSnakeCase && it != attrs.end() && !anySnake; ++it)
         anySnake = needsKebab(it.key());
     if (anySnake) {
         for (auto it = attrs.begin(); it != attrs.end(); ++it)
@@ -230,16 +263,41 @@ Resource decodeResource(const QJsonObject &o, const QUrl &base)
     if (!rels.isEmpty()) {
         r.relationships.reserve(rels.size());
         for (auto it = rels.begin(); it != rels.end(); ++it) {
-            const QString name = kebab(it.key());
-            r.relationships.insert(name, decodeRelationship(name, it.value().toObject(), base));
+            const QString key = it.key();
+            r.relationships.append(
+                decodeRelationship(mayHaveSnakeCase ? kebab(key) : key, it.value().toObject(), base));
         }
     }
-    const QJsonObject links = o.value(QLatin1String("links")).toObject();
-    r.self = resolveLink(links.value(QLatin1String("self")), base);
+    r.links = o.value(QLatin1String("links")).toObject();
+    if (!r.links.isEmpty())
+        r.base = base;
     return r;
 }
 
-std::optional<Document> decode(const QJsonObject &topIn, const QUrl &requestUrl, DecodeError *error)
+} // namespace
+
+Resource decodeResource(const QJsonObject &o, const QUrl &base)
+{
+    return decodeResourceImpl(o, base, true);
+}
+
+QString Relationship::self() const
+{
+    return resolveText(linkHref(links.value(QLatin1String("self"))), base, originOf(base));
+}
+
+QString Relationship::related() const
+{
+    return resolveText(linkHref(links.value(QLatin1String("related"))), base, originOf(base));
+}
+
+QString Resource::self() const
+{
+    return resolveText(linkHref(links.value(QLatin1String("self"))), base, originOf(base));
+}
+
+std::optional<Document> decode(
+    const QJsonObject &topIn, const QUrl &requestUrl, DecodeError *error, bool mayHaveSnakeCase)
 {
     QJsonObject top = topIn;
     // Doc quirk (§7.7): {"notes":[{"data":{...}}, ...]} instead of {"data":[...]}.
@@ -286,10 +344,10 @@ std::optional<Document> decode(const QJsonObject &topIn, const QUrl &requestUrl,
                     error->message = QStringLiteral("JSON:API data array holds a non-object");
                 return std::nullopt;
             }
-            doc.data.append(decodeResource(v.toObject(), requestUrl));
+            doc.data.append(decodeResourceImpl(v.toObject(), requestUrl, mayHaveSnakeCase));
         }
     } else if (data.isObject()) {
-        doc.data.append(decodeResource(data.toObject(), requestUrl));
+        doc.data.append(decodeResourceImpl(data.toObject(), requestUrl, mayHaveSnakeCase));
     } else if (hasData && !data.isNull()) {
         if (error)
             error->message = QStringLiteral("JSON:API data is neither an object, an array nor null");
@@ -298,7 +356,7 @@ std::optional<Document> decode(const QJsonObject &topIn, const QUrl &requestUrl,
     const QJsonArray included = top.value(QLatin1String("included")).toArray();
     doc.included.reserve(included.size());
     for (const QJsonValue &v : included)
-        doc.included.append(decodeResource(v.toObject(), requestUrl));
+        doc.included.append(decodeResourceImpl(v.toObject(), requestUrl, mayHaveSnakeCase));
     doc.links = decodeLinks(top.value(QLatin1String("links")), requestUrl);
     doc.meta = top.value(QLatin1String("meta")).toObject();
     const QJsonValue errors = top.value(QLatin1String("errors"));
@@ -324,7 +382,7 @@ std::optional<Document> decode(QByteArrayView body, const QUrl &requestUrl, Deco
             error->message = QStringLiteral("the top level of a JSON:API document must be an object");
         return std::nullopt;
     }
-    return decode(json.object(), requestUrl, error);
+    return decode(json.object(), requestUrl, error, body.contains('_'));
 }
 
 QByteArray encodeResource(const QString &type, const QString &id, const QJsonObject &attributes,

@@ -30,11 +30,16 @@ struct Linkage
 
 struct Relationship
 {
+    QString name; // kebab-case
     bool hasData = false; // "data" member present (null counts: to-one cleared)
     bool toMany = false;
     QList<Linkage> data;
-    QUrl self;
-    QUrl related;
+    // Links are resolved on demand against the request URL (a sync reads none of them; resolving
+    // every one up front cost more than the rest of the decode).
+    QJsonObject links;
+    QUrl base;
+    QString self() const;
+    QString related() const;
     // The id of a to-one linkage, or an empty string.
     QString id() const { return data.isEmpty() ? QString() : data.constFirst().id; }
 };
@@ -44,8 +49,10 @@ struct Resource
     QString type;
     QString id;
     QJsonObject attributes; // keys normalised to kebab-case
-    QHash<QString, Relationship> relationships;
-    QUrl self;
+    QList<Relationship> relationships; // few per resource: a list beats a hash
+    QJsonObject links;
+    QUrl base;
+    QString self() const; // links.self, resolved
 
     bool isNull() const { return type.isEmpty() && id.isEmpty(); }
     // Looks an attribute up by its kebab-case name.
@@ -96,7 +103,10 @@ struct DecodeError
 // Decodes a JSON:API document. requestUrl resolves relative links. Fails on malformed JSON,
 // a non-object top level, or a document with none of data/errors/meta.
 std::optional<Document> decode(QByteArrayView body, const QUrl &requestUrl, DecodeError *error = nullptr);
-std::optional<Document> decode(const QJsonObject &top, const QUrl &requestUrl, DecodeError *error = nullptr);
+// mayHaveSnakeCase=false skips the per-name casing check (decode(bytes) passes false when the
+// body contains no '_' at all).
+std::optional<Document> decode(const QJsonObject &top, const QUrl &requestUrl, DecodeError *error = nullptr,
+    bool mayHaveSnakeCase = true);
 
 // Decodes one resource object (used by decode(); exposed for webhook payloads with JSON:API-like data).
 Resource decodeResource(const QJsonObject &object, const QUrl &base);

@@ -8,6 +8,8 @@
 #include <QSqlQuery>
 #include <QString>
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -46,13 +48,18 @@ public:
     static QString later(const QString &a, const QString &b);
 
 private:
+    void relaxDurability(bool relaxed);
     bool begin(QString *error);
     bool commit(QString *error);
     bool fail(QSqlQuery &q, QString *error);
-    QSqlQuery &prepared(int slot, const char *sql);
+    // Multi-row upsert: "<head> VALUES <row>, <row>, ... <tail>", up to MaxRowsPerStatement rows
+    // per statement (one exec per chunk instead of one per row). bind(q, row, firstIndex) binds
+    // one row's values starting at firstIndex.
+    bool upsert(int slot, const char *head, const char *row, int columns, const char *tail, qsizetype rows,
+        const std::function<void(QSqlQuery &, qsizetype, int)> &bind, QString *error);
 
     QSqlDatabase m_db;
-    std::unique_ptr<QSqlQuery> m_queries[8];
+    std::map<std::pair<int, qsizetype>, std::unique_ptr<QSqlQuery>> m_multi;
 };
 
 } // namespace intrvio

@@ -19,28 +19,28 @@ namespace {
 QJsonObject dumpResource(const Resource &r)
 {
     QJsonObject rels;
-    for (auto it = r.relationships.constBegin(); it != r.relationships.constEnd(); ++it) {
+    for (const Relationship &rel : r.relationships) {
         QJsonObject o;
-        if (it->hasData) {
+        if (rel.hasData) {
             QJsonArray data;
-            for (const Linkage &l : it->data)
+            for (const Linkage &l : rel.data)
                 data.append(
                     QJsonObject { { QStringLiteral("type"), l.type }, { QStringLiteral("id"), l.id } });
             o.insert(QStringLiteral("data"), data);
-            o.insert(QStringLiteral("toMany"), it->toMany);
+            o.insert(QStringLiteral("toMany"), rel.toMany);
         }
-        if (!it->self.isEmpty())
-            o.insert(QStringLiteral("self"), it->self.toString(QUrl::FullyEncoded));
-        if (!it->related.isEmpty())
-            o.insert(QStringLiteral("related"), it->related.toString(QUrl::FullyEncoded));
-        rels.insert(it.key(), o);
+        if (!rel.self().isEmpty())
+            o.insert(QStringLiteral("self"), rel.self());
+        if (!rel.related().isEmpty())
+            o.insert(QStringLiteral("related"), rel.related());
+        rels.insert(rel.name, o);
     }
     QJsonObject out { { QStringLiteral("type"), r.type }, { QStringLiteral("id"), r.id },
         { QStringLiteral("attributes"), r.attributes } };
     if (!rels.isEmpty())
         out.insert(QStringLiteral("relationships"), rels);
-    if (!r.self.isEmpty())
-        out.insert(QStringLiteral("self"), r.self.toString(QUrl::FullyEncoded));
+    if (!r.self().isEmpty())
+        out.insert(QStringLiteral("self"), r.self());
     return out;
 }
 

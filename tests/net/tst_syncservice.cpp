@@ -195,6 +195,9 @@ private Q_SLOTS:
                      QStringLiteral("SELECT high_water FROM sync_state WHERE resource = 'applications'")),
             QStringLiteral("2024-01-03T10:00:00.000+01:00"));
 
+        // Pages were committed with relaxed durability; the connection is back to FULL.
+        QCOMPARE(scalar(m_store.get(), QStringLiteral("PRAGMA synchronous")), QStringLiteral("2"));
+
         // Progress: monotonic, ends at done == total.
         int lastDone = -1;
         for (const auto &args : progress) {
