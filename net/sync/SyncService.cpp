@@ -403,6 +403,7 @@ void SyncService::finish(bool ok, const QString &message)
     m_running = false;
     m_phase = Phase::Done;
     m_current = nullptr;
+    m_writer.reset(); // finalizes its statements while the store is surely open
     if (ok)
         qCInfo(lcSync).noquote() << message;
     else
