@@ -5,6 +5,7 @@
 #include "models/Store.h"
 #include "MappingCommand.h"
 #include "SecretAudit.h"
+#include "SyncCommand.h"
 #include "net/secrets/SecretStore.h"
 
 #include <QFile>
@@ -201,6 +202,12 @@ const QList<CliCommand> &cliCommands()
         // Interview templates and stage mappings (app/MappingCommand.cpp).
         {QStringLiteral("mapping"), QString::fromLatin1(MappingCommandSynopsis),
          QString::fromLatin1(MappingCommandSummary), &runMappingCommand},
+        {QStringLiteral("sync"), QStringLiteral("sync [--full] [--api-version YYYYMMDD]"),
+         QStringLiteral("Mirror Teamtailor jobs, stages, candidates, job applications and partner results into the "
+                        "store (incremental unless --full). Reads company-api-token (and partner-api-key) from the "
+                        "keychain; progress on stderr; exits 0 on success, 3 when a secret or the keychain is "
+                        "missing, 1 on a Teamtailor error."),
+         &runSyncCommand},
     };
     return commands;
 }

@@ -28,9 +28,10 @@ const QList<Migration> &migrations()
              "CREATE INDEX applications_candidate ON applications(candidate_id)",
              "CREATE INDEX applications_job_stage ON applications(job_id, stage_id)",
              "CREATE TABLE partner_results (id TEXT PRIMARY KEY, candidate_id TEXT, job_id TEXT, status TEXT,"
-             " score INTEGER, summary TEXT, url TEXT, created_at TEXT, updated_at TEXT)",
+             " score INTEGER, grade TEXT, summary TEXT, url TEXT, created_at TEXT, updated_at TEXT)",
              "CREATE INDEX partner_results_candidate ON partner_results(candidate_id)",
-             "CREATE TABLE sync_state (resource TEXT PRIMARY KEY, last_synced_at TEXT NOT NULL)",
+             // high_water: the largest updated-at seen (Teamtailor's clock), the incremental cursor.
+             "CREATE TABLE sync_state (resource TEXT PRIMARY KEY, last_synced_at TEXT NOT NULL, high_water TEXT)",
          }},
         {3,
          "webhook inbox and replay cache",

@@ -94,7 +94,7 @@ QString url(const QUrl &in)
         path = m.captured(1) + QLatin1String("…") + path.mid(m.capturedEnd(0));
         u.setPath(path, QUrl::TolerantMode);
     }
-    return u.toString(QUrl::FullyDecoded);
+    return u.toString(QUrl::PrettyDecoded);
 }
 
 QString text(const QString &in)

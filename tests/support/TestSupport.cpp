@@ -15,7 +15,8 @@ QString binaryPath(const QString &name)
 {
     const QString dir = qEnvironmentVariable("INTRVIO_BINARY_DIR");
     const QStringList candidates{dir + QLatin1String("/app/") + name, dir + QLatin1Char('/') + name,
-                                 dir + QLatin1String("/net/sandbox/") + name};
+                                 dir + QLatin1String("/net/sandbox/") + name,
+                                 dir + QLatin1String("/sandbox/") + name};
     for (const QString &candidate : candidates) {
         if (QFile::exists(candidate))
             return candidate;

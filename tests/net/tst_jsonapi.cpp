@@ -1,0 +1,308 @@
+// The pure JSON:API layer: golden files from teamtailor-protocol.md examples, Teamtailor's quirks,
+// malformed input, and request bodies byte for byte.
+#include "net/api/JsonApi.h"
+#include "net/api/Requests.h"
+#include "net/api/TeamtailorMapping.h"
+#include "tests/support/TestSupport.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QtTest>
+
+using namespace intrvio;
+using namespace intrvio::JsonApi;
+
+namespace {
+
+QJsonObject dumpResource(const Resource &r)
+{
+    QJsonObject rels;
+    for (const Relationship &rel : r.relationships) {
+        QJsonObject o;
+        if (rel.hasData) {
+            QJsonArray data;
+            for (const Linkage &l : rel.data)
+                data.append(
+                    QJsonObject { { QStringLiteral("type"), l.type }, { QStringLiteral("id"), l.id } });
+            o.insert(QStringLiteral("data"), data);
+            o.insert(QStringLiteral("toMany"), rel.toMany);
+        }
+        if (!rel.self().isEmpty())
+            o.insert(QStringLiteral("self"), rel.self());
+        if (!rel.related().isEmpty())
+            o.insert(QStringLiteral("related"), rel.related());
+        rels.insert(rel.name, o);
+    }
+    QJsonObject out { { QStringLiteral("type"), r.type }, { QStringLiteral("id"), r.id },
+        { QStringLiteral("attributes"), r.attributes } };
+    if (!rels.isEmpty())
+        out.insert(QStringLiteral("relationships"), rels);
+    if (!r.self().isEmpty())
+        out.insert(QStringLiteral("self"), r.self());
+    return out;
+}
+
+QJsonObject dump(const Document &d)
+{
+    QJsonArray data, included, errors;
+    for (const Resource &r : d.data)
+        data.append(dumpResource(r));
+    for (const Resource &r : d.included)
+        included.append(dumpResource(r));
+    for (const ErrorObject &e : d.errors)
+        errors.append(
+            QJsonObject { { QStringLiteral("status"), e.status }, { QStringLiteral("code"), e.code },
+                { QStringLiteral("title"), e.title }, { QStringLiteral("detail"), e.detail },
+                { QStringLiteral("pointer"), e.pointer }, { QStringLiteral("text"), e.text() } });
+    QJsonObject links;
+    for (auto it = d.links.constBegin(); it != d.links.constEnd(); ++it)
+        links.insert(it.key(), it->toString(QUrl::FullyEncoded));
+    return QJsonObject { { QStringLiteral("hasData"), d.hasData },
+        { QStringLiteral("dataIsArray"), d.dataIsArray }, { QStringLiteral("data"), data },
+        { QStringLiteral("included"), included }, { QStringLiteral("links"), links },
+        { QStringLiteral("meta"), d.meta }, { QStringLiteral("errors"), errors },
+        { QStringLiteral("pageCount"), d.pageCount().value_or(-1) },
+        { QStringLiteral("recordCount"), d.recordCount().value_or(-1) },
+        { QStringLiteral("next"), d.next().toString(QUrl::FullyEncoded) } };
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return f.readAll();
+}
+
+} // namespace
+
+class tst_JsonApi : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void golden_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QUrl>("requestUrl");
+        const QUrl eu(QStringLiteral("https://api.teamtailor.com/v1/candidates?page%5Bsize%5D=10"));
+        QTest::newRow("candidates page: numeric ids, snake_case, include")
+            << QStringLiteral("candidates-page") << eu;
+        QTest::newRow("partner activations list")
+            << QStringLiteral("partner-activations")
+            << QUrl(QStringLiteral("https://api.teamtailor.com/partner/v1/partner-activations"));
+        QTest::newRow("partner result (Partner API)")
+            << QStringLiteral("partner-result")
+            << QUrl(QStringLiteral("https://api.teamtailor.com/partner/v1/partner-results"));
+        QTest::newRow("partner result (public API)") << QStringLiteral("public-partner-result") << eu;
+        QTest::newRow("notes list doc quirk, relative links") << QStringLiteral(
+            "notes-list-doc-quirk") << QUrl(QStringLiteral("https://api.na.teamtailor.com/v1/notes"));
+        QTest::newRow("stages with relative links") << QStringLiteral(
+            "stages-relative-links") << QUrl(QStringLiteral("http://127.0.0.1:8080/v1/jobs/1426/stages"));
+        QTest::newRow("422 errors") << QStringLiteral("errors-422") << eu;
+        QTest::newRow("string errors") << QStringLiteral("errors-strings") << eu;
+    }
+
+    void golden()
+    {
+        QFETCH(QString, name);
+        QFETCH(QUrl, requestUrl);
+        const QByteArray input
+            = readFile(test::dataPath(QStringLiteral("jsonapi/") + name + QStringLiteral(".json")));
+        QVERIFY(!input.isEmpty());
+        DecodeError err;
+        const auto doc = decode(input, requestUrl, &err);
+        QVERIFY2(doc, qPrintable(err.message));
+        const QByteArray actual = QJsonDocument(dump(*doc)).toJson(QJsonDocument::Indented);
+        const QString expectedPath
+            = test::dataPath(QStringLiteral("jsonapi/") + name + QStringLiteral(".expected.json"));
+        const QByteArray expected = readFile(expectedPath);
+        if (expected.isEmpty() && qEnvironmentVariableIsSet("INTRVIO_UPDATE_GOLDEN")) {
+            QFile f(expectedPath);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(actual);
+            QSKIP("golden file written; review it and run again");
+        }
+        if (QJsonDocument::fromJson(expected) != QJsonDocument::fromJson(actual)) {
+            const QString failPath = QDir::temp().filePath(name + QStringLiteral(".actual.json"));
+            QFile f(failPath);
+            if (f.open(QIODevice::WriteOnly))
+                f.write(actual);
+            QProcess diff;
+            diff.start(QStringLiteral("diff"), { QStringLiteral("-u"), expectedPath, failPath });
+            diff.waitForFinished();
+            qWarning().noquote() << diff.readAllStandardOutput();
+            QFAIL(qPrintable(
+                QStringLiteral("decoded %1 differs from its golden file; actual in %2").arg(name, failPath)));
+        }
+    }
+
+    void ids_data()
+    {
+        QTest::addColumn<QJsonValue>("value");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("string") << QJsonValue(QStringLiteral("1337")) << QStringLiteral("1337");
+        QTest::newRow("integer") << QJsonValue(1337) << QStringLiteral("1337");
+        QTest::newRow("large integer")
+            << QJsonValue(double(9007199254740991LL)) << QStringLiteral("9007199254740991");
+        QTest::newRow("uuid") << QJsonValue(QStringLiteral("1a6d5a41-f0dd-4226-9d3b-186392bea484"))
+                              << QStringLiteral("1a6d5a41-f0dd-4226-9d3b-186392bea484");
+        QTest::newRow("null") << QJsonValue(QJsonValue::Null) << QString();
+        QTest::newRow("bool") << QJsonValue(true) << QString();
+    }
+
+    void ids()
+    {
+        QFETCH(QJsonValue, value);
+        QFETCH(QString, expected);
+        QCOMPARE(idString(value), expected);
+    }
+
+    void malformed_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("not json") << QByteArray("<html>502</html>") << QStringLiteral("malformed JSON");
+        QTest::newRow("truncated") << QByteArray("{\"data\": [") << QStringLiteral("malformed JSON");
+        QTest::newRow("array top") << QByteArray("[]") << QStringLiteral("must be an object");
+        QTest::newRow("no members") << QByteArray("{\"foo\": 1}")
+                                    << QStringLiteral("none of data, errors or meta");
+        QTest::newRow("data scalar") << QByteArray("{\"data\": 5}") << QStringLiteral("neither an object");
+        QTest::newRow("data array of scalars")
+            << QByteArray("{\"data\": [1]}") << QStringLiteral("non-object");
+    }
+
+    void malformed()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QString, message);
+        DecodeError err;
+        QVERIFY(!decode(body, QUrl(), &err));
+        QVERIFY2(err.message.contains(message), qPrintable(err.message));
+    }
+
+    void nullDataIsAnEmptySingle()
+    {
+        const auto doc = decode(QByteArray("{\"data\": null}"), QUrl());
+        QVERIFY(doc);
+        QVERIFY(doc->hasData);
+        QVERIFY(!doc->dataIsArray);
+        QVERIFY(doc->data.isEmpty());
+    }
+
+    // Request bodies, byte for byte (compact JSON, keys sorted by QJsonObject).
+    void bodies_data()
+    {
+        QTest::addColumn<QByteArray>("actual");
+        QTest::addColumn<QByteArray>("expected");
+        // §7.5: relationship update of the stage.
+        QTest::newRow("move stage")
+            << MoveStageRequest::body(QStringLiteral("1337"), QStringLiteral("22508"))
+            << QByteArray("{\"data\":{\"id\":\"1337\",\"relationships\":{\"stage\":{\"data\":{\"id\":"
+                          "\"22508\",\"type\":\"stages\"}}},\"type\":\"job-applications\"}}");
+        // §7.7: typed linkage with string ids (the doc's untyped numeric form is not sent).
+        QTest::newRow("note with user")
+            << CreateNoteRequest::body(
+                   QStringLiteral("4"), QStringLiteral("new note for candidate"), QStringLiteral("2"))
+            << QByteArray("{\"data\":{\"attributes\":{\"note\":\"new note for "
+                          "candidate\"},\"relationships\":{\"candidate\":{\"data\":{\"id\":\"4\",\"type\":"
+                          "\"candidates\"}},\"user\":{\"data\":{\"id\":\"2\",\"type\":\"users\"}}},\"type\":"
+                          "\"notes\"}}");
+        QTest::newRow("note without user")
+            << CreateNoteRequest::body(QStringLiteral("4"), QStringLiteral("hi"), QString())
+            << QByteArray("{\"data\":{\"attributes\":{\"note\":\"hi\"},\"relationships\":{\"candidate\":{"
+                          "\"data\":{\"id\":\"4\",\"type\":\"candidates\"}}},\"type\":\"notes\"}}");
+        tt::PartnerResultInput in;
+        in.status = QStringLiteral("completed");
+        in.candidateId = 102;
+        in.jobId = 444;
+        in.score = 82;
+        in.grade = QStringLiteral("top_fit");
+        in.durationSecs = 1934;
+        in.summary = QStringLiteral("High five");
+        in.attachments = QJsonArray { QJsonObject {
+            { QStringLiteral("url"), QStringLiteral("https://google.com/robots.txt") },
+            { QStringLiteral("description"), QStringLiteral("Test results") } } };
+        // §5.2 create: candidate-id numeric and present.
+        QTest::newRow("partner result create")
+            << encodeResource(QStringLiteral("partner-results"), {}, in.attributes(true))
+            << QByteArray("{\"data\":{\"attributes\":{\"assessment\":{\"duration\":1934,\"grade\":\"top_"
+                          "fit\",\"score\":82},\"attachments\":[{\"description\":\"Test "
+                          "results\",\"url\":\"https://google.com/"
+                          "robots.txt\"}],\"candidate-id\":102,\"job-id\":444,\"status\":\"completed\","
+                          "\"summary\":\"High five\"},\"type\":\"partner-results\"}}");
+        // §5.1 update: candidate-id is immutable and never sent.
+        tt::PartnerResultInput upd;
+        upd.status = QStringLiteral("sent");
+        upd.candidateId = 102;
+        upd.grade = QString(); // clears the grade (null)
+        QTest::newRow("partner result update")
+            << encodeResource(QStringLiteral("partner-results"),
+                   QStringLiteral("3230d614-a33b-4a25-ac9c-4ec107e60f2e"), upd.attributes(false))
+            << QByteArray("{\"data\":{\"attributes\":{\"assessment\":{\"grade\":null},\"status\":\"sent\"},"
+                          "\"id\":\"3230d614-a33b-4a25-ac9c-4ec107e60f2e\",\"type\":\"partner-results\"}}");
+    }
+
+    void bodies()
+    {
+        QFETCH(QByteArray, actual);
+        QFETCH(QByteArray, expected);
+        QCOMPARE(actual, expected);
+    }
+
+    void mapping()
+    {
+        const auto doc = decode(readFile(test::dataPath(QStringLiteral("jsonapi/candidates-page.json"))),
+            QUrl(QStringLiteral("https://api.teamtailor.com/v1/candidates")));
+        QVERIFY(doc);
+        const tt::Candidate snake = tt::toCandidate(doc->data.at(1));
+        QCOMPARE(snake.id, QStringLiteral("1338"));
+        QCOMPARE(snake.firstName, QStringLiteral("Ada"));
+        QCOMPARE(snake.updatedAt, QStringLiteral("2017-02-02T09:00:00.000+01:00"));
+        QCOMPARE(snake.applicationIds, QStringList { QStringLiteral("9002") });
+        QVERIFY(snake.phone.isEmpty());
+        const tt::JobApplication a = tt::toJobApplication(doc->included.at(0));
+        QCOMPARE(a.candidateId, QStringLiteral("1337"));
+        QCOMPARE(a.jobId, QStringLiteral("12345"));
+        QCOMPARE(a.stageId, QStringLiteral("22508"));
+        const tt::JobApplication b = tt::toJobApplication(doc->included.at(1), QStringLiteral("1338"));
+        QCOMPARE(b.candidateId, QStringLiteral("1338"));
+        QCOMPARE(b.jobId, QStringLiteral("12345"));
+        QVERIFY(b.stageId.isEmpty());
+        QCOMPARE(b.rejectedAt, QStringLiteral("2017-02-02T09:00:00.000+01:00"));
+
+        const auto pr
+            = decode(readFile(test::dataPath(QStringLiteral("jsonapi/partner-result.json"))), QUrl());
+        QVERIFY(pr);
+        const tt::PartnerResult p = tt::toPartnerResult(pr->data.constFirst());
+        QCOMPARE(p.score, std::optional<int>(82));
+        QCOMPARE(p.grade, QStringLiteral("top_fit"));
+        QCOMPARE(p.durationSecs, std::optional<qint64>(1934));
+        QCOMPARE(p.candidateId, QStringLiteral("333"));
+        QCOMPARE(p.jobId, QStringLiteral("444"));
+        QCOMPARE(p.details.value(QStringLiteral("awesomeness")).toString(), QStringLiteral("confirmed"));
+
+        const auto pub
+            = decode(readFile(test::dataPath(QStringLiteral("jsonapi/public-partner-result.json"))), QUrl());
+        QVERIFY(pub);
+        const tt::PartnerResult q = tt::toPartnerResult(pub->data.constFirst());
+        QCOMPARE(q.score, std::optional<int>(64));
+        QCOMPARE(q.candidateId, QStringLiteral("54321"));
+        QCOMPARE(q.jobId, QStringLiteral("12345"));
+        QCOMPARE(q.details.value(QStringLiteral("rating")).toString(), QStringLiteral("7"));
+
+        const auto notes
+            = decode(readFile(test::dataPath(QStringLiteral("jsonapi/notes-list-doc-quirk.json"))),
+                QUrl(QStringLiteral("https://api.teamtailor.com/v1/notes")));
+        QVERIFY(notes);
+        QCOMPARE(notes->data.size(), 2);
+        const tt::Note n = tt::toNote(notes->data.at(1));
+        QCOMPARE(n.id, QStringLiteral("2"));
+        QCOMPARE(n.candidateId, QStringLiteral("4"));
+        QCOMPARE(n.userId, QStringLiteral("2"));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_JsonApi)
+#include "tst_jsonapi.moc"
