@@ -756,32 +756,31 @@ void Sandbox::Private::moved(qint64 applicationId, qint64 previousStageId)
 
 bool Sandbox::rejectApplication(qint64 applicationId, QString *error)
 {
-    auto it = d->applications.find(applicationId);
-    if (it == d->applications.end())
+    if (!d->applications.count(applicationId))
         return fail(error, QStringLiteral("no job application %1").arg(applicationId));
-    if (it->second.rejectedAt.isValid())
-        return true;
-    it->second.rejectedAt = d->now();
-    it->second.updatedAt = d->now();
-    d->changed();
-    Q_EMIT applicationChanged(applicationId);
-    d->sendCompanyWebhook(QStringLiteral("job_application.update"), d->jobApplicationWebhookData(it->second));
+    d->setRejected(applicationId, d->now());
     return true;
 }
 
 bool Sandbox::restoreApplication(qint64 applicationId, QString *error)
 {
-    auto it = d->applications.find(applicationId);
-    if (it == d->applications.end())
+    if (!d->applications.count(applicationId))
         return fail(error, QStringLiteral("no job application %1").arg(applicationId));
-    if (!it->second.rejectedAt.isValid())
-        return true;
-    it->second.rejectedAt = QDateTime();
-    it->second.updatedAt = d->now();
-    d->changed();
-    Q_EMIT applicationChanged(applicationId);
-    d->sendCompanyWebhook(QStringLiteral("job_application.update"), d->jobApplicationWebhookData(it->second));
+    d->setRejected(applicationId, QDateTime());
     return true;
+}
+
+void Sandbox::Private::setRejected(qint64 applicationId, const QDateTime &at)
+{
+    JobApplication &app = applications.at(applicationId);
+    // Rejecting a rejected application (or restoring an active one) changes nothing.
+    if (app.rejectedAt.isValid() == at.isValid())
+        return;
+    app.rejectedAt = at;
+    app.updatedAt = now();
+    changed();
+    Q_EMIT q->applicationChanged(applicationId);
+    sendCompanyWebhook(QStringLiteral("job_application.update"), jobApplicationWebhookData(app));
 }
 
 qint64 Sandbox::createApplication(

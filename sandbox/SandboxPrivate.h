@@ -281,6 +281,7 @@ struct Sandbox::Private
 
     // Behaviour
     void moved(qint64 applicationId, qint64 previousStageId);
+    void setRejected(qint64 applicationId, const QDateTime &at); // null: restore
     void firePartnerEvent(qint64 applicationId, const sandbox::Trigger &trigger);
     void sendCompanyWebhook(const QString &eventName, const QJsonObject &data);
     qint64 sendOutbound(const QString &kind, const QString &eventName, const QByteArray &method,

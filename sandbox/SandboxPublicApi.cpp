@@ -1226,16 +1226,8 @@ sandbox::HttpResponse Sandbox::Private::publicApi(const HttpRequest &request, co
             changed();
             if (newStage)
                 self->moveApplication(appId, newStage);
-            if (setRejected) {
-                if (rejectedAt)
-                    self->rejectApplication(appId);
-                else
-                    self->restoreApplication(appId);
-                auto again = applications.find(appId);
-                if (rejectedAt && again != applications.end())
-                    again->second.rejectedAt = *rejectedAt;
-                changed();
-            }
+            if (setRejected)
+                this->setRejected(appId, rejectedAt.value_or(QDateTime()));
             it = applications.find(appId);
             return showDocument(applicationResource(it->second), q);
         }
