@@ -1008,8 +1008,8 @@ qint64 Sandbox::Private::sendOutbound(const QString &kind, const QString &eventN
         r->answer = reply->readAll();
         if (r->status == 0)
             r->networkError = reply->errorString();
-        qCInfo(lcSandbox).noquote() << r->kind << r->eventName << Redaction::url(r->url) << "->"
-                                    << (r->status ? QString::number(r->status) : r->networkError);
+        qCDebug(lcSandbox).noquote() << r->kind << r->eventName << Redaction::url(r->url) << "->"
+                                     << (r->status ? QString::number(r->status) : r->networkError);
         if (onAnswer)
             onAnswer(*r);
         const WebhookRecord copy = *r;

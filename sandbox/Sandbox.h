@@ -359,3 +359,6 @@ private:
 };
 
 } // namespace intrvio
+
+Q_DECLARE_METATYPE(intrvio::sandbox::RequestRecord)
+Q_DECLARE_METATYPE(intrvio::sandbox::WebhookRecord)
