@@ -13,6 +13,7 @@
 #include <QUuid>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace intrvio {
 
@@ -200,6 +201,15 @@ HttpResponse HttpResponse::json(int status, const QJsonObject &doc, const QByteA
     r.status = status;
     r.body = QJsonDocument(doc).toJson(QJsonDocument::Compact);
     r.headers.append({ QByteArrayLiteral("Content-Type"), type });
+    return r;
+}
+
+HttpResponse HttpResponse::raw(int status, const QByteArray &jsonApiBody)
+{
+    HttpResponse r;
+    r.status = status;
+    r.body = jsonApiBody;
+    r.headers.append({ QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/vnd.api+json") });
     return r;
 }
 
@@ -395,6 +405,8 @@ quint16 Sandbox::listen(const QHostAddress &address, quint16 port)
                                    : host.toString())
                            .arg(bound));
     }
+    d->baseText = d->base.toString(QUrl::RemoveQuery | QUrl::StripTrailingSlash);
+    d->changed(); // links embed the base URL
     qCDebug(lcSandbox) << "sandbox listening on" << d->base.toString();
     return bound;
 }
@@ -418,7 +430,23 @@ QString Sandbox::Private::fmt(const QDateTime &t) const
 {
     if (!t.isValid())
         return {};
-    return t.toOffsetFromUtc(config.utcOffsetSecs).toString(Qt::ISODateWithMs);
+    // Formatted by hand: QDateTime::toString dominated the cost of rendering a page.
+    const qint64 ms = t.toMSecsSinceEpoch() + qint64(config.utcOffsetSecs) * 1000;
+    const qint64 dayMs = 86400000;
+    qint64 days = ms / dayMs;
+    qint64 rest = ms % dayMs;
+    if (rest < 0) {
+        rest += dayMs;
+        --days;
+    }
+    int y = 0, mo = 0, da = 0;
+    QDate::fromJulianDay(2440588 + days).getDate(&y, &mo, &da);
+    const int off = std::abs(config.utcOffsetSecs) / 60;
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%c%02d:%02d", y, mo, da,
+        int(rest / 3600000), int(rest / 60000 % 60), int(rest / 1000 % 60), int(rest % 1000),
+        config.utcOffsetSecs < 0 ? '-' : '+', off / 60, off % 60);
+    return QString::fromLatin1(buf);
 }
 
 QString Sandbox::Private::uuid()
@@ -442,7 +470,7 @@ QByteArray Sandbox::Private::randomBytes(int n)
 
 QString Sandbox::Private::urlFor(const QString &path) const
 {
-    return base.toString(QUrl::RemoveQuery | QUrl::StripTrailingSlash) + path;
+    return baseText + path;
 }
 
 void Sandbox::Private::clearData()
@@ -458,6 +486,7 @@ void Sandbox::Private::clearData()
     appsByCandidate.clear();
     partnerResults.clear();
     partnerResultOrder.clear();
+    changed();
     nextUser = 31;
     nextJob = 1426;
     nextStage = 22508;
@@ -707,6 +736,7 @@ bool Sandbox::moveApplication(qint64 applicationId, qint64 stageId, QString *err
         return true;
     const qint64 previous = it->second.stageId;
     it->second.stageId = stageId;
+    d->changed();
     it->second.changedStageAt = d->now();
     it->second.updatedAt = d->now();
     d->moved(applicationId, previous);
@@ -726,30 +756,31 @@ void Sandbox::Private::moved(qint64 applicationId, qint64 previousStageId)
 
 bool Sandbox::rejectApplication(qint64 applicationId, QString *error)
 {
-    auto it = d->applications.find(applicationId);
-    if (it == d->applications.end())
+    if (!d->applications.count(applicationId))
         return fail(error, QStringLiteral("no job application %1").arg(applicationId));
-    if (it->second.rejectedAt.isValid())
-        return true;
-    it->second.rejectedAt = d->now();
-    it->second.updatedAt = d->now();
-    Q_EMIT applicationChanged(applicationId);
-    d->sendCompanyWebhook(QStringLiteral("job_application.update"), d->jobApplicationWebhookData(it->second));
+    d->setRejected(applicationId, d->now());
     return true;
 }
 
 bool Sandbox::restoreApplication(qint64 applicationId, QString *error)
 {
-    auto it = d->applications.find(applicationId);
-    if (it == d->applications.end())
+    if (!d->applications.count(applicationId))
         return fail(error, QStringLiteral("no job application %1").arg(applicationId));
-    if (!it->second.rejectedAt.isValid())
-        return true;
-    it->second.rejectedAt = QDateTime();
-    it->second.updatedAt = d->now();
-    Q_EMIT applicationChanged(applicationId);
-    d->sendCompanyWebhook(QStringLiteral("job_application.update"), d->jobApplicationWebhookData(it->second));
+    d->setRejected(applicationId, QDateTime());
     return true;
+}
+
+void Sandbox::Private::setRejected(qint64 applicationId, const QDateTime &at)
+{
+    JobApplication &app = applications.at(applicationId);
+    // Rejecting a rejected application (or restoring an active one) changes nothing.
+    if (app.rejectedAt.isValid() == at.isValid())
+        return;
+    app.rejectedAt = at;
+    app.updatedAt = now();
+    changed();
+    Q_EMIT q->applicationChanged(applicationId);
+    sendCompanyWebhook(QStringLiteral("job_application.update"), jobApplicationWebhookData(app));
 }
 
 qint64 Sandbox::createApplication(
@@ -780,6 +811,7 @@ qint64 Sandbox::createApplication(
     a.createdAt = a.updatedAt = a.changedStageAt = d->now();
     d->applications[a.id] = a;
     d->appsByCandidate[c.id].append(a.id);
+    d->changed();
     d->sendCompanyWebhook(QStringLiteral("candidate.create"),
         QJsonObject { { QStringLiteral("id"), QString::number(c.id) },
             { QStringLiteral("type"), QStringLiteral("candidates") },
@@ -807,6 +839,7 @@ bool Sandbox::setJobStatus(qint64 jobId, const QString &status, QString *error)
         return true;
     it->second.status = status;
     it->second.updatedAt = d->now();
+    d->changed();
     d->sendCompanyWebhook(QStringLiteral("job.update"), d->jobWebhookData(it->second));
     return true;
 }
@@ -819,6 +852,7 @@ bool Sandbox::deleteCandidate(qint64 candidateId, QString *error)
     for (qint64 appId : d->appsByCandidate.value(candidateId))
         d->applications.erase(appId);
     d->appsByCandidate.remove(candidateId);
+    d->changed();
     for (auto n = d->notes.begin(); n != d->notes.end();) {
         if (n->second.candidateId == candidateId)
             n = d->notes.erase(n);
@@ -883,6 +917,7 @@ qint64 Sandbox::setTrigger(qint64 stageId, const QJsonObject &webhookData, QStri
     t.createdAt = d->now();
     d->triggers[t.id] = t;
     d->triggerByStage.insert(stageId, t.id);
+    d->changed();
 
     // §3.1: the trigger form is fetched when a recruiter sets up a trigger.
     if (!d->config.partnerBaseUrl.isEmpty()) {
@@ -921,6 +956,7 @@ bool Sandbox::removeTrigger(qint64 stageId)
         return false;
     d->triggers.erase(*it);
     d->triggerByStage.erase(it);
+    d->changed();
     return true;
 }
 
@@ -972,8 +1008,8 @@ qint64 Sandbox::Private::sendOutbound(const QString &kind, const QString &eventN
         r->answer = reply->readAll();
         if (r->status == 0)
             r->networkError = reply->errorString();
-        qCInfo(lcSandbox).noquote() << r->kind << r->eventName << Redaction::url(r->url) << "->"
-                                    << (r->status ? QString::number(r->status) : r->networkError);
+        qCDebug(lcSandbox).noquote() << r->kind << r->eventName << Redaction::url(r->url) << "->"
+                                     << (r->status ? QString::number(r->status) : r->networkError);
         if (onAnswer)
             onAnswer(*r);
         const WebhookRecord copy = *r;
@@ -1088,6 +1124,7 @@ void Sandbox::Private::firePartnerEvent(qint64 applicationId, const Trigger &tri
         { QStringLiteral("candidate-id"), app.candidateId }, { QStringLiteral("job-id"), app.jobId } };
     partnerResults[result.id] = result;
     partnerResultOrder.append(result.id);
+    changed();
     Q_EMIT q->partnerResultChanged(result.id);
 
     const QByteArray body = QJsonDocument(partnerEventBody(app, trigger, result.partnerEventId, result))
@@ -1154,6 +1191,7 @@ void Sandbox::Private::firePartnerEvent(qint64 applicationId, const Trigger &tri
                 r.error = rec.networkError.isEmpty() ? QStringLiteral("HTTP %1").arg(rec.status)
                                                      : rec.networkError;
             }
+            changed();
             Q_EMIT q->partnerResultChanged(resultId);
         });
     if (WebhookRecord *rec = webhookRecord(seq))

@@ -251,7 +251,9 @@ struct Config
     QString publicApiVersion = QStringLiteral("20240904"); // named in 406 errors
     QStringList acceptedPublicApiVersions { QStringLiteral("20161108"), QStringLiteral("20240404"),
         QStringLiteral("20240904") };
-    int rateLimit = 50; // requests per window and key; 0 disables rate limiting
+    // Requests per window and key (§7.2); 0 disables rate limiting. Windows follow `clock`: with a
+    // ManualClock, advance it (or set 0) when a test makes more than 50 calls.
+    int rateLimit = 50;
     int rateWindowSecs = 10;
     int utcOffsetSecs = 3600; // timestamps are rendered with this offset (+01:00)
     QString partnerName = QStringLiteral("Intrvio");
@@ -357,3 +359,6 @@ private:
 };
 
 } // namespace intrvio
+
+Q_DECLARE_METATYPE(intrvio::sandbox::RequestRecord)
+Q_DECLARE_METATYPE(intrvio::sandbox::WebhookRecord)

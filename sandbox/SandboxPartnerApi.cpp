@@ -324,6 +324,7 @@ void Sandbox::Private::applyPartnerResultAttributes(PartnerResult &r, const QJso
     if (normalised.contains(QStringLiteral("job-id")))
         r.jobId = normalised.value(QStringLiteral("job-id")).toInteger();
     r.updatedAt = now();
+    changed();
 }
 
 QJsonObject Sandbox::Private::partnerResultObject(const PartnerResult &r) const
@@ -499,6 +500,7 @@ sandbox::HttpResponse Sandbox::Private::partnerApi(const HttpRequest &request, c
         if (request.method == "DELETE") {
             partnerResults.erase(it);
             partnerResultOrder.removeAll(id);
+            changed();
             Q_EMIT q->partnerResultChanged(id);
             HttpResponse r;
             r.status = 204;

@@ -17,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <random>
+#include <vector>
 
 class QNetworkAccessManager;
 class QNetworkReply;
@@ -50,6 +51,7 @@ struct HttpResponse
     static HttpResponse json(
         int status, const QJsonObject &doc, const QByteArray &type = "application/vnd.api+json");
     static HttpResponse html(int status, const QString &html);
+    static HttpResponse raw(int status, const QByteArray &jsonApiBody);
     // JSON:API error document {"errors":[{status,title,detail,code,source.pointer?}]}
     static HttpResponse error(int status, const QString &title, const QString &detail,
         const QString &pointer = {}, const QString &code = {});
@@ -90,12 +92,99 @@ struct Rel
     QStringList ids;
 };
 
+// Attributes in output order (kebab-case names).
+using Attributes = QList<QPair<QString, QJsonValue>>;
+
+void writeJsonString(QByteArray &out, QStringView s);
+void writeJsonValue(QByteArray &out, const QJsonValue &v);
+
 struct Resource
 {
     QString type;
     QString id;
-    QJsonObject attributes;
+    Attributes attributes;
     QList<Rel> rels;
+};
+
+// A map from id to record stored as a vector sorted by id: ids are handed out in increasing
+// order, so inserts append, lookups are binary searches and list endpoints iterate contiguous
+// memory (a std::map walk over 30 000 applications dominated the cost of a page).
+template<typename T> class IdMap
+{
+public:
+    using value_type = std::pair<qint64, T>;
+    using mapped_type = T;
+    using iterator = typename std::vector<value_type>::iterator;
+    using const_iterator = typename std::vector<value_type>::const_iterator;
+
+    iterator begin() { return m_items.begin(); }
+    iterator end() { return m_items.end(); }
+    const_iterator begin() const { return m_items.begin(); }
+    const_iterator end() const { return m_items.end(); }
+    size_t size() const { return m_items.size(); }
+    bool empty() const { return m_items.empty(); }
+    void clear() { m_items.clear(); }
+    void reserve(size_t n) { m_items.reserve(n); }
+
+    iterator find(qint64 id)
+    {
+        auto it = lowerBound(id);
+        return it != m_items.end() && it->first == id ? it : m_items.end();
+    }
+    const_iterator find(qint64 id) const
+    {
+        auto it = std::lower_bound(
+            m_items.begin(), m_items.end(), id, [](const value_type &v, qint64 k) { return v.first < k; });
+        return it != m_items.end() && it->first == id ? it : m_items.end();
+    }
+    size_t count(qint64 id) const { return find(id) != end() ? 1 : 0; }
+    T &at(qint64 id)
+    {
+        auto it = find(id);
+        Q_ASSERT(it != end());
+        return it->second;
+    }
+    const T &at(qint64 id) const
+    {
+        auto it = find(id);
+        Q_ASSERT(it != end());
+        return it->second;
+    }
+    T &operator[](qint64 id)
+    {
+        auto it = lowerBound(id);
+        if (it != m_items.end() && it->first == id)
+            return it->second;
+        return m_items.insert(it, value_type(id, T {}))->second;
+    }
+    iterator emplace_hint(const_iterator, qint64 id, T &&value)
+    {
+        auto it = lowerBound(id);
+        if (it != m_items.end() && it->first == id) {
+            it->second = std::move(value);
+            return it;
+        }
+        return m_items.insert(it, value_type(id, std::move(value)));
+    }
+    iterator erase(iterator it) { return m_items.erase(it); }
+    size_t erase(qint64 id)
+    {
+        auto it = find(id);
+        if (it == m_items.end())
+            return 0;
+        m_items.erase(it);
+        return 1;
+    }
+
+private:
+    iterator lowerBound(qint64 id)
+    {
+        if (m_items.empty() || m_items.back().first < id)
+            return m_items.end();
+        return std::lower_bound(
+            m_items.begin(), m_items.end(), id, [](const value_type &v, qint64 k) { return v.first < k; });
+    }
+    std::vector<value_type> m_items;
 };
 
 // Parsed JSON:API query parameters common to every list/show endpoint.
@@ -119,25 +208,39 @@ struct Sandbox::Private
     sandbox::HttpServer *server = nullptr;
     QNetworkAccessManager *nam = nullptr;
     QUrl base;
+    QString baseText; // base without a trailing slash, for links
     QString error;
     std::mt19937_64 rng;
     std::mt19937_64 faultRng;
 
     // Data
     sandbox::Company company;
-    std::map<qint64, sandbox::User> users;
-    std::map<qint64, sandbox::Job> jobs;
-    std::map<qint64, sandbox::Stage> stages;
-    std::map<qint64, sandbox::Candidate> candidates;
-    std::map<qint64, sandbox::JobApplication> applications;
-    std::map<qint64, sandbox::Note> notes;
-    std::map<qint64, sandbox::Trigger> triggers; // by id
+    sandbox::IdMap<sandbox::User> users;
+    sandbox::IdMap<sandbox::Job> jobs;
+    sandbox::IdMap<sandbox::Stage> stages;
+    sandbox::IdMap<sandbox::Candidate> candidates;
+    sandbox::IdMap<sandbox::JobApplication> applications;
+    sandbox::IdMap<sandbox::Note> notes;
+    sandbox::IdMap<sandbox::Trigger> triggers; // by id
     QHash<qint64, qint64> triggerByStage;
     QHash<qint64, QList<qint64>> appsByCandidate;
     std::map<QString, sandbox::PartnerResult> partnerResults;
     QList<QString> partnerResultOrder; // creation order
     qint64 nextUser = 31, nextJob = 1426, nextStage = 22508, nextCandidate = 54321, nextApp = 130001,
            nextNote = 1, nextTrigger = 1;
+
+    // Active/rejected application counts per stage, rebuilt lazily after any application change.
+    mutable QHash<qint64, QPair<int, int>> stageCounts;
+    mutable bool stageCountsValid = false;
+    // Bumped on every change of the data; invalidates the derived caches.
+    quint64 generation = 0;
+    mutable QHash<QString, QByteArray> renderCache; // "type/id" -> rendered resource object
+    mutable quint64 renderCacheGeneration = ~quint64(0);
+    void changed()
+    {
+        ++generation;
+        stageCountsValid = false;
+    }
 
     // Activation
     bool activated = false;
@@ -178,6 +281,7 @@ struct Sandbox::Private
 
     // Behaviour
     void moved(qint64 applicationId, qint64 previousStageId);
+    void setRejected(qint64 applicationId, const QDateTime &at); // null: restore
     void firePartnerEvent(qint64 applicationId, const sandbox::Trigger &trigger);
     void sendCompanyWebhook(const QString &eventName, const QJsonObject &data);
     qint64 sendOutbound(const QString &kind, const QString &eventName, const QByteArray &method,
@@ -203,7 +307,9 @@ struct Sandbox::Private
     sandbox::Resource noteResource(const sandbox::Note &n) const;
     sandbox::Resource userResource(const sandbox::User &u) const;
     sandbox::Resource partnerResultV1Resource(const sandbox::PartnerResult &r) const;
-    QJsonObject renderResource(const sandbox::Resource &r, const sandbox::ListQuery &q) const;
+    QByteArray renderResource(const sandbox::Resource &r, const sandbox::ListQuery &q) const;
+    std::optional<QByteArray> renderById(
+        const QString &type, const QString &id, const sandbox::ListQuery &q) const;
 
     // Partner API (SandboxPartnerApi.cpp)
     sandbox::HttpResponse partnerApi(const sandbox::HttpRequest &request, const QStringList &segments);

@@ -5,6 +5,7 @@
 #include "models/Log.h"
 
 #include <algorithm>
+#include <functional>
 
 namespace intrvio {
 
@@ -243,7 +244,7 @@ Resource Sandbox::Private::jobResource(const Job &job) const
     return Resource {
         QStringLiteral("jobs"),
         QString::number(job.id),
-        QJsonObject { { QStringLiteral("title"), job.title }, { QStringLiteral("pitch"), job.pitch },
+        Attributes { { QStringLiteral("title"), job.title }, { QStringLiteral("pitch"), job.pitch },
             { QStringLiteral("body"), job.body }, { QStringLiteral("status"), job.status },
             { QStringLiteral("human-status"),
                 job.status == QLatin1String("open")
@@ -265,16 +266,21 @@ Resource Sandbox::Private::jobResource(const Job &job) const
 
 Resource Sandbox::Private::stageResource(const Stage &stage) const
 {
-    int active = 0, rejected = 0;
-    for (const auto &kv : applications) {
-        if (kv.second.stageId == stage.id)
-            ++(kv.second.rejectedAt.isValid() ? rejected : active);
+    if (!stageCountsValid) {
+        stageCounts.clear();
+        for (const auto &kv : applications) {
+            auto &c = stageCounts[kv.second.stageId];
+            ++(kv.second.rejectedAt.isValid() ? c.second : c.first);
+        }
+        stageCountsValid = true;
     }
+    const auto counts = stageCounts.value(stage.id);
+    const int active = counts.first, rejected = counts.second;
     const auto trig = triggerByStage.constFind(stage.id);
     return Resource {
         QStringLiteral("stages"),
         QString::number(stage.id),
-        QJsonObject { { QStringLiteral("name"), stage.name },
+        Attributes { { QStringLiteral("name"), stage.name },
             { QStringLiteral("stage-type"), stage.stageType },
             { QStringLiteral("row-order"), stage.rowOrder },
             { QStringLiteral("active-job-applications-count"), active },
@@ -304,7 +310,7 @@ Resource Sandbox::Private::candidateResource(const Candidate &c) const
     return Resource {
         QStringLiteral("candidates"),
         QString::number(c.id),
-        QJsonObject { { QStringLiteral("connected"), false },
+        Attributes { { QStringLiteral("connected"), false },
             { QStringLiteral("created-at"), fmt(c.createdAt) },
             { QStringLiteral("updated-at"), fmt(c.updatedAt) }, { QStringLiteral("email"), c.email },
             { QStringLiteral("facebook-id"), QJsonValue() }, { QStringLiteral("first-name"), c.firstName },
@@ -332,7 +338,7 @@ Resource Sandbox::Private::applicationResource(const JobApplication &a) const
     return Resource {
         QStringLiteral("job-applications"),
         QString::number(a.id),
-        QJsonObject { { QStringLiteral("created-at"), fmt(a.createdAt) },
+        Attributes { { QStringLiteral("created-at"), fmt(a.createdAt) },
             { QStringLiteral("updated-at"), fmt(a.updatedAt) },
             { QStringLiteral("cover-letter"),
                 a.coverLetter.isEmpty() ? QJsonValue() : QJsonValue(a.coverLetter) },
@@ -357,7 +363,7 @@ Resource Sandbox::Private::noteResource(const Note &n) const
     return Resource {
         QStringLiteral("notes"),
         QString::number(n.id),
-        QJsonObject { { QStringLiteral("note"), n.note },
+        Attributes { { QStringLiteral("note"), n.note },
             { QStringLiteral("user-id"), n.userId ? QJsonValue(n.userId) : QJsonValue() },
             { QStringLiteral("candidate-id"), n.candidateId },
             { QStringLiteral("created-by-trigger"), n.createdByTrigger },
@@ -376,7 +382,7 @@ Resource Sandbox::Private::userResource(const User &u) const
     return Resource {
         QStringLiteral("users"),
         QString::number(u.id),
-        QJsonObject { { QStringLiteral("name"), u.name }, { QStringLiteral("email"), u.email },
+        Attributes { { QStringLiteral("name"), u.name }, { QStringLiteral("email"), u.email },
             { QStringLiteral("title"), u.title }, { QStringLiteral("role"), u.role },
             { QStringLiteral("visible"), true }, { QStringLiteral("created-at"), fmt(u.createdAt) } },
         {},
@@ -391,7 +397,7 @@ Resource Sandbox::Private::partnerResultV1Resource(const PartnerResult &r) const
     return Resource {
         QStringLiteral("partner-results"),
         r.id,
-        QJsonObject { { QStringLiteral("assessment-score"), score.isDouble() ? score : QJsonValue() },
+        Attributes { { QStringLiteral("assessment-score"), score.isDouble() ? score : QJsonValue() },
             { QStringLiteral("attachments"), r.attributes.value(QStringLiteral("attachments")).toArray() },
             { QStringLiteral("created-at"), fmt(r.createdAt) },
             { QStringLiteral("details"),
@@ -452,49 +458,215 @@ std::optional<Resource> Sandbox::Private::resource(const QString &type, const QS
     return std::nullopt;
 }
 
-QJsonObject Sandbox::Private::renderResource(const Resource &r, const ListQuery &q) const
+// A small JSON writer: list pages are built as bytes from cached resource objects instead of
+// QJsonObject trees, which cost most of the time of a page (see bench/sandbox).
+void sandbox::writeJsonString(QByteArray &out, QStringView s)
 {
-    const QString self = urlFor(QStringLiteral("/v1/") + r.type + QLatin1Char('/') + r.id);
+    // Fast path: printable ASCII needs no escaping and is copied straight into the buffer.
+    bool simple = true;
+    for (const QChar c : s) {
+        const char16_t u = c.unicode();
+        if (u < 0x20 || u >= 0x80 || u == u'"' || u == u'\\') {
+            simple = false;
+            break;
+        }
+    }
+    if (simple) {
+        const qsizetype pos = out.size();
+        if (out.capacity() < pos + s.size() + 2)
+            out.reserve(std::max<qsizetype>(2 * out.capacity(), pos + s.size() + 2));
+        out.resize(pos + s.size() + 2);
+        char *p = out.data() + pos;
+        *p++ = '"';
+        for (const QChar c : s)
+            *p++ = char(c.unicode());
+        *p = '"';
+        return;
+    }
+    const QByteArray utf8 = s.toUtf8();
+    QByteArray escaped;
+    escaped.reserve(utf8.size() + 16);
+    escaped += '"';
+    for (const char ch : utf8) {
+        const auto c = uchar(ch);
+        if (c == '"' || c == '\\') {
+            escaped += '\\';
+            escaped += ch;
+        } else if (c < 0x20) {
+            static const char hex[] = "0123456789abcdef";
+            switch (c) {
+            case '\n':
+                escaped += "\\n";
+                break;
+            case '\r':
+                escaped += "\\r";
+                break;
+            case '\t':
+                escaped += "\\t";
+                break;
+            case '\b':
+                escaped += "\\b";
+                break;
+            case '\f':
+                escaped += "\\f";
+                break;
+            default:
+                escaped += "\\u00";
+                escaped += hex[c >> 4];
+                escaped += hex[c & 0xf];
+            }
+        } else {
+            escaped += ch;
+        }
+    }
+    escaped += '"';
+    out += escaped;
+}
+
+void sandbox::writeJsonValue(QByteArray &out, const QJsonValue &v)
+{
+    switch (v.type()) {
+    case QJsonValue::Bool:
+        out += v.toBool() ? "true" : "false";
+        break;
+    case QJsonValue::Double: {
+        const double d = v.toDouble();
+        if (d == double(qint64(d)))
+            out += QByteArray::number(qint64(d));
+        else
+            out += QByteArray::number(d, 'g', 17);
+        break;
+    }
+    case QJsonValue::String:
+        writeJsonString(out, v.toString());
+        break;
+    case QJsonValue::Array: {
+        out += '[';
+        bool first = true;
+        for (const QJsonValue &e : v.toArray()) {
+            if (!first)
+                out += ',';
+            first = false;
+            writeJsonValue(out, e);
+        }
+        out += ']';
+        break;
+    }
+    case QJsonValue::Object: {
+        out += '{';
+        const QJsonObject o = v.toObject();
+        bool first = true;
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            if (!first)
+                out += ',';
+            first = false;
+            writeJsonString(out, it.key());
+            out += ':';
+            writeJsonValue(out, it.value());
+        }
+        out += '}';
+        break;
+    }
+    default:
+        out += "null";
+    }
+}
+
+QByteArray Sandbox::Private::renderResource(const Resource &r, const ListQuery &q) const
+{
     const auto fieldsIt = q.fields.constFind(r.type);
     const bool sparse = fieldsIt != q.fields.constEnd();
-    QJsonObject attributes;
-    if (sparse) {
-        for (const QString &f : *fieldsIt) {
-            if (r.attributes.contains(f))
-                attributes.insert(f, r.attributes.value(f));
+    QString cacheKey;
+    if (!sparse) {
+        // Rendering depends only on the data (to-many linkage of includable relationships is
+        // always present), so a full rendering is cached until the next change.
+        if (renderCacheGeneration != generation) {
+            renderCache.clear();
+            renderCacheGeneration = generation;
         }
-    } else {
-        attributes = r.attributes;
+        cacheKey = r.type + QLatin1Char('/') + r.id;
+        const auto hit = renderCache.constFind(cacheKey);
+        if (hit != renderCache.constEnd())
+            return *hit;
     }
-    QJsonObject relationships;
+    const QString self = urlFor(QStringLiteral("/v1/") + r.type + QLatin1Char('/') + r.id);
+    QByteArray out;
+    out.reserve(2048);
+    out += "{\"id\":";
+    writeJsonString(out, r.id);
+    out += ",\"type\":";
+    writeJsonString(out, r.type);
+    out += ",\"links\":{\"self\":";
+    writeJsonString(out, self);
+    out += "},\"attributes\":{";
+    bool first = true;
+    for (const auto &[key, value] : r.attributes) {
+        if (sparse && !fieldsIt->contains(key))
+            continue;
+        if (!first)
+            out += ',';
+        first = false;
+        writeJsonString(out, key);
+        out += ':';
+        writeJsonValue(out, value);
+    }
+    out += '}';
+    first = true;
     for (const Rel &rel : r.rels) {
         if (sparse && !fieldsIt->contains(rel.name))
             continue;
-        QJsonObject o { { QStringLiteral("links"),
-            QJsonObject {
-                { QStringLiteral("self"), QString(self + QLatin1String("/relationships/") + rel.name) },
-                { QStringLiteral("related"), QString(self + QLatin1Char('/') + rel.name) } } } };
-        const bool included = q.include.contains(rel.name);
-        if (rel.toMany && (rel.linkage || included)) {
-            QJsonArray data;
-            for (const QString &id : rel.ids)
-                data.append(
-                    QJsonObject { { QStringLiteral("type"), rel.type }, { QStringLiteral("id"), id } });
-            o.insert(QStringLiteral("data"), data);
+        out += first ? ",\"relationships\":{" : ",";
+        first = false;
+        writeJsonString(out, rel.name);
+        out += ":{\"links\":{\"self\":";
+        writeJsonString(out, QString(self + QLatin1String("/relationships/") + rel.name));
+        out += ",\"related\":";
+        writeJsonString(out, QString(self + QLatin1Char('/') + rel.name));
+        out += '}';
+        auto linkage = [&](const QString &id) {
+            out += "{\"type\":";
+            writeJsonString(out, rel.type);
+            out += ",\"id\":";
+            writeJsonString(out, id);
+            out += '}';
+        };
+        if (rel.toMany && (rel.linkage || q.include.contains(rel.name))) {
+            out += ",\"data\":[";
+            for (qsizetype i = 0; i < rel.ids.size(); ++i) {
+                if (i)
+                    out += ',';
+                linkage(rel.ids.at(i));
+            }
+            out += ']';
         } else if (!rel.toMany) {
-            o.insert(QStringLiteral("data"),
-                rel.ids.isEmpty() ? QJsonValue()
-                                  : QJsonValue(QJsonObject { { QStringLiteral("type"), rel.type },
-                                      { QStringLiteral("id"), rel.ids.first() } }));
+            out += ",\"data\":";
+            if (rel.ids.isEmpty())
+                out += "null";
+            else
+                linkage(rel.ids.first());
         }
-        relationships.insert(rel.name, o);
+        out += '}';
     }
-    QJsonObject out { { QStringLiteral("id"), r.id }, { QStringLiteral("type"), r.type },
-        { QStringLiteral("links"), QJsonObject { { QStringLiteral("self"), self } } },
-        { QStringLiteral("attributes"), attributes } };
-    if (!relationships.isEmpty())
-        out.insert(QStringLiteral("relationships"), relationships);
+    if (!first)
+        out += '}';
+    out += '}';
+    if (!sparse && renderCache.size() < 200000)
+        renderCache.insert(cacheKey, out);
     return out;
+}
+
+std::optional<QByteArray> Sandbox::Private::renderById(
+    const QString &type, const QString &id, const ListQuery &q) const
+{
+    if (!q.fields.contains(type) && renderCacheGeneration == generation) {
+        const auto hit = renderCache.constFind(type + QLatin1Char('/') + id);
+        if (hit != renderCache.constEnd())
+            return *hit;
+    }
+    const auto r = resource(type, id);
+    if (!r)
+        return std::nullopt;
+    return renderResource(*r, q);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -508,6 +680,43 @@ struct Page
     int pageCount = 0;
     int first = 0; // index into the filtered list
     int count = 0;
+};
+
+// Ids of a filtered, sorted list; numeric ids are only turned into strings for the page served.
+struct IdList
+{
+    QList<qint64> nums;
+    QStringList strs;
+    // Unfiltered lists in id order are served straight from the store: no list is built.
+    qsizetype viewSize = -1;
+    std::function<qint64(qsizetype)> view;
+    bool reversed = false;
+
+    template<typename Map> static IdList allOf(const Map &map, bool descending)
+    {
+        IdList l;
+        l.viewSize = qsizetype(map.size());
+        l.view = [&map](qsizetype i) { return (map.begin() + i)->first; };
+        l.reversed = descending;
+        return l;
+    }
+    void append(qint64 id) { nums.append(id); }
+    void append(const QString &id) { strs.append(id); }
+    void reserve(qsizetype n) { nums.reserve(n); }
+    qsizetype size() const { return viewSize >= 0 ? viewSize : nums.size() + strs.size(); }
+    QString at(qsizetype i) const
+    {
+        if (viewSize >= 0)
+            return QString::number(view(reversed ? viewSize - 1 - i : i));
+        return strs.isEmpty() ? QString::number(nums.at(i)) : strs.at(i);
+    }
+    void reverse()
+    {
+        if (viewSize >= 0)
+            reversed = !reversed;
+        std::reverse(nums.begin(), nums.end());
+        std::reverse(strs.begin(), strs.end());
+    }
 };
 
 Page paginate(int total, const ListQuery &q)
@@ -539,37 +748,53 @@ sandbox::HttpResponse Sandbox::Private::publicApi(const HttpRequest &request, co
 
     // Builds a list document from resource ids (already filtered and sorted).
     auto listDocument
-        = [&](const QString &path, const QStringList &ids, const QString &resType, const ListQuery &q) {
+        = [&](const QString &path, const IdList &ids, const QString &resType, const ListQuery &q) {
               const Page page = paginate(int(ids.size()), q);
-              QJsonArray data;
-              QList<Resource> rendered;
-              rendered.reserve(page.count);
-              for (int i = page.first; i < page.first + page.count; ++i) {
-                  if (auto r = resource(resType, ids.at(i)))
-                      rendered.append(*r);
-              }
+              QByteArray body;
+              body.reserve(q.pageSize * 1200 + 1024);
+              body += "{\"data\":[";
+              QList<Resource> rendered; // only needed to follow relationships for include
               QSet<QString> seen;
-              for (const Resource &r : rendered) {
-                  data.append(renderResource(r, q));
-                  seen.insert(r.type + QLatin1Char('/') + r.id);
+              for (int i = page.first; i < page.first + page.count; ++i) {
+                  std::optional<QByteArray> bytes;
+                  if (q.include.isEmpty()) {
+                      bytes = renderById(resType, ids.at(i), q);
+                  } else if (auto r = resource(resType, ids.at(i))) {
+                      rendered.append(*r);
+                      seen.insert(r->type + QLatin1Char('/') + r->id);
+                      bytes = renderResource(*r, q);
+                  }
+                  if (!bytes)
+                      continue;
+                  if (!body.endsWith('['))
+                      body += ',';
+                  body += *bytes;
               }
-              QJsonArray included;
-              for (const QString &inc : q.include) {
-                  for (const Resource &r : rendered) {
-                      for (const Rel &rel : r.rels) {
-                          if (rel.name != inc)
-                              continue;
-                          QStringList relIds = rel.ids;
-                          for (const QString &id : relIds) {
-                              const QString k = rel.type + QLatin1Char('/') + id;
-                              if (seen.contains(k))
+              body += ']';
+              if (!q.include.isEmpty()) {
+                  body += ",\"included\":[";
+                  bool firstIncluded = true;
+                  for (const QString &inc : q.include) {
+                      for (const Resource &r : rendered) {
+                          for (const Rel &rel : r.rels) {
+                              if (rel.name != inc)
                                   continue;
-                              seen.insert(k);
-                              if (auto ir = resource(rel.type, id))
-                                  included.append(renderResource(*ir, q));
+                              for (const QString &id : rel.ids) {
+                                  const QString k = rel.type + QLatin1Char('/') + id;
+                                  if (seen.contains(k))
+                                      continue;
+                                  seen.insert(k);
+                                  if (auto bytes = renderById(rel.type, id, q)) {
+                                      if (!firstIncluded)
+                                          body += ',';
+                                      firstIncluded = false;
+                                      body += *bytes;
+                                  }
+                              }
                           }
                       }
                   }
+                  body += ']';
               }
               // Links keep every other query parameter, with brackets percent-encoded (§7.1).
               QByteArray others;
@@ -590,36 +815,41 @@ sandbox::HttpResponse Sandbox::Private::publicApi(const HttpRequest &request, co
                       QStringLiteral("prev"), link(std::min(q.pageNumber - 1, std::max(1, page.pageCount))));
               if (q.pageNumber < page.pageCount)
                   links.insert(QStringLiteral("next"), link(q.pageNumber + 1));
-              QJsonObject doc { { QStringLiteral("data"), data }, { QStringLiteral("links"), links },
-                  { QStringLiteral("meta"),
-                      QJsonObject { { QStringLiteral("record-count"), page.total },
-                          { QStringLiteral("page-count"), page.pageCount } } } };
-              if (!q.include.isEmpty())
-                  doc.insert(QStringLiteral("included"), included);
-              return HttpResponse::json(200, doc);
+              body += ",\"links\":";
+              writeJsonValue(body, links);
+              body += ",\"meta\":{\"record-count\":" + QByteArray::number(page.total)
+                  + ",\"page-count\":" + QByteArray::number(page.pageCount) + "}}";
+              return HttpResponse::raw(200, body);
           };
 
     auto showDocument = [&](const Resource &r, const ListQuery &q, int status = 200) {
-        QJsonArray included;
-        QSet<QString> seen { r.type + QLatin1Char('/') + r.id };
-        for (const QString &inc : q.include) {
-            for (const Rel &rel : r.rels) {
-                if (rel.name != inc)
-                    continue;
-                for (const QString &id : rel.ids) {
-                    const QString k = rel.type + QLatin1Char('/') + id;
-                    if (seen.contains(k))
+        QByteArray body = "{\"data\":" + renderResource(r, q);
+        if (!q.include.isEmpty()) {
+            body += ",\"included\":[";
+            bool firstIncluded = true;
+            QSet<QString> seen { r.type + QLatin1Char('/') + r.id };
+            for (const QString &inc : q.include) {
+                for (const Rel &rel : r.rels) {
+                    if (rel.name != inc)
                         continue;
-                    seen.insert(k);
-                    if (auto ir = resource(rel.type, id))
-                        included.append(renderResource(*ir, q));
+                    for (const QString &id : rel.ids) {
+                        const QString k = rel.type + QLatin1Char('/') + id;
+                        if (seen.contains(k))
+                            continue;
+                        seen.insert(k);
+                        if (auto bytes = renderById(rel.type, id, q)) {
+                            if (!firstIncluded)
+                                body += ',';
+                            firstIncluded = false;
+                            body += *bytes;
+                        }
+                    }
                 }
             }
+            body += ']';
         }
-        QJsonObject doc { { QStringLiteral("data"), renderResource(r, q) } };
-        if (!q.include.isEmpty())
-            doc.insert(QStringLiteral("included"), included);
-        return HttpResponse::json(status, doc);
+        body += '}';
+        return HttpResponse::raw(status, body);
     };
 
     static const QStringList idSorts { QStringLiteral("id"), QStringLiteral("-id") };
@@ -650,13 +880,13 @@ sandbox::HttpResponse Sandbox::Private::publicApi(const HttpRequest &request, co
                         .arg(status),
                     QStringLiteral("Invalid filter value"));
             const QString want = statusMap.value(status);
-            QStringList ids;
+            IdList ids;
             for (const auto &kv : jobs) {
                 if (want.isEmpty() || kv.second.status == want)
-                    ids.append(QString::number(kv.first));
+                    ids.append(kv.first);
             }
             if (q.sort == QLatin1String("-id"))
-                std::reverse(ids.begin(), ids.end());
+                ids.reverse();
             return listDocument(QStringLiteral("/v1/jobs"), ids, QStringLiteral("jobs"), q);
         }
         const auto id = parseId(seg.at(1));
@@ -685,9 +915,9 @@ sandbox::HttpResponse Sandbox::Private::publicApi(const HttpRequest &request, co
             else
                 std::stable_sort(
                     list.begin(), list.end(), [](auto *a, auto *b) { return a->rowOrder < b->rowOrder; });
-            QStringList ids;
+            IdList ids;
             for (const Stage *s : list)
-                ids.append(QString::number(s->id));
+                ids.append(s->id);
             return listDocument(
                 QStringLiteral("/v1/jobs/%1/stages").arg(it->first), ids, QStringLiteral("stages"), q);
         }
@@ -720,9 +950,9 @@ sandbox::HttpResponse Sandbox::Private::publicApi(const HttpRequest &request, co
             else if (q.sort.startsWith(QLatin1String("row")))
                 std::stable_sort(
                     list.begin(), list.end(), [](auto *a, auto *b) { return a->rowOrder < b->rowOrder; });
-            QStringList ids;
+            IdList ids;
             for (const Stage *s : list)
-                ids.append(QString::number(s->id));
+                ids.append(s->id);
             return listDocument(QStringLiteral("/v1/stages"), ids, QStringLiteral("stages"), q);
         }
         const auto id = parseId(seg.at(1));
@@ -740,13 +970,13 @@ sandbox::HttpResponse Sandbox::Private::publicApi(const HttpRequest &request, co
                     { QStringLiteral("candidate"), QStringLiteral("job"), QStringLiteral("stage") }, idSorts,
                     &q))
                 return *e;
-            QStringList ids;
+            IdList ids;
             for (const auto &kv : applications) {
                 if (kv.second.stageId == it->first)
-                    ids.append(QString::number(kv.first));
+                    ids.append(kv.first);
             }
             if (q.sort == QLatin1String("-id"))
-                std::reverse(ids.begin(), ids.end());
+                ids.reverse();
             return listDocument(QStringLiteral("/v1/stages/%1/job-applications").arg(it->first), ids,
                 QStringLiteral("job-applications"), q);
         }
@@ -775,7 +1005,13 @@ sandbox::HttpResponse Sandbox::Private::publicApi(const HttpRequest &request, co
                 return *e;
             const bool byEmail = q.filters.contains(QStringLiteral("email"));
             const QString email = q.filters.value(QStringLiteral("email"));
+            if (q.filters.isEmpty()
+                && (q.sort.isEmpty() || q.sort == QLatin1String("id") || q.sort == QLatin1String("-id")))
+                return listDocument(QStringLiteral("/v1/candidates"),
+                    IdList::allOf(candidates, q.sort == QLatin1String("-id")), QStringLiteral("candidates"),
+                    q);
             QList<const Candidate *> list;
+            list.reserve(qsizetype(candidates.size()));
             for (const auto &kv : candidates) {
                 const Candidate &c = kv.second;
                 if (byEmail && c.email.compare(email, Qt::CaseInsensitive) != 0)
@@ -794,10 +1030,10 @@ sandbox::HttpResponse Sandbox::Private::publicApi(const HttpRequest &request, co
                     list.begin(), list.end(), [](auto *a, auto *b) { return a->updatedAt < b->updatedAt; });
             if (q.sort.startsWith(QLatin1Char('-')))
                 std::reverse(list.begin(), list.end());
-            QStringList ids;
+            IdList ids;
             ids.reserve(list.size());
             for (const Candidate *c : list)
-                ids.append(QString::number(c->id));
+                ids.append(c->id);
             return listDocument(QStringLiteral("/v1/candidates"), ids, QStringLiteral("candidates"), q);
         }
         const auto id = parseId(seg.at(1));
@@ -815,11 +1051,11 @@ sandbox::HttpResponse Sandbox::Private::publicApi(const HttpRequest &request, co
                     { QStringLiteral("candidate"), QStringLiteral("job"), QStringLiteral("stage") }, idSorts,
                     &q))
                 return *e;
-            QStringList ids;
+            IdList ids;
             for (qint64 appId : appsByCandidate.value(it->first))
-                ids.append(QString::number(appId));
+                ids.append(appId);
             if (q.sort == QLatin1String("-id"))
-                std::reverse(ids.begin(), ids.end());
+                ids.reverse();
             return listDocument(QStringLiteral("/v1/candidates/%1/job-applications").arg(it->first), ids,
                 QStringLiteral("job-applications"), q);
         }
@@ -827,7 +1063,7 @@ sandbox::HttpResponse Sandbox::Private::publicApi(const HttpRequest &request, co
             if (auto e
                 = parseListQuery(request, {}, { QStringLiteral("candidate"), QStringLiteral("job") }, {}, &q))
                 return *e;
-            QStringList ids;
+            IdList ids;
             for (const QString &rid : partnerResultOrder) {
                 const auto r = partnerResults.find(rid);
                 if (r != partnerResults.end() && r->second.candidateId == it->first)
@@ -869,7 +1105,13 @@ sandbox::HttpResponse Sandbox::Private::publicApi(const HttpRequest &request, co
                 && stageType != QLatin1String("In process") && stageType != QLatin1String("Hired"))
                 return badRequest(QStringLiteral("filter[stage-type] must be Inbox, In process or Hired."),
                     QStringLiteral("Invalid filter value"));
+            if (q.filters.isEmpty()
+                && (q.sort.isEmpty() || q.sort == QLatin1String("id") || q.sort == QLatin1String("-id")))
+                return listDocument(QStringLiteral("/v1/job-applications"),
+                    IdList::allOf(applications, q.sort == QLatin1String("-id")),
+                    QStringLiteral("job-applications"), q);
             QList<const JobApplication *> list;
+            list.reserve(qsizetype(applications.size()));
             for (const auto &kv : applications) {
                 const JobApplication &a = kv.second;
                 if (updated.active() && !updated.contains(a.updatedAt))
@@ -893,10 +1135,10 @@ sandbox::HttpResponse Sandbox::Private::publicApi(const HttpRequest &request, co
                     list.begin(), list.end(), [](auto *a, auto *b) { return a->updatedAt < b->updatedAt; });
             if (q.sort.startsWith(QLatin1Char('-')))
                 std::reverse(list.begin(), list.end());
-            QStringList ids;
+            IdList ids;
             ids.reserve(list.size());
             for (const JobApplication *a : list)
-                ids.append(QString::number(a->id));
+                ids.append(a->id);
             return listDocument(
                 QStringLiteral("/v1/job-applications"), ids, QStringLiteral("job-applications"), q);
         }
@@ -981,17 +1223,11 @@ sandbox::HttpResponse Sandbox::Private::publicApi(const HttpRequest &request, co
             if (attrs.contains(QStringLiteral("sourced")))
                 it->second.sourced = attrs.value(QStringLiteral("sourced")).toBool();
             it->second.updatedAt = now();
+            changed();
             if (newStage)
                 self->moveApplication(appId, newStage);
-            if (setRejected) {
-                if (rejectedAt)
-                    self->rejectApplication(appId);
-                else
-                    self->restoreApplication(appId);
-                auto again = applications.find(appId);
-                if (rejectedAt && again != applications.end())
-                    again->second.rejectedAt = *rejectedAt;
-            }
+            if (setRejected)
+                this->setRejected(appId, rejectedAt.value_or(QDateTime()));
             it = applications.find(appId);
             return showDocument(applicationResource(it->second), q);
         }
@@ -1018,13 +1254,13 @@ sandbox::HttpResponse Sandbox::Private::publicApi(const HttpRequest &request, co
             if (auto e = parseListQuery(request, { QStringLiteral("candidate") }, includes, idSorts, &q))
                 return *e;
             const QString cand = q.filters.value(QStringLiteral("candidate"));
-            QStringList ids;
+            IdList ids;
             for (const auto &kv : notes) {
                 if (cand.isEmpty() || QString::number(kv.second.candidateId) == cand)
-                    ids.append(QString::number(kv.first));
+                    ids.append(kv.first);
             }
             if (q.sort == QLatin1String("-id"))
-                std::reverse(ids.begin(), ids.end());
+                ids.reverse();
             return listDocument(QStringLiteral("/v1/notes"), ids, QStringLiteral("notes"), q);
         }
         if (seg.size() == 1 && request.method == "POST") {
@@ -1069,6 +1305,7 @@ sandbox::HttpResponse Sandbox::Private::publicApi(const HttpRequest &request, co
             n.note = text.toString();
             n.createdAt = n.updatedAt = now();
             notes[n.id] = n;
+            changed();
             Q_EMIT self->noteCreated(n.id, n.candidateId);
             HttpResponse r = showDocument(noteResource(n), {}, 201);
             r.setHeader("Location", urlFor(QStringLiteral("/v1/notes/%1").arg(n.id)).toUtf8());
@@ -1097,7 +1334,7 @@ sandbox::HttpResponse Sandbox::Private::publicApi(const HttpRequest &request, co
             if (auto e = parseListQuery(request, { QStringLiteral("candidate") }, includes, {}, &q))
                 return *e;
             const QString cand = q.filters.value(QStringLiteral("candidate"));
-            QStringList ids;
+            IdList ids;
             for (const QString &rid : partnerResultOrder) {
                 const auto r = partnerResults.find(rid);
                 if (r != partnerResults.end()
@@ -1123,11 +1360,11 @@ sandbox::HttpResponse Sandbox::Private::publicApi(const HttpRequest &request, co
         if (seg.size() == 1) {
             if (auto e = parseListQuery(request, {}, {}, idSorts, &q))
                 return *e;
-            QStringList ids;
+            IdList ids;
             for (const auto &kv : users)
-                ids.append(QString::number(kv.first));
+                ids.append(kv.first);
             if (q.sort == QLatin1String("-id"))
-                std::reverse(ids.begin(), ids.end());
+                ids.reverse();
             return listDocument(QStringLiteral("/v1/users"), ids, QStringLiteral("users"), q);
         }
         const auto id = parseId(seg.at(1));
