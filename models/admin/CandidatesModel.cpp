@@ -60,7 +60,8 @@ QStringList CandidatesModel::whereTerms(QVariantList *binds) const
         *binds << p << p;
     }
     if (!m_filter.jobId.isEmpty() || !m_filter.stageId.isEmpty()) {
-        QString t = QStringLiteral("EXISTS (SELECT 1 FROM applications a WHERE a.candidate_id = c.id");
+        // Uncorrelated IN: SQLite builds the set once from the (job_id, stage_id) index.
+        QString t = QStringLiteral("c.id IN (SELECT a.candidate_id FROM applications a WHERE 1");
         if (!m_filter.jobId.isEmpty()) {
             t += QStringLiteral(" AND a.job_id = ?");
             *binds << m_filter.jobId;
@@ -72,12 +73,12 @@ QStringList CandidatesModel::whereTerms(QVariantList *binds) const
         terms << t + QStringLiteral(")");
     }
     if (!m_filter.interviewState.isEmpty()) {
-        terms << QStringLiteral("EXISTS (SELECT 1 FROM interviews i LEFT JOIN partner_results pr ON pr.id = i.partner_result_id"
-                                " WHERE i.candidate_id = c.id AND (i.state = ? OR pr.status = ?))");
+        terms << QStringLiteral("c.id IN (SELECT i.candidate_id FROM interviews i LEFT JOIN partner_results pr"
+                                " ON pr.id = i.partner_result_id WHERE i.state = ? OR pr.status = ?)");
         *binds << m_filter.interviewState << m_filter.interviewState;
     }
     if (m_filter.minScore || m_filter.maxScore) {
-        terms << QStringLiteral("EXISTS (SELECT 1 FROM interviews i WHERE i.candidate_id = c.id AND i.score BETWEEN ? AND ?)");
+        terms << QStringLiteral("c.id IN (SELECT i.candidate_id FROM interviews i WHERE i.score BETWEEN ? AND ?)");
         *binds << m_filter.minScore.value_or(0) << m_filter.maxScore.value_or(100);
     }
     return terms;

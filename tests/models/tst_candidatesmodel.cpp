@@ -77,10 +77,10 @@ private Q_SLOTS:
         }
         // Name search across the whole table, not the loaded page.
         f = {};
-        f.text = QStringLiteral("Rossi99999");
+        f.text = QStringLiteral("Gustafsson99999");
         model.setFilter(f);
         QCOMPARE(model.rowCount(), 1);
-        QCOMPARE(model.index(0, CandidatesModel::Name).data().toString(), QStringLiteral("Pablo Rossi99999"));
+        QCOMPARE(model.index(0, CandidatesModel::Name).data().toString(), QStringLiteral("Pablo Gustafsson99999"));
     }
 };
 
