@@ -279,10 +279,10 @@ CandidatesView::CandidatesView(QSqlDatabase db, QWidget *parent)
     m_table = makeTable(QStringLiteral("candidatesTable"), split);
     m_table->setModel(m_model);
     m_table->setItemDelegateForColumn(CandidatesModel::Result, new ResultBadgeDelegate(m_table));
-    m_table->setColumnWidth(CandidatesModel::Name, 170);
-    m_table->setColumnWidth(CandidatesModel::Email, 230);
-    m_table->setColumnWidth(CandidatesModel::Job, 200);
-    m_table->setColumnWidth(CandidatesModel::Stage, 140);
+    m_table->setColumnWidth(CandidatesModel::Name, 150);
+    m_table->setColumnWidth(CandidatesModel::Email, 215);
+    m_table->setColumnWidth(CandidatesModel::Job, 180);
+    m_table->setColumnWidth(CandidatesModel::Stage, 125);
 
     auto *scroll = new QScrollArea(split);
     scroll->setWidgetResizable(true);
@@ -311,6 +311,7 @@ CandidatesView::CandidatesView(QSqlDatabase db, QWidget *parent)
     split->addWidget(scroll);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
+    split->setSizes({960, 380});
     layout->addWidget(split, 1);
 
     connect(m_search, &QLineEdit::textChanged, m_debounce, qOverload<>(&QTimer::start));
@@ -413,7 +414,7 @@ void CandidatesView::showCandidate(const QString &id)
                                   " .muted{color:#78909c;}</style>");
     html += QStringLiteral("<h3>%1</h3><table>").arg(tr("Applications"));
     for (const auto &a : d.applications) {
-        html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td><td class=muted>%3%4</td></tr>")
+        html += QStringLiteral("<tr><td><b>%1</b><br>%2 <span class=muted>· %3%4</span></td></tr>")
                     .arg(esc(a.jobTitle), esc(a.stageName), tr("applied %1").arg(when(a.createdAt)),
                          a.rejected ? QStringLiteral(" · <span style='color:#c62828'>%1</span>").arg(tr("rejected")) : QString());
     }

@@ -66,7 +66,7 @@ void ChartsView::reload()
     chart->addSeries(series);
     QStringList categories;
     for (int b = 0; b < 10; ++b)
-        categories << QStringLiteral("%1–%2").arg(b * 10).arg(b == 9 ? 100 : b * 10 + 9);
+        categories << (b == 9 ? QStringLiteral("90+") : QStringLiteral("%1–%2").arg(b * 10).arg(b * 10 + 9));
     auto *x = new QBarCategoryAxis;
     x->append(categories);
     auto *y = new QValueAxis;

@@ -125,9 +125,13 @@ void MainWindow::buildNavigation()
     auto *splitter = new QSplitter(this);
     m_nav = new QListWidget(splitter);
     m_nav->setObjectName(QStringLiteral("navigation"));
-    m_nav->setMaximumWidth(200);
+    m_nav->setMaximumWidth(220);
     m_nav->setMinimumWidth(150);
-    m_nav->setSpacing(2);
+    m_nav->setSpacing(3);
+    m_nav->setFrameShape(QFrame::NoFrame);
+    QFont navFont = m_nav->font();
+    navFont.setPointSizeF(navFont.pointSizeF() * 1.1);
+    m_nav->setFont(navFont);
     m_pages = new QStackedWidget(splitter);
     m_pages->setObjectName(QStringLiteral("pages"));
     Store *store = m_context.store;
@@ -159,7 +163,10 @@ void MainWindow::buildNavigation()
         page->setObjectName(QString::fromLatin1(info.objectName));
         m_pages->addWidget(page);
     }
+    splitter->setStretchFactor(0, 0);
     splitter->setStretchFactor(1, 1);
+    splitter->setCollapsible(1, false);
+    splitter->setSizes({170, 1100});
     setCentralWidget(splitter);
     connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     m_nav->setCurrentRow(JobsPage);
