@@ -30,6 +30,7 @@
 #include <QScrollArea>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
+#include <QStyledItemDelegate>
 #include <QSplitter>
 #include <QSqlQuery>
 #include <QStackedWidget>
@@ -78,6 +79,28 @@ QLabel *emptyState(const QString &text, QWidget *parent)
     l->setStyleSheet(QStringLiteral("color: #78909c; font-size: 13pt;"));
     return l;
 }
+
+// Colours the stage-mapping state so overrides and gaps stand out.
+class MappingStateDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        const QString text = index.data().toString();
+        QColor c(0x2e, 0x7d, 0x32);
+        if (text == JobStagesModel::mappingStateText(JobStagesModel::MappingState::Override))
+            c = QColor(0x15, 0x65, 0xc0);
+        else if (text == JobStagesModel::mappingStateText(JobStagesModel::MappingState::Unmapped))
+            c = QColor(0x90, 0xa4, 0xae);
+        option->palette.setColor(QPalette::Text, c);
+        if (c != QColor(0x90, 0xa4, 0xae))
+            option->font.setBold(true);
+    }
+};
 
 QString esc(const QString &s)
 {
@@ -148,9 +171,11 @@ JobsView::JobsView(QSqlDatabase db, QWidget *parent)
     m_stageTable = makeTable(QStringLiteral("jobStagesTable"), detail);
     m_stageTable->setModel(m_stages);
     m_stageTable->setSelectionMode(QAbstractItemView::NoSelection);
+    m_stageTable->setItemDelegateForColumn(JobStagesModel::Mapping, new MappingStateDelegate(m_stageTable));
     dl->addWidget(m_stageTable, 1);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+    split->setSizes({300, 420});
     layout->addWidget(split, 1);
     m_stack->addWidget(content);
 
@@ -754,8 +779,14 @@ SettingsView::SettingsView(Store *store, SecretStore *secrets, const Clock *cloc
     auto *outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
     outer->addWidget(scroll);
-    auto *page = new QWidget(scroll);
-    scroll->setWidget(page);
+    auto *holder = new QWidget(scroll);
+    scroll->setWidget(holder);
+    auto *hl = new QHBoxLayout(holder);
+    hl->setContentsMargins(0, 0, 0, 0);
+    auto *page = new QWidget(holder);
+    page->setMaximumWidth(860);
+    hl->addWidget(page, 1);
+    hl->addStretch(0);
     auto *layout = new QVBoxLayout(page);
     layout->setContentsMargins(12, 12, 12, 12);
     layout->addWidget(heading(tr("Settings"), page));

@@ -32,7 +32,15 @@ private Q_SLOTS:
         QString err;
         QVERIFY2(DemoData::seedCompany(store->database(), clock, &err), qPrintable(err));
 
+        // Sync as the running service offers it (idle).
+        struct IdleSync : SyncController
+        {
+            bool isRunning() const override { return false; }
+            void start(bool) override {}
+            void cancel() override {}
+        } sync;
         MainWindow::Context context;
+        context.sync = &sync;
         context.dataDir = QStringLiteral("/var/lib/intrvio");
         context.listenUrl = QUrl(QStringLiteral("http://127.0.0.1:8787"));
         context.store = store.get();
