@@ -1,15 +1,15 @@
 #include "AdminViews.h"
 
 #include "ChartsView.h"
-#include "PartnerResultCard.h"
-#include "ResultBadgeDelegate.h"
-#include "models/Store.h"
 #include "models/admin/ActivityModels.h"
 #include "models/admin/AdminData.h"
 #include "models/admin/AdminInterfaces.h"
 #include "models/admin/CandidatesModel.h"
 #include "models/admin/JobsModel.h"
+#include "models/Store.h"
 #include "net/secrets/SecretStore.h"
+#include "PartnerResultCard.h"
+#include "ResultBadgeDelegate.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -30,12 +30,12 @@
 #include <QScrollArea>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
-#include <QStyledItemDelegate>
 #include <QSplitter>
 #include <QSqlQuery>
 #include <QStackedWidget>
-#include <QTabWidget>
+#include <QStyledItemDelegate>
 #include <QTableView>
+#include <QTabWidget>
 #include <QTextBrowser>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -133,7 +133,8 @@ JobsView::JobsView(QSqlDatabase db, QWidget *parent)
     outer->setContentsMargins(0, 0, 0, 0);
     m_stack = new QStackedWidget(this);
     outer->addWidget(m_stack);
-    m_stack->addWidget(emptyState(tr("No jobs yet. Connect to Teamtailor and sync to see your jobs and stages."), m_stack));
+    m_stack->addWidget(
+        emptyState(tr("No jobs yet. Connect to Teamtailor and sync to see your jobs and stages."), m_stack));
 
     auto *content = new QWidget(m_stack);
     auto *layout = new QVBoxLayout(content);
@@ -175,7 +176,7 @@ JobsView::JobsView(QSqlDatabase db, QWidget *parent)
     dl->addWidget(m_stageTable, 1);
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
-    split->setSizes({300, 420});
+    split->setSizes({ 300, 420 });
     layout->addWidget(split, 1);
     m_stack->addWidget(content);
 
@@ -186,9 +187,8 @@ JobsView::JobsView(QSqlDatabase db, QWidget *parent)
         m_proxy->setFilterFixedString(on ? tr("Needs review") : m_filter->text());
         m_filter->setEnabled(!on);
     });
-    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
-        showJob(current.data(AdminRole::Id).toString());
-    });
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+        [this](const QModelIndex &current) { showJob(current.data(AdminRole::Id).toString()); });
     reload();
 }
 
@@ -198,7 +198,8 @@ void JobsView::reload()
     m_model->reload();
     m_stack->setCurrentIndex(m_model->rowCount() > 0 ? 1 : 0);
     m_table->resizeColumnsToContents();
-    m_table->horizontalHeader()->resizeSection(JobsModel::Title, qMax(260, m_table->columnWidth(JobsModel::Title) + 24));
+    m_table->horizontalHeader()->resizeSection(
+        JobsModel::Title, qMax(260, m_table->columnWidth(JobsModel::Title) + 24));
     for (int c = JobsModel::Status; c < JobsModel::ColumnCount; ++c)
         m_table->setColumnWidth(c, m_table->columnWidth(c) + 24);
     if (!current.isEmpty())
@@ -229,10 +230,11 @@ void JobsView::showJob(const QString &jobId)
         return;
     }
     QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT j.title, coalesce(j.department, ''), coalesce(j.human_status, j.status, ''),"
-                             " (SELECT coalesce(SUM(active_count), 0) FROM stages WHERE job_id = j.id),"
-                             " (SELECT coalesce(SUM(rejected_count), 0) FROM stages WHERE job_id = j.id)"
-                             " FROM jobs j WHERE j.id = ?"));
+    q.prepare(
+        QStringLiteral("SELECT j.title, coalesce(j.department, ''), coalesce(j.human_status, j.status, ''),"
+                       " (SELECT coalesce(SUM(active_count), 0) FROM stages WHERE job_id = j.id),"
+                       " (SELECT coalesce(SUM(rejected_count), 0) FROM stages WHERE job_id = j.id)"
+                       " FROM jobs j WHERE j.id = ?"));
     q.addBindValue(jobId);
     if (!q.exec() || !q.next())
         return;
@@ -336,7 +338,7 @@ CandidatesView::CandidatesView(QSqlDatabase db, QWidget *parent)
     split->addWidget(scroll);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
-    split->setSizes({960, 380});
+    split->setSizes({ 960, 380 });
     layout->addWidget(split, 1);
 
     connect(m_search, &QLineEdit::textChanged, m_debounce, qOverload<>(&QTimer::start));
@@ -344,12 +346,12 @@ CandidatesView::CandidatesView(QSqlDatabase db, QWidget *parent)
         reloadChoices();
         applyFilter();
     });
-    for (QComboBox *c : {m_stage, m_state})
+    for (QComboBox *c : { m_stage, m_state })
         connect(c, &QComboBox::currentIndexChanged, this, &CandidatesView::applyFilter);
-    for (QSpinBox *s : {m_minScore, m_maxScore})
+    for (QSpinBox *s : { m_minScore, m_maxScore })
         connect(s, &QSpinBox::valueChanged, m_debounce, qOverload<>(&QTimer::start));
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex &current) { showCandidate(current.data(AdminRole::Id).toString()); });
+        [this](const QModelIndex &current) { showCandidate(current.data(AdminRole::Id).toString()); });
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] { showCandidate({}); });
     reload();
 }
@@ -426,7 +428,7 @@ void CandidatesView::showCandidate(const QString &id)
         return;
     }
     m_name->setText(d.name.isEmpty() ? d.id : d.name);
-    QStringList contact{d.email};
+    QStringList contact { d.email };
     if (!d.phone.isEmpty())
         contact << d.phone;
     m_contact->setText(contact.join(QStringLiteral(" · ")));
@@ -441,7 +443,9 @@ void CandidatesView::showCandidate(const QString &id)
     for (const auto &a : d.applications) {
         html += QStringLiteral("<tr><td><b>%1</b><br>%2 <span class=muted>· %3%4</span></td></tr>")
                     .arg(esc(a.jobTitle), esc(a.stageName), tr("applied %1").arg(when(a.createdAt)),
-                         a.rejected ? QStringLiteral(" · <span style='color:#c62828'>%1</span>").arg(tr("rejected")) : QString());
+                        a.rejected
+                            ? QStringLiteral(" · <span style='color:#c62828'>%1</span>").arg(tr("rejected"))
+                            : QString());
     }
     if (d.applications.isEmpty())
         html += QStringLiteral("<tr><td class=muted>%1</td></tr>").arg(tr("None"));
@@ -451,7 +455,8 @@ void CandidatesView::showCandidate(const QString &id)
     if (d.interviews.isEmpty())
         html += QStringLiteral("<p class=muted>%1</p>").arg(tr("No interviews yet."));
     for (const auto &i : d.interviews) {
-        html += QStringLiteral("<p><b>%1</b> <span class=muted>(%2)</span> — %3<br>").arg(esc(i.templateName), esc(i.jobTitle), esc(i.state));
+        html += QStringLiteral("<p><b>%1</b> <span class=muted>(%2)</span> — %3<br>")
+                    .arg(esc(i.templateName), esc(i.jobTitle), esc(i.state));
         QStringList steps;
         steps << tr("invited %1").arg(when(i.createdAt));
         if (!i.startedAt.isEmpty())
@@ -477,7 +482,8 @@ void CandidatesView::showCandidate(const QString &id)
         }
         if (!i.transcript.isEmpty()) {
             html += QStringLiteral("<h3>%1</h3><p style='white-space:pre-wrap'>%2</p>")
-                        .arg(tr("Transcript"), esc(i.transcript).replace(QLatin1Char('\n'), QStringLiteral("<br>")));
+                        .arg(tr("Transcript"),
+                            esc(i.transcript).replace(QLatin1Char('\n'), QStringLiteral("<br>")));
         }
     }
     m_detail->setHtml(html);
@@ -546,8 +552,10 @@ InterviewsView::InterviewsView(QSqlDatabase db, InterviewActions *actions, QWidg
             m_actions->cancel(id);
         }
     });
-    connect(m_state, &QComboBox::currentIndexChanged, this, [this] { m_model->setStateFilter(m_state->currentData().toString()); });
-    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &InterviewsView::updateButtons);
+    connect(m_state, &QComboBox::currentIndexChanged, this,
+        [this] { m_model->setStateFilter(m_state->currentData().toString()); });
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+        &InterviewsView::updateButtons);
     connect(m_model, &QAbstractItemModel::modelReset, this, &InterviewsView::updateButtons);
     reload();
 }
@@ -559,9 +567,9 @@ void InterviewsView::reload()
         const QSignalBlocker block(m_state);
         m_state->clear();
         m_state->addItem(tr("Every state"), QString());
-        for (const QString &s : {QStringLiteral("sending"), QStringLiteral("sent"), QStringLiteral("pending"),
-                                 QStringLiteral("completed"), QStringLiteral("failed"), QStringLiteral("cancelled"),
-                                 QStringLiteral("expired")})
+        for (const QString &s : { QStringLiteral("sending"), QStringLiteral("sent"),
+                 QStringLiteral("pending"), QStringLiteral("completed"), QStringLiteral("failed"),
+                 QStringLiteral("cancelled"), QStringLiteral("expired") })
             m_state->addItem(ResultBadgeDelegate::styleFor(s, {}).text, s);
         m_state->setCurrentIndex(qMax(0, m_state->findData(state)));
     }
@@ -583,7 +591,8 @@ void InterviewsView::updateButtons()
 {
     const QModelIndex i = m_table->currentIndex();
     const QString state = i.isValid() ? m_model->state(i.row()) : QString();
-    const bool open = !state.isEmpty() && state != QLatin1String("completed") && state != QLatin1String("cancelled");
+    const bool open
+        = !state.isEmpty() && state != QLatin1String("completed") && state != QLatin1String("cancelled");
     m_resend->setEnabled(m_actions && i.isValid() && state != QLatin1String("completed"));
     m_cancel->setEnabled(m_actions && open);
 }
@@ -644,7 +653,8 @@ ActivityView::ActivityView(QSqlDatabase db, const Clock *clock, QWidget *parent)
     ob->addWidget(m_outboxStatus);
     m_retry = new QPushButton(tr("Retry dead letter"), outbox);
     m_retry->setObjectName(QStringLiteral("retryOutbox"));
-    m_retry->setToolTip(tr("Put the selected dead-lettered change back in the queue for an immediate attempt."));
+    m_retry->setToolTip(
+        tr("Put the selected dead-lettered change back in the queue for an immediate attempt."));
     ob->addWidget(m_retry);
     ol->addLayout(ob);
     auto *osplit = new QSplitter(Qt::Vertical, outbox);
@@ -672,26 +682,29 @@ ActivityView::ActivityView(QSqlDatabase db, const Clock *clock, QWidget *parent)
     m_tabs->addTab(audit, tr("Audit log"));
 
     connect(m_verification, &QComboBox::currentIndexChanged, this,
-            [this] { m_inbox->setVerificationFilter(m_verification->currentData().toString()); });
+        [this] { m_inbox->setVerificationFilter(m_verification->currentData().toString()); });
     connect(m_failedOnly, &QCheckBox::toggled, m_inbox, &InboxModel::setOnlyFailed);
-    connect(m_inboxTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &i) {
-        if (!i.isValid()) {
-            m_inboxDetail->clear();
-            return;
-        }
-        const auto d = m_inbox->detail(m_inbox->keyAt(i.row()));
-        QString text = tr("Verification: %1\n").arg(d.verification);
-        if (!d.error.isEmpty())
-            text += tr("Error: %1\n").arg(d.error);
-        text += QStringLiteral("\n") + d.headers + QStringLiteral("\n\n") + d.bodyPreview;
-        m_inboxDetail->setPlainText(text);
-    });
+    connect(m_inboxTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+        [this](const QModelIndex &i) {
+            if (!i.isValid()) {
+                m_inboxDetail->clear();
+                return;
+            }
+            const auto d = m_inbox->detail(m_inbox->keyAt(i.row()));
+            QString text = tr("Verification: %1\n").arg(d.verification);
+            if (!d.error.isEmpty())
+                text += tr("Error: %1\n").arg(d.error);
+            text += QStringLiteral("\n") + d.headers + QStringLiteral("\n\n") + d.bodyPreview;
+            m_inboxDetail->setPlainText(text);
+        });
     connect(m_outboxState, &QComboBox::currentIndexChanged, this,
-            [this] { m_outbox->setStateFilter(m_outboxState->currentData().toString()); });
-    connect(m_outboxTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &i) {
-        m_outboxDetail->setPlainText(i.isValid() ? m_outbox->bodyPreview(m_outbox->keyAt(i.row())) : QString());
-        updateRetry();
-    });
+        [this] { m_outbox->setStateFilter(m_outboxState->currentData().toString()); });
+    connect(m_outboxTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+        [this](const QModelIndex &i) {
+            m_outboxDetail->setPlainText(
+                i.isValid() ? m_outbox->bodyPreview(m_outbox->keyAt(i.row())) : QString());
+            updateRetry();
+        });
     connect(m_outbox, &QAbstractItemModel::modelReset, this, &ActivityView::updateRetry);
     connect(m_retry, &QPushButton::clicked, this, &ActivityView::retrySelected);
     connect(m_auditFilter, &QLineEdit::textChanged, m_audit, &AuditLogModel::setTextFilter);
@@ -714,7 +727,7 @@ void ActivityView::reload()
     m_inbox->setVerificationFilter(m_verification->currentData().toString());
     m_outbox->setStateFilter(m_outboxState->currentData().toString());
     m_audit->setTextFilter(m_auditFilter->text());
-    for (QTableView *t : {m_inboxTable, m_outboxTable, m_auditTable}) {
+    for (QTableView *t : { m_inboxTable, m_outboxTable, m_auditTable }) {
         t->resizeColumnsToContents();
         for (int c = 0; c < t->model()->columnCount() - 1; ++c)
             t->setColumnWidth(c, qMin(360, t->columnWidth(c) + 20));
@@ -760,8 +773,9 @@ SettingsView::SettingsView(Store *store, SecretStore *secrets, const Clock *cloc
 {
     askSecret = [this](const QString &name) -> std::optional<QString> {
         bool ok = false;
-        const QString v = QInputDialog::getText(this, tr("Replace %1").arg(name), tr("New value for %1 (stored in the keychain only):").arg(name),
-                                                QLineEdit::Password, QString(), &ok);
+        const QString v = QInputDialog::getText(this, tr("Replace %1").arg(name),
+            tr("New value for %1 (stored in the keychain only):").arg(name), QLineEdit::Password, QString(),
+            &ok);
         if (!ok)
             return std::nullopt;
         return v;
@@ -770,7 +784,8 @@ SettingsView::SettingsView(Store *store, SecretStore *secrets, const Clock *cloc
         return QMessageBox::question(this, tr("Please confirm"), question) == QMessageBox::Yes;
     };
     askExportPath = [this](const QString &suggested) {
-        return QFileDialog::getSaveFileName(this, tr("Export candidate data"), suggested, tr("JSON (*.json)"));
+        return QFileDialog::getSaveFileName(
+            this, tr("Export candidate data"), suggested, tr("JSON (*.json)"));
     };
 
     auto *scroll = new QScrollArea(this);
@@ -960,19 +975,25 @@ void SettingsView::replaceSecret(const QString &name)
 
 void SettingsView::clearSecret(const QString &name)
 {
-    if (!m_secrets || !confirm(tr("Remove %1 from the keychain? Features that need it stop working until it is set again.").arg(name)))
+    if (!m_secrets
+        || !confirm(
+            tr("Remove %1 from the keychain? Features that need it stop working until it is set again.")
+                .arg(name)))
         return;
     auto *label = findChild<QLabel *>(QStringLiteral("secretState_") + name);
     label->setText(tr("removing…"));
     m_secrets->remove(name, label, [label](const SecretResult &r) {
-        label->setText(r.ok() || r.status == SecretResult::Status::NotFound ? tr("Not set") : tr("Not removed: %1").arg(r.message));
+        label->setText(r.ok() || r.status == SecretResult::Status::NotFound
+                ? tr("Not set")
+                : tr("Not removed: %1").arg(r.message));
     });
 }
 
 QString SettingsView::resolveCandidate(const QString &idOrEmail) const
 {
     QSqlQuery q(m_store->database());
-    q.prepare(QStringLiteral("SELECT id FROM candidates WHERE id = ? OR lower(email) = lower(?) ORDER BY id = ? DESC LIMIT 1"));
+    q.prepare(QStringLiteral(
+        "SELECT id FROM candidates WHERE id = ? OR lower(email) = lower(?) ORDER BY id = ? DESC LIMIT 1"));
     q.addBindValue(idOrEmail);
     q.addBindValue(idOrEmail);
     q.addBindValue(idOrEmail);
@@ -1002,8 +1023,8 @@ bool SettingsView::exportCandidate(const QString &idOrEmail, const QString &path
         return false;
     }
     QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    AdminAudit::record(m_store->database(), *m_clock, QStringLiteral("admin"), QStringLiteral("candidate.export"),
-                       QStringLiteral("candidate:") + id, QString());
+    AdminAudit::record(m_store->database(), *m_clock, QStringLiteral("admin"),
+        QStringLiteral("candidate.export"), QStringLiteral("candidate:") + id, QString());
     return true;
 }
 
@@ -1014,9 +1035,10 @@ bool SettingsView::eraseCandidate(const QString &idOrEmail, QString *error)
         *error = tr("No candidate with id or email \"%1\".").arg(idOrEmail);
         return false;
     }
-    if (!confirm(tr("Erase every stored record of candidate %1 (applications, interviews, transcripts, results)?"
-                    " This cannot be undone; Teamtailor's own data is not touched.")
-                     .arg(id))) {
+    if (!confirm(
+            tr("Erase every stored record of candidate %1 (applications, interviews, transcripts, results)?"
+               " This cannot be undone; Teamtailor's own data is not touched.")
+                .arg(id))) {
         error->clear();
         return false;
     }

@@ -1,7 +1,7 @@
 #include "ChartsView.h"
 
-#include "ResultBadgeDelegate.h"
 #include "models/admin/AdminData.h"
+#include "ResultBadgeDelegate.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>
@@ -48,7 +48,8 @@ ChartsView::ChartsView(QSqlDatabase db, QWidget *parent)
 
 void ChartsView::reload()
 {
-    const auto by = m_grouping->currentIndex() == 1 ? InterviewStats::GroupBy::Template : InterviewStats::GroupBy::Job;
+    const auto by
+        = m_grouping->currentIndex() == 1 ? InterviewStats::GroupBy::Template : InterviewStats::GroupBy::Job;
     const auto hist = InterviewStats::scoreDistribution(m_db, by);
     auto *chart = new QChart;
     chart->setTitle(tr("Interview scores"));
@@ -93,7 +94,7 @@ void ChartsView::reload()
     fseries->setLabelsVisible(true);
     fchart->addSeries(fseries);
     auto *fy = new QBarCategoryAxis;
-    fy->append({tr("passed"), tr("completed"), tr("started"), tr("invited")});
+    fy->append({ tr("passed"), tr("completed"), tr("started"), tr("invited") });
     auto *fx = new QValueAxis;
     fx->setRange(0, qMax(1, f.invited));
     fx->setLabelFormat(QStringLiteral("%d"));

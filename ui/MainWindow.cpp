@@ -1,10 +1,10 @@
 #include "MainWindow.h"
 
 #include "AdminViews.h"
-#include "models/Clock.h"
-#include "models/Store.h"
 #include "models/admin/AdminData.h"
 #include "models/admin/AdminInterfaces.h"
+#include "models/Clock.h"
+#include "models/Store.h"
 #include "net/secrets/SecretStore.h"
 
 #include <QAction>
@@ -35,18 +35,21 @@ struct PageInfo
 };
 
 constexpr PageInfo pageInfo[MainWindow::PageCount] = {
-    {QT_TRANSLATE_NOOP("MainWindow", "Jobs"), "jobsPage",
-     QT_TRANSLATE_NOOP("MainWindow", "No jobs yet. Connect to Teamtailor and sync to see your jobs and stages.")},
-    {QT_TRANSLATE_NOOP("MainWindow", "Candidates"), "candidatesPage",
-     QT_TRANSLATE_NOOP("MainWindow", "No candidates yet. They appear here after a sync.")},
-    {QT_TRANSLATE_NOOP("MainWindow", "Stage mapping"), "mappingPage",
-     QT_TRANSLATE_NOOP("MainWindow", "Map Teamtailor pipeline stages to interview templates here.")},
-    {QT_TRANSLATE_NOOP("MainWindow", "Interviews"), "interviewsPage",
-     QT_TRANSLATE_NOOP("MainWindow", "No interviews yet. They are created when a candidate enters a mapped stage.")},
-    {QT_TRANSLATE_NOOP("MainWindow", "Activity"), "activityPage",
-     QT_TRANSLATE_NOOP("MainWindow", "Webhook deliveries, outbound changes and the audit log appear here.")},
-    {QT_TRANSLATE_NOOP("MainWindow", "Settings"), "settingsPage",
-     QT_TRANSLATE_NOOP("MainWindow", "Teamtailor connection, keys and the webhook server.")},
+    { QT_TRANSLATE_NOOP("MainWindow", "Jobs"), "jobsPage",
+        QT_TRANSLATE_NOOP(
+            "MainWindow", "No jobs yet. Connect to Teamtailor and sync to see your jobs and stages.") },
+    { QT_TRANSLATE_NOOP("MainWindow", "Candidates"), "candidatesPage",
+        QT_TRANSLATE_NOOP("MainWindow", "No candidates yet. They appear here after a sync.") },
+    { QT_TRANSLATE_NOOP("MainWindow", "Stage mapping"), "mappingPage",
+        QT_TRANSLATE_NOOP("MainWindow", "Map Teamtailor pipeline stages to interview templates here.") },
+    { QT_TRANSLATE_NOOP("MainWindow", "Interviews"), "interviewsPage",
+        QT_TRANSLATE_NOOP(
+            "MainWindow", "No interviews yet. They are created when a candidate enters a mapped stage.") },
+    { QT_TRANSLATE_NOOP("MainWindow", "Activity"), "activityPage",
+        QT_TRANSLATE_NOOP(
+            "MainWindow", "Webhook deliveries, outbound changes and the audit log appear here.") },
+    { QT_TRANSLATE_NOOP("MainWindow", "Settings"), "settingsPage",
+        QT_TRANSLATE_NOOP("MainWindow", "Teamtailor connection, keys and the webhook server.") },
 };
 
 constexpr int StatusRefreshMs = 5000;
@@ -98,8 +101,8 @@ void MainWindow::buildActions()
     quit->setShortcut(QKeySequence::Quit);
 
     auto *ttMenu = menuBar()->addMenu(tr("&Teamtailor"));
-    m_syncAction = ttMenu->addAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("&Sync now"), this,
-                                     [this] { startSync(false); });
+    m_syncAction = ttMenu->addAction(
+        style()->standardIcon(QStyle::SP_BrowserReload), tr("&Sync now"), this, [this] { startSync(false); });
     m_syncAction->setObjectName(QStringLiteral("actionSync"));
     m_syncAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     m_fullSyncAction = ttMenu->addAction(tr("&Full sync"), this, [this] { startSync(true); });
@@ -113,9 +116,10 @@ void MainWindow::buildActions()
     toolbar->addAction(refreshAction);
 
     if (!m_context.sync) {
-        for (QAction *a : {m_syncAction, m_fullSyncAction}) {
+        for (QAction *a : { m_syncAction, m_fullSyncAction }) {
             a->setEnabled(false);
-            a->setToolTip(tr("Sync is not available: the Teamtailor connection is not set up in this process."));
+            a->setToolTip(
+                tr("Sync is not available: the Teamtailor connection is not set up in this process."));
         }
     }
 }
@@ -142,16 +146,25 @@ void MainWindow::buildNavigation()
         if (store) {
             const QSqlDatabase db = store->database();
             switch (Page(i)) {
-            case JobsPage: page = m_jobs = new JobsView(db, m_pages); break;
-            case CandidatesPage: page = m_candidates = new CandidatesView(db, m_pages); break;
-            case InterviewsPage: page = m_interviews = new InterviewsView(db, m_context.interviewActions, m_pages); break;
-            case ActivityPage: page = m_activity = new ActivityView(db, m_context.clock, m_pages); break;
+            case JobsPage:
+                page = m_jobs = new JobsView(db, m_pages);
+                break;
+            case CandidatesPage:
+                page = m_candidates = new CandidatesView(db, m_pages);
+                break;
+            case InterviewsPage:
+                page = m_interviews = new InterviewsView(db, m_context.interviewActions, m_pages);
+                break;
+            case ActivityPage:
+                page = m_activity = new ActivityView(db, m_context.clock, m_pages);
+                break;
             case SettingsPage:
                 page = m_settings = new SettingsView(store, m_context.secrets, m_context.clock, m_pages);
                 connect(m_settings, &SettingsView::dataChanged, this, [this] { refresh(true); });
                 break;
             case MappingPage:
-            case PageCount: break;
+            case PageCount:
+                break;
             }
         }
         if (!page) {
@@ -166,7 +179,7 @@ void MainWindow::buildNavigation()
     splitter->setStretchFactor(0, 0);
     splitter->setStretchFactor(1, 1);
     splitter->setCollapsible(1, false);
-    splitter->setSizes({170, 1100});
+    splitter->setSizes({ 170, 1100 });
     setCentralWidget(splitter);
     connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     m_nav->setCurrentRow(JobsPage);
@@ -218,7 +231,8 @@ void MainWindow::buildStatusBar()
             m_syncCancel->hide();
             m_syncAction->setEnabled(true);
             m_fullSyncAction->setEnabled(true);
-            statusBar()->showMessage(ok ? tr("Sync finished. %1").arg(message) : tr("Sync failed: %1").arg(message), 15000);
+            statusBar()->showMessage(
+                ok ? tr("Sync finished. %1").arg(message) : tr("Sync failed: %1").arg(message), 15000);
             refresh(true);
         });
     }
@@ -257,8 +271,8 @@ void MainWindow::refreshStatus()
     const StatusSnapshot s = StatusSnapshot::load(m_context.store->database());
     const QString region = s.region.isEmpty() ? tr("region not set") : s.region.toUpper();
     m_connectionLabel->setText(s.lastSync.isValid()
-                                   ? tr("Teamtailor %1 · synced %2").arg(region, ago(s.lastSync, m_context.clock->now()))
-                                   : tr("Teamtailor %1 · never synced").arg(region));
+            ? tr("Teamtailor %1 · synced %2").arg(region, ago(s.lastSync, m_context.clock->now()))
+            : tr("Teamtailor %1 · never synced").arg(region));
     m_connectionLabel->setToolTip(s.lastSync.isValid() ? s.lastSync.toString(Qt::ISODate) : QString());
     QString outbox = tr("Outbox: %1 pending").arg(s.outboxPending);
     if (s.outboxDead > 0)

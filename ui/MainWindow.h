@@ -43,7 +43,15 @@ public:
     };
 
     // Navigation pages, in order.
-    enum Page { JobsPage, CandidatesPage, MappingPage, InterviewsPage, ActivityPage, SettingsPage, PageCount };
+    enum Page {
+        JobsPage,
+        CandidatesPage,
+        MappingPage,
+        InterviewsPage,
+        ActivityPage,
+        SettingsPage,
+        PageCount
+    };
 
     explicit MainWindow(const Context &context, QWidget *parent = nullptr);
 

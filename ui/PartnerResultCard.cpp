@@ -67,8 +67,9 @@ void PartnerResultCard::setResult(const CandidateDetail::PartnerResult &r)
     m_status = r.status;
     m_scoreValue = r.score;
     const auto style = ResultBadgeDelegate::styleFor(r.status, r.score);
-    m_stripe = r.status == QLatin1String("completed") && !r.score.isNull() ? ResultBadgeDelegate::scoreColor(r.score.toInt())
-                                                                             : style.background.darker(115);
+    m_stripe = r.status == QLatin1String("completed") && !r.score.isNull()
+        ? ResultBadgeDelegate::scoreColor(r.score.toInt())
+        : style.background.darker(115);
     m_score->setText(r.score.isNull() ? QStringLiteral("–") : tr("%1 / 100").arg(r.score.toInt()));
     if (!r.score.isNull()) {
         QPalette p = m_score->palette();
@@ -76,10 +77,12 @@ void PartnerResultCard::setResult(const CandidateDetail::PartnerResult &r)
         m_score->setPalette(p);
     }
     const QString grade = ResultBadgeDelegate::gradeText(r.grade);
-    m_grade->setText(grade.isEmpty() ? (r.jobTitle.isEmpty() ? QString() : r.jobTitle) : grade + QStringLiteral(" · ") + r.jobTitle);
+    m_grade->setText(grade.isEmpty() ? (r.jobTitle.isEmpty() ? QString() : r.jobTitle)
+                                     : grade + QStringLiteral(" · ") + r.jobTitle);
     m_summary->setText(r.summary);
-    m_link->setText(r.url.isEmpty() ? QString()
-                                    : QStringLiteral("<a href=\"%1\">%2</a>").arg(r.url.toHtmlEscaped(), tr("Open the full report")));
+    m_link->setText(r.url.isEmpty()
+            ? QString()
+            : QStringLiteral("<a href=\"%1\">%2</a>").arg(r.url.toHtmlEscaped(), tr("Open the full report")));
     update();
 }
 
@@ -102,7 +105,8 @@ void PartnerResultCard::paintEvent(QPaintEvent *event)
         QFont f = font();
         f.setBold(true);
         const QRect r = ResultBadgeDelegate::badgeRect(cell, QFontMetrics(f), style.text);
-        ResultBadgeDelegate::paintBadge(&p, cell.adjusted(cell.width() - r.width() - 12, 0, 0, 0), font(), style);
+        ResultBadgeDelegate::paintBadge(
+            &p, cell.adjusted(cell.width() - r.width() - 12, 0, 0, 0), font(), style);
     }
 }
 

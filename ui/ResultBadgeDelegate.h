@@ -28,7 +28,8 @@ public:
     static QRect badgeRect(const QRect &cell, const QFontMetrics &fm, const QString &text);
     static void paintBadge(QPainter *painter, const QRect &cell, const QFont &font, const Style &style);
 
-    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+    void paint(
+        QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
 };
 

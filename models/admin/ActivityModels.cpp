@@ -40,40 +40,43 @@ QString redactedStoredHeaders(const QString &stored)
     if (doc.isObject()) {
         const QJsonObject o = doc.object();
         for (auto it = o.begin(); it != o.end(); ++it)
-            list.append({it.key().toUtf8(), it.value().toVariant().toString().toUtf8()});
+            list.append({ it.key().toUtf8(), it.value().toVariant().toString().toUtf8() });
     } else if (doc.isArray()) {
         for (const QJsonValue &v : doc.array()) {
             const QJsonArray pair = v.toArray();
             if (pair.size() == 2)
-                list.append({pair.at(0).toString().toUtf8(), pair.at(1).toString().toUtf8()});
+                list.append({ pair.at(0).toString().toUtf8(), pair.at(1).toString().toUtf8() });
             else if (v.isObject())
-                list.append({v[QStringLiteral("name")].toString().toUtf8(), v[QStringLiteral("value")].toString().toUtf8()});
+                list.append({ v[QStringLiteral("name")].toString().toUtf8(),
+                    v[QStringLiteral("value")].toString().toUtf8() });
         }
     } else {
         const QStringList lines = stored.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         for (const QString &line : lines) {
             const qsizetype colon = line.indexOf(QLatin1Char(':'));
             if (colon <= 0) {
-                list.append({QByteArray("?"), line.trimmed().toUtf8()});
+                list.append({ QByteArray("?"), line.trimmed().toUtf8() });
                 continue;
             }
-            list.append({line.left(colon).trimmed().toUtf8(), line.mid(colon + 1).trimmed().toUtf8()});
+            list.append({ line.left(colon).trimmed().toUtf8(), line.mid(colon + 1).trimmed().toUtf8() });
         }
     }
     QStringList out;
     for (const auto &h : Redaction::headers(list)) {
-        const QString value = Redaction::isSensitiveHeader(h.first) ? QString::fromUtf8(h.second)
-                                                                    : Redaction::text(QString::fromUtf8(h.second));
+        const QString value = Redaction::isSensitiveHeader(h.first)
+            ? QString::fromUtf8(h.second)
+            : Redaction::text(QString::fromUtf8(h.second));
         out << QString::fromUtf8(h.first) + QStringLiteral(": ") + value;
     }
     return out.join(QLatin1Char('\n'));
 }
 
 bool AdminAudit::record(QSqlDatabase db, const Clock &clock, const QString &actor, const QString &action,
-                        const QString &subject, const QString &details, QString *error)
+    const QString &subject, const QString &details, QString *error)
 {
     QSqlQuery q(db);
-    q.prepare(QStringLiteral("INSERT INTO audit_log (at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)"));
+    q.prepare(
+        QStringLiteral("INSERT INTO audit_log (at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)"));
     q.addBindValue(clock.now().toUTC().toString(Qt::ISODate));
     q.addBindValue(actor);
     q.addBindValue(action);
@@ -91,8 +94,7 @@ bool AdminAudit::record(QSqlDatabase db, const Clock &clock, const QString &acto
 
 InterviewsModel::InterviewsModel(QSqlDatabase db, QObject *parent)
     : PagedSqlModel(std::move(db), parent)
-{
-}
+{ }
 
 void InterviewsModel::setStateFilter(const QString &state)
 {
@@ -103,11 +105,14 @@ void InterviewsModel::setStateFilter(const QString &state)
 QString InterviewsModel::selectSql() const
 {
     return QStringLiteral(
-        "SELECT i.id, coalesce(nullif(trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), ''), i.candidate_id),"
+        "SELECT i.id, coalesce(nullif(trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), "
+        "''), i.candidate_id),"
         " coalesce(j.title, i.job_id, ''), coalesce(t.name, i.template_id), i.state, i.score, i.created_at,"
         " i.expires_at, pr.status"
-        " FROM interviews i LEFT JOIN candidates c ON c.id = i.candidate_id LEFT JOIN jobs j ON j.id = i.job_id"
-        " LEFT JOIN templates t ON t.id = i.template_id LEFT JOIN partner_results pr ON pr.id = i.partner_result_id");
+        " FROM interviews i LEFT JOIN candidates c ON c.id = i.candidate_id LEFT JOIN jobs j ON j.id = "
+        "i.job_id"
+        " LEFT JOIN templates t ON t.id = i.template_id LEFT JOIN partner_results pr ON pr.id = "
+        "i.partner_result_id");
 }
 
 QStringList InterviewsModel::whereTerms(QVariantList *binds) const
@@ -115,12 +120,13 @@ QStringList InterviewsModel::whereTerms(QVariantList *binds) const
     if (m_state.isEmpty())
         return {};
     *binds << m_state;
-    return {QStringLiteral("i.state = ?")};
+    return { QStringLiteral("i.state = ?") };
 }
 
 QStringList InterviewsModel::headers() const
 {
-    return {tr("Candidate"), tr("Job"), tr("Template"), tr("State"), tr("Score"), tr("Created"), tr("Expires")};
+    return { tr("Candidate"), tr("Job"), tr("Template"), tr("State"), tr("Score"), tr("Created"),
+        tr("Expires") };
 }
 
 QVariant InterviewsModel::data(const QModelIndex &index, int role) const
@@ -138,13 +144,20 @@ QVariant InterviewsModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
-        case Candidate: return field(row, 1);
-        case Job: return field(row, 2);
-        case Template: return field(row, 3);
-        case State: return field(row, 4);
-        case Score: return field(row, 5).isNull() ? QVariant(QString()) : field(row, 5);
-        case Created: return timeText(field(row, 6));
-        case Expires: return timeText(field(row, 7));
+        case Candidate:
+            return field(row, 1);
+        case Job:
+            return field(row, 2);
+        case Template:
+            return field(row, 3);
+        case State:
+            return field(row, 4);
+        case Score:
+            return field(row, 5).isNull() ? QVariant(QString()) : field(row, 5);
+        case Created:
+            return timeText(field(row, 6));
+        case Expires:
+            return timeText(field(row, 7));
         }
     }
     if (role == Qt::ToolTipRole && index.column() == State && !field(row, 8).isNull())
@@ -156,8 +169,7 @@ QVariant InterviewsModel::data(const QModelIndex &index, int role) const
 
 InboxModel::InboxModel(QSqlDatabase db, QObject *parent)
     : PagedSqlModel(std::move(db), parent)
-{
-}
+{ }
 
 void InboxModel::setVerificationFilter(const QString &outcome)
 {
@@ -173,8 +185,9 @@ void InboxModel::setOnlyFailed(bool failed)
 
 QString InboxModel::selectSql() const
 {
-    return QStringLiteral("SELECT id, received_at, route, coalesce(event_key, ''), verification, status, attempts,"
-                          " coalesce(processed_at, ''), coalesce(process_error, '') FROM inbox");
+    return QStringLiteral(
+        "SELECT id, received_at, route, coalesce(event_key, ''), verification, status, attempts,"
+        " coalesce(processed_at, ''), coalesce(process_error, '') FROM inbox");
 }
 
 QStringList InboxModel::whereTerms(QVariantList *binds) const
@@ -191,8 +204,8 @@ QStringList InboxModel::whereTerms(QVariantList *binds) const
 
 QStringList InboxModel::headers() const
 {
-    return {tr("Received"), tr("Route"), tr("Event"), tr("Verification"), tr("HTTP"), tr("Attempts"), tr("Processed"),
-            tr("Error")};
+    return { tr("Received"), tr("Route"), tr("Event"), tr("Verification"), tr("HTTP"), tr("Attempts"),
+        tr("Processed"), tr("Error") };
 }
 
 QVariant InboxModel::data(const QModelIndex &index, int role) const
@@ -205,14 +218,22 @@ QVariant InboxModel::data(const QModelIndex &index, int role) const
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
         return {};
     switch (index.column()) {
-    case Received: return timeText(field(row, 1));
-    case Route: return field(row, 2);
-    case Event: return field(row, 3);
-    case Verification: return field(row, 4);
-    case Status: return field(row, 5);
-    case Attempts: return field(row, 6);
-    case Processed: return timeText(field(row, 7));
-    case Error: return Redaction::text(field(row, 8).toString());
+    case Received:
+        return timeText(field(row, 1));
+    case Route:
+        return field(row, 2);
+    case Event:
+        return field(row, 3);
+    case Verification:
+        return field(row, 4);
+    case Status:
+        return field(row, 5);
+    case Attempts:
+        return field(row, 6);
+    case Processed:
+        return timeText(field(row, 7));
+    case Error:
+        return Redaction::text(field(row, 8).toString());
     }
     return {};
 }
@@ -220,12 +241,13 @@ QVariant InboxModel::data(const QModelIndex &index, int role) const
 InboxModel::Detail InboxModel::detail(qint64 id) const
 {
     QSqlQuery q(database());
-    q.prepare(QStringLiteral("SELECT headers, body, verification, coalesce(process_error, '') FROM inbox WHERE id = ?"));
+    q.prepare(QStringLiteral(
+        "SELECT headers, body, verification, coalesce(process_error, '') FROM inbox WHERE id = ?"));
     q.addBindValue(id);
     if (!q.exec() || !q.next())
         return {};
-    return {redactedStoredHeaders(q.value(0).toString()), preview(q.value(1).toByteArray()), q.value(2).toString(),
-            Redaction::text(q.value(3).toString())};
+    return { redactedStoredHeaders(q.value(0).toString()), preview(q.value(1).toByteArray()),
+        q.value(2).toString(), Redaction::text(q.value(3).toString()) };
 }
 
 QStringList InboxModel::verificationOutcomes() const
@@ -243,8 +265,7 @@ QStringList InboxModel::verificationOutcomes() const
 
 OutboxModel::OutboxModel(QSqlDatabase db, QObject *parent)
     : PagedSqlModel(std::move(db), parent)
-{
-}
+{ }
 
 void OutboxModel::setStateFilter(const QString &state)
 {
@@ -254,8 +275,9 @@ void OutboxModel::setStateFilter(const QString &state)
 
 QString OutboxModel::selectSql() const
 {
-    return QStringLiteral("SELECT id, created_at, kind, method, url, state, attempts, next_attempt_at, last_status,"
-                          " coalesce(last_error, '') FROM outbox");
+    return QStringLiteral(
+        "SELECT id, created_at, kind, method, url, state, attempts, next_attempt_at, last_status,"
+        " coalesce(last_error, '') FROM outbox");
 }
 
 QStringList OutboxModel::whereTerms(QVariantList *binds) const
@@ -263,13 +285,13 @@ QStringList OutboxModel::whereTerms(QVariantList *binds) const
     if (m_state.isEmpty())
         return {};
     *binds << m_state;
-    return {QStringLiteral("state = ?")};
+    return { QStringLiteral("state = ?") };
 }
 
 QStringList OutboxModel::headers() const
 {
-    return {tr("Created"), tr("Kind"), tr("Request"), tr("State"), tr("Attempts"), tr("Next attempt"), tr("HTTP"),
-            tr("Last error")};
+    return { tr("Created"), tr("Kind"), tr("Request"), tr("State"), tr("Attempts"), tr("Next attempt"),
+        tr("HTTP"), tr("Last error") };
 }
 
 QVariant OutboxModel::data(const QModelIndex &index, int role) const
@@ -282,14 +304,23 @@ QVariant OutboxModel::data(const QModelIndex &index, int role) const
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
         return {};
     switch (index.column()) {
-    case Created: return timeText(field(row, 1));
-    case Kind: return field(row, 2);
-    case Request: return QString(field(row, 3).toString() + QLatin1Char(' ') + Redaction::url(QUrl(field(row, 4).toString())));
-    case State: return field(row, 5);
-    case Attempts: return field(row, 6);
-    case NextAttempt: return timeText(field(row, 7));
-    case LastStatus: return field(row, 8).isNull() ? QVariant(QString()) : field(row, 8);
-    case LastError: return Redaction::text(field(row, 9).toString());
+    case Created:
+        return timeText(field(row, 1));
+    case Kind:
+        return field(row, 2);
+    case Request:
+        return QString(
+            field(row, 3).toString() + QLatin1Char(' ') + Redaction::url(QUrl(field(row, 4).toString())));
+    case State:
+        return field(row, 5);
+    case Attempts:
+        return field(row, 6);
+    case NextAttempt:
+        return timeText(field(row, 7));
+    case LastStatus:
+        return field(row, 8).isNull() ? QVariant(QString()) : field(row, 8);
+    case LastError:
+        return Redaction::text(field(row, 9).toString());
     }
     return {};
 }
@@ -335,11 +366,14 @@ bool OutboxModel::retry(qint64 id, const Clock &clock, const QString &actor, QSt
     }
     if (q.numRowsAffected() != 1) {
         db.rollback();
-        *error = tr("Outbox entry %1 is not a dead letter (it may have been retried already); nothing changed.").arg(id);
+        *error
+            = tr("Outbox entry %1 is not a dead letter (it may have been retried already); nothing changed.")
+                  .arg(id);
         return false;
     }
-    if (!AdminAudit::record(db, clock, actor, QStringLiteral("outbox.retry"), QStringLiteral("outbox:%1").arg(id),
-                            QStringLiteral("dead letter put back in the queue"), error)) {
+    if (!AdminAudit::record(db, clock, actor, QStringLiteral("outbox.retry"),
+            QStringLiteral("outbox:%1").arg(id), QStringLiteral("dead letter put back in the queue"),
+            error)) {
         db.rollback();
         return false;
     }
@@ -355,8 +389,7 @@ bool OutboxModel::retry(qint64 id, const Clock &clock, const QString &actor, QSt
 
 AuditLogModel::AuditLogModel(QSqlDatabase db, QObject *parent)
     : PagedSqlModel(std::move(db), parent)
-{
-}
+{ }
 
 void AuditLogModel::setTextFilter(const QString &text)
 {
@@ -366,7 +399,8 @@ void AuditLogModel::setTextFilter(const QString &text)
 
 QString AuditLogModel::selectSql() const
 {
-    return QStringLiteral("SELECT id, at, actor, action, coalesce(subject, ''), coalesce(details, '') FROM audit_log");
+    return QStringLiteral(
+        "SELECT id, at, actor, action, coalesce(subject, ''), coalesce(details, '') FROM audit_log");
 }
 
 QStringList AuditLogModel::whereTerms(QVariantList *binds) const
@@ -375,12 +409,12 @@ QStringList AuditLogModel::whereTerms(QVariantList *binds) const
         return {};
     const QString p = QStringLiteral("%") + m_text + QStringLiteral("%");
     *binds << p << p << p;
-    return {QStringLiteral("(action LIKE ? OR subject LIKE ? OR actor LIKE ?)")};
+    return { QStringLiteral("(action LIKE ? OR subject LIKE ? OR actor LIKE ?)") };
 }
 
 QStringList AuditLogModel::headers() const
 {
-    return {tr("Time"), tr("Actor"), tr("Action"), tr("Subject"), tr("Details")};
+    return { tr("Time"), tr("Actor"), tr("Action"), tr("Subject"), tr("Details") };
 }
 
 QVariant AuditLogModel::data(const QModelIndex &index, int role) const
@@ -393,11 +427,16 @@ QVariant AuditLogModel::data(const QModelIndex &index, int role) const
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
-    case At: return timeText(field(row, 1));
-    case Actor: return field(row, 2);
-    case Action: return field(row, 3);
-    case Subject: return field(row, 4);
-    case Details: return Redaction::text(field(row, 5).toString());
+    case At:
+        return timeText(field(row, 1));
+    case Actor:
+        return field(row, 2);
+    case Action:
+        return field(row, 3);
+    case Subject:
+        return field(row, 4);
+    case Details:
+        return Redaction::text(field(row, 5).toString());
     }
     return {};
 }

@@ -37,7 +37,7 @@ public:
     enum Column { Received, Route, Event, Verification, Status, Attempts, Processed, Error, ColumnCount };
     explicit InboxModel(QSqlDatabase db, QObject *parent = nullptr);
     void setVerificationFilter(const QString &outcome); // empty: all
-    void setOnlyFailed(bool failed);                    // processing error or not verified
+    void setOnlyFailed(bool failed); // processing error or not verified
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
 
     // Redacted headers and a redacted body preview of one delivery.
@@ -114,9 +114,9 @@ private:
 
 namespace AdminAudit {
 // Appends one audit entry with the clock's time. Part of the caller's transaction if one is open.
-bool record(QSqlDatabase db, const Clock &clock, const QString &actor, const QString &action, const QString &subject,
-            const QString &details, QString *error = nullptr);
-}
+bool record(QSqlDatabase db, const Clock &clock, const QString &actor, const QString &action,
+    const QString &subject, const QString &details, QString *error = nullptr);
+} // namespace AdminAudit
 
 // Stored headers (JSON object, JSON array of [name, value] pairs, or "Name: value" lines) as
 // redacted "Name: value" lines. Pure.

@@ -5,8 +5,8 @@
 #include "models/Store.h"
 
 #include <QJsonArray>
-#include <QRegularExpression>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
@@ -38,7 +38,8 @@ bool run(QSqlDatabase db, const QString &sql, const QVariantList &binds, QString
     return exec(q, error);
 }
 
-QJsonArray rowsAsJson(QSqlDatabase db, const QString &sql, const QVariantList &binds, QString *error, bool *ok)
+QJsonArray rowsAsJson(
+    QSqlDatabase db, const QString &sql, const QVariantList &binds, QString *error, bool *ok)
 {
     QJsonArray out;
     QSqlQuery q(db);
@@ -83,7 +84,8 @@ StatusSnapshot StatusSnapshot::load(QSqlDatabase db)
         s.region = q.value(0).toString();
     if (q.exec(QStringLiteral("SELECT MAX(last_synced_at) FROM sync_state")) && q.next())
         s.lastSync = QDateTime::fromString(q.value(0).toString(), Qt::ISODate);
-    if (q.exec(QStringLiteral("SELECT coalesce(SUM(state = 'pending'), 0), coalesce(SUM(state = 'dead'), 0) FROM outbox"))
+    if (q.exec(QStringLiteral(
+            "SELECT coalesce(SUM(state = 'pending'), 0), coalesce(SUM(state = 'dead'), 0) FROM outbox"))
         && q.next()) {
         s.outboxPending = q.value(0).toInt();
         s.outboxDead = q.value(1).toInt();
@@ -105,16 +107,20 @@ QString AdminSettings::apiHost(const QString &region)
 QStringList AdminSettings::validate() const
 {
     QStringList errors;
-    static const QStringList regions = {QStringLiteral("eu"), QStringLiteral("na"), QStringLiteral("au")};
+    static const QStringList regions = { QStringLiteral("eu"), QStringLiteral("na"), QStringLiteral("au") };
     if (!regions.contains(region))
         errors << QStringLiteral("Region must be eu, na or au (the Teamtailor data stack of your company).");
 
     if (!publicUrl.isEmpty()) {
         const QUrl u(publicUrl, QUrl::StrictMode);
-        if (!u.isValid() || u.host().isEmpty() || (u.scheme() != QLatin1String("https") && u.scheme() != QLatin1String("http")))
-            errors << QStringLiteral("Public URL must be an absolute URL such as https://intrvio.example.com.");
-        else if (u.scheme() == QLatin1String("http") && u.host() != QLatin1String("localhost") && u.host() != QLatin1String("127.0.0.1"))
-            errors << QStringLiteral("Public URL must use https (Teamtailor only calls https endpoints); http is allowed for localhost only.");
+        if (!u.isValid() || u.host().isEmpty()
+            || (u.scheme() != QLatin1String("https") && u.scheme() != QLatin1String("http")))
+            errors << QStringLiteral(
+                "Public URL must be an absolute URL such as https://intrvio.example.com.");
+        else if (u.scheme() == QLatin1String("http") && u.host() != QLatin1String("localhost")
+            && u.host() != QLatin1String("127.0.0.1"))
+            errors << QStringLiteral("Public URL must use https (Teamtailor only calls https endpoints); "
+                                     "http is allowed for localhost only.");
         else if (!u.userInfo().isEmpty() || u.hasQuery() || u.hasFragment())
             errors << QStringLiteral("Public URL must not contain a user name, a query or a fragment.");
     }
@@ -123,26 +129,31 @@ QStringList AdminSettings::validate() const
     bool portOk = false;
     const int port = colon > 0 ? listenAddress.mid(colon + 1).toInt(&portOk) : 0;
     if (colon <= 0 || !portOk || port < 1 || port > 65535)
-        errors << QStringLiteral("Listen address must be HOST:PORT with a port from 1 to 65535, e.g. 127.0.0.1:8787.");
+        errors << QStringLiteral(
+            "Listen address must be HOST:PORT with a port from 1 to 65535, e.g. 127.0.0.1:8787.");
 
     if (retentionDays < 1 || retentionDays > 3650)
         errors << QStringLiteral("Retention must be between 1 and 3650 days.");
 
     if (residencyLock) {
         if (region != QLatin1String("eu"))
-            errors << QStringLiteral("The EU data-residency lock requires the eu region; turn the lock off to use %1.").arg(region);
+            errors << QStringLiteral(
+                "The EU data-residency lock requires the eu region; turn the lock off to use %1.")
+                          .arg(region);
         if (!teamtailorUrl.isEmpty()) {
             const QString host = QUrl(teamtailorUrl).host();
             const bool local = host == QLatin1String("localhost") || host == QLatin1String("127.0.0.1");
             if (!local && host != apiHost(QStringLiteral("eu")))
-                errors << QStringLiteral("The EU data-residency lock refuses the non-EU host %1; use %2 or turn the lock off.")
+                errors << QStringLiteral(
+                    "The EU data-residency lock refuses the non-EU host %1; use %2 or turn the lock off.")
                               .arg(host, apiHost(QStringLiteral("eu")));
         }
     }
     if (!teamtailorUrl.isEmpty()) {
         const QUrl u(teamtailorUrl, QUrl::StrictMode);
         if (!u.isValid() || u.host().isEmpty())
-            errors << QStringLiteral("Teamtailor URL must be an absolute URL, e.g. https://api.teamtailor.com.");
+            errors << QStringLiteral(
+                "Teamtailor URL must be an absolute URL, e.g. https://api.teamtailor.com.");
     }
     return errors;
 }
@@ -179,12 +190,12 @@ bool AdminSettings::save(Store &store, const Clock &clock, const QString &actor,
         return false;
     }
     const QList<QPair<const char *, QString>> values = {
-        {RegionKey, region},
-        {PublicUrlKey, publicUrl},
-        {ListenKey, listenAddress},
-        {RetentionKey, QString::number(retentionDays)},
-        {ResidencyKey, residencyLock ? QStringLiteral("1") : QStringLiteral("0")},
-        {TeamtailorUrlKey, teamtailorUrl},
+        { RegionKey, region },
+        { PublicUrlKey, publicUrl },
+        { ListenKey, listenAddress },
+        { RetentionKey, QString::number(retentionDays) },
+        { ResidencyKey, residencyLock ? QStringLiteral("1") : QStringLiteral("0") },
+        { TeamtailorUrlKey, teamtailorUrl },
     };
     for (const auto &[key, value] : values) {
         if (!store.setSetting(QString::fromLatin1(key), value.isNull() ? QString::fromLatin1("") : value)) {
@@ -194,8 +205,11 @@ bool AdminSettings::save(Store &store, const Clock &clock, const QString &actor,
         }
     }
     if (!AdminAudit::record(db, clock, actor, QStringLiteral("settings.save"), QStringLiteral("settings"),
-                            QStringLiteral("region=%1 lock=%2 retention=%3").arg(region).arg(residencyLock).arg(retentionDays),
-                            error)) {
+            QStringLiteral("region=%1 lock=%2 retention=%3")
+                .arg(region)
+                .arg(residencyLock)
+                .arg(retentionDays),
+            error)) {
         db.rollback();
         return false;
     }
@@ -212,39 +226,45 @@ bool AdminSettings::save(Store &store, const Clock &clock, const QString &actor,
 QJsonObject CandidatePrivacy::exportData(QSqlDatabase db, const QString &id, QString *error)
 {
     bool ok = true;
-    const QJsonArray candidate = rowsAsJson(db, QStringLiteral("SELECT * FROM candidates WHERE id = ?"), {id}, error, &ok);
+    const QJsonArray candidate
+        = rowsAsJson(db, QStringLiteral("SELECT * FROM candidates WHERE id = ?"), { id }, error, &ok);
     if (!ok || candidate.isEmpty())
         return {};
     QJsonObject out;
     out.insert(QStringLiteral("candidate"), candidate.first());
     out.insert(QStringLiteral("applications"),
-               rowsAsJson(db, QStringLiteral("SELECT * FROM applications WHERE candidate_id = ? ORDER BY id"), {id}, error, &ok));
+        rowsAsJson(db, QStringLiteral("SELECT * FROM applications WHERE candidate_id = ? ORDER BY id"),
+            { id }, error, &ok));
     out.insert(QStringLiteral("partner_results"),
-               rowsAsJson(db, QStringLiteral("SELECT * FROM partner_results WHERE candidate_id = ? ORDER BY id"), {id}, error, &ok));
+        rowsAsJson(db, QStringLiteral("SELECT * FROM partner_results WHERE candidate_id = ? ORDER BY id"),
+            { id }, error, &ok));
     // Token hashes are credentials for the interview page, not personal data: left out.
     out.insert(QStringLiteral("interviews"),
-               rowsAsJson(db,
-                          QStringLiteral("SELECT id, application_id, candidate_id, job_id, template_id, generation, state,"
-                                         " partner_result_id, threshold, score, grade, summary, transcript, criteria,"
-                                         " failure_reason, source, triggered_by, created_at, updated_at, expires_at,"
-                                         " started_at, completed_at FROM interviews WHERE candidate_id = ? ORDER BY id"),
-                          {id}, error, &ok));
+        rowsAsJson(db,
+            QStringLiteral("SELECT id, application_id, candidate_id, job_id, template_id, generation, state,"
+                           " partner_result_id, threshold, score, grade, summary, transcript, criteria,"
+                           " failure_reason, source, triggered_by, created_at, updated_at, expires_at,"
+                           " started_at, completed_at FROM interviews WHERE candidate_id = ? ORDER BY id"),
+            { id }, error, &ok));
     out.insert(QStringLiteral("outbox"),
-               rowsAsJson(db,
-                          QStringLiteral("SELECT id, kind, method, state, attempts, created_at, sent_at, last_status, body"
-                                         " FROM outbox WHERE interview_id IN (SELECT id FROM interviews WHERE candidate_id = ?)"
-                                         " ORDER BY id"),
-                          {id}, error, &ok));
+        rowsAsJson(db,
+            QStringLiteral(
+                "SELECT id, kind, method, state, attempts, created_at, sent_at, last_status, body"
+                " FROM outbox WHERE interview_id IN (SELECT id FROM interviews WHERE candidate_id = ?)"
+                " ORDER BY id"),
+            { id }, error, &ok));
     out.insert(QStringLiteral("audit_log"),
-               rowsAsJson(db, QStringLiteral("SELECT at, actor, action, subject FROM audit_log WHERE subject = ? ORDER BY id"),
-                          {QString(QStringLiteral("candidate:") + id)}, error, &ok));
+        rowsAsJson(db,
+            QStringLiteral("SELECT at, actor, action, subject FROM audit_log WHERE subject = ? ORDER BY id"),
+            { QString(QStringLiteral("candidate:") + id) }, error, &ok));
     if (!ok)
         return {};
     out.insert(QStringLiteral("format"), QStringLiteral("intrvio-candidate-export/1"));
     return out;
 }
 
-bool CandidatePrivacy::erase(QSqlDatabase db, const QString &id, const Clock &clock, const QString &actor, QString *error)
+bool CandidatePrivacy::erase(
+    QSqlDatabase db, const QString &id, const Clock &clock, const QString &actor, QString *error)
 {
     if (!db.transaction()) {
         *error = db.lastError().text();
@@ -264,11 +284,14 @@ bool CandidatePrivacy::erase(QSqlDatabase db, const QString &id, const Clock &cl
         return fail();
     }
     const QList<QPair<QString, QString>> deletes = {
-        {QStringLiteral("outbox"), QStringLiteral("DELETE FROM outbox WHERE interview_id IN (SELECT id FROM interviews WHERE candidate_id = ?)")},
-        {QStringLiteral("interviews"), QStringLiteral("DELETE FROM interviews WHERE candidate_id = ?")},
-        {QStringLiteral("partner_results"), QStringLiteral("DELETE FROM partner_results WHERE candidate_id = ?")},
-        {QStringLiteral("applications"), QStringLiteral("DELETE FROM applications WHERE candidate_id = ?")},
-        {QStringLiteral("candidates"), QStringLiteral("DELETE FROM candidates WHERE id = ?")},
+        { QStringLiteral("outbox"),
+            QStringLiteral("DELETE FROM outbox WHERE interview_id IN (SELECT id FROM interviews WHERE "
+                           "candidate_id = ?)") },
+        { QStringLiteral("interviews"), QStringLiteral("DELETE FROM interviews WHERE candidate_id = ?") },
+        { QStringLiteral("partner_results"),
+            QStringLiteral("DELETE FROM partner_results WHERE candidate_id = ?") },
+        { QStringLiteral("applications"), QStringLiteral("DELETE FROM applications WHERE candidate_id = ?") },
+        { QStringLiteral("candidates"), QStringLiteral("DELETE FROM candidates WHERE id = ?") },
     };
     QStringList counts;
     for (const auto &[table, sql] : deletes) {
@@ -279,8 +302,8 @@ bool CandidatePrivacy::erase(QSqlDatabase db, const QString &id, const Clock &cl
             return fail();
         counts << QStringLiteral("%1=%2").arg(table).arg(d.numRowsAffected());
     }
-    if (!AdminAudit::record(db, clock, actor, QStringLiteral("candidate.erase"), QStringLiteral("candidate:") + id,
-                            counts.join(QLatin1Char(' ')), error))
+    if (!AdminAudit::record(db, clock, actor, QStringLiteral("candidate.erase"),
+            QStringLiteral("candidate:") + id, counts.join(QLatin1Char(' ')), error))
         return fail();
     if (!db.commit()) {
         *error = db.lastError().text();
@@ -294,10 +317,13 @@ bool CandidatePrivacy::erase(QSqlDatabase db, const QString &id, const Clock &cl
 QList<InterviewStats::Histogram> InterviewStats::scoreDistribution(QSqlDatabase db, GroupBy by)
 {
     const QString sql = by == GroupBy::Job
-        ? QStringLiteral("SELECT coalesce(j.title, i.job_id, '?'), MIN(i.score / 10, 9), COUNT(*) FROM interviews i"
-                         " LEFT JOIN jobs j ON j.id = i.job_id WHERE i.score IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2")
-        : QStringLiteral("SELECT coalesce(t.name, i.template_id), MIN(i.score / 10, 9), COUNT(*) FROM interviews i"
-                         " LEFT JOIN templates t ON t.id = i.template_id WHERE i.score IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2");
+        ? QStringLiteral(
+            "SELECT coalesce(j.title, i.job_id, '?'), MIN(i.score / 10, 9), COUNT(*) FROM interviews i"
+            " LEFT JOIN jobs j ON j.id = i.job_id WHERE i.score IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2")
+        : QStringLiteral(
+            "SELECT coalesce(t.name, i.template_id), MIN(i.score / 10, 9), COUNT(*) FROM interviews i"
+            " LEFT JOIN templates t ON t.id = i.template_id WHERE i.score IS NOT NULL GROUP BY 1, 2 ORDER BY "
+            "1, 2");
     QList<Histogram> out;
     QSqlQuery q(db);
     if (!q.exec(sql))
@@ -305,7 +331,7 @@ QList<InterviewStats::Histogram> InterviewStats::scoreDistribution(QSqlDatabase 
     while (q.next()) {
         const QString group = q.value(0).toString();
         if (out.isEmpty() || out.constLast().group != group)
-            out.append({group, QList<int>(10, 0)});
+            out.append({ group, QList<int>(10, 0) });
         const int bucket = qBound(0, q.value(1).toInt(), 9);
         out.last().buckets[bucket] += q.value(2).toInt();
     }
@@ -316,14 +342,16 @@ InterviewStats::Funnel InterviewStats::funnel(QSqlDatabase db, const QString &jo
 {
     Funnel f;
     QSqlQuery q(db);
-    q.prepare(QStringLiteral("SELECT COUNT(*), coalesce(SUM(started_at IS NOT NULL OR completed_at IS NOT NULL), 0),"
-                             " coalesce(SUM(completed_at IS NOT NULL), 0),"
-                             " coalesce(SUM(completed_at IS NOT NULL AND score >= coalesce(threshold, 70)), 0)"
-                             " FROM interviews") + (jobId.isEmpty() ? QString() : QStringLiteral(" WHERE job_id = ?")));
+    q.prepare(QStringLiteral(
+                  "SELECT COUNT(*), coalesce(SUM(started_at IS NOT NULL OR completed_at IS NOT NULL), 0),"
+                  " coalesce(SUM(completed_at IS NOT NULL), 0),"
+                  " coalesce(SUM(completed_at IS NOT NULL AND score >= coalesce(threshold, 70)), 0)"
+                  " FROM interviews")
+        + (jobId.isEmpty() ? QString() : QStringLiteral(" WHERE job_id = ?")));
     if (!jobId.isEmpty())
         q.addBindValue(jobId);
     if (q.exec() && q.next())
-        f = {q.value(0).toInt(), q.value(1).toInt(), q.value(2).toInt(), q.value(3).toInt()};
+        f = { q.value(0).toInt(), q.value(1).toInt(), q.value(2).toInt(), q.value(3).toInt() };
     return f;
 }
 
@@ -348,50 +376,59 @@ bool DemoData::seedCompany(QSqlDatabase db, const Clock &clock, QString *error)
         bool review;
     };
     const Job jobs[] = {
-        {"101", "Senior Backend Engineer", "Engineering", "Published", false},
-        {"102", "Customer Success Manager", "Customer Success", "Published", true},
-        {"103", "Product Designer", "Design", "Draft", false},
+        { "101", "Senior Backend Engineer", "Engineering", "Published", false },
+        { "102", "Customer Success Manager", "Customer Success", "Published", true },
+        { "103", "Product Designer", "Design", "Draft", false },
     };
-    const char *stageNames[] = {"Inbox", "Phone screen", "Technical interview", "Offer", "Hired"};
-    const char *stageTypes[] = {"inbox", "in_process", "in_process", "in_process", "hired"};
+    const char *stageNames[] = { "Inbox", "Phone screen", "Technical interview", "Offer", "Hired" };
+    const char *stageTypes[] = { "inbox", "in_process", "in_process", "in_process", "hired" };
     for (const Job &j : jobs) {
-        if (!run(db, QStringLiteral("INSERT INTO jobs (id, title, status, human_status, department, created_at, updated_at,"
-                                    " needs_review, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                 {QString::fromLatin1(j.id), QString::fromUtf8(j.title), QString::fromLatin1(j.status).toLower(),
-                  QString::fromLatin1(j.status), QString::fromUtf8(j.dept), at(60 * 24 * 30), at(60 * 24 * 2), j.review ? 1 : 0,
-                  at(12)},
-                 error))
+        if (!run(db,
+                QStringLiteral(
+                    "INSERT INTO jobs (id, title, status, human_status, department, created_at, updated_at,"
+                    " needs_review, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                { QString::fromLatin1(j.id), QString::fromUtf8(j.title),
+                    QString::fromLatin1(j.status).toLower(), QString::fromLatin1(j.status),
+                    QString::fromUtf8(j.dept), at(60 * 24 * 30), at(60 * 24 * 2), j.review ? 1 : 0, at(12) },
+                error))
             return fail();
         for (int s = 0; s < 5; ++s) {
             if (qstrcmp(j.id, "102") == 0 && s == 2)
                 continue; // the CS role has no technical interview
-            if (!run(db, QStringLiteral("INSERT INTO stages (id, job_id, name, stage_type, row_order, active_count, rejected_count)"
-                                        " VALUES (?, ?, ?, ?, ?, 0, 0)"),
-                     {QStringLiteral("%1-%2").arg(QString::fromLatin1(j.id)).arg(s + 1), QString::fromLatin1(j.id),
-                      QString::fromLatin1(stageNames[s]), QString::fromLatin1(stageTypes[s]), s},
-                     error))
+            if (!run(db,
+                    QStringLiteral("INSERT INTO stages (id, job_id, name, stage_type, row_order, "
+                                   "active_count, rejected_count)"
+                                   " VALUES (?, ?, ?, ?, ?, 0, 0)"),
+                    { QStringLiteral("%1-%2").arg(QString::fromLatin1(j.id)).arg(s + 1),
+                        QString::fromLatin1(j.id), QString::fromLatin1(stageNames[s]),
+                        QString::fromLatin1(stageTypes[s]), s },
+                    error))
                 return fail();
         }
     }
-    if (!run(db, QStringLiteral("INSERT INTO templates (id, name, language, expiry_days, body, updated_at) VALUES"
-                                " ('tpl-screen', 'Phone screen (general)', 'en', 7, '{}', ?),"
-                                " ('tpl-backend', 'Backend deep dive', 'en', 5, '{}', ?)"),
-             {at(600), at(600)}, error)
-        || !run(db, QStringLiteral("INSERT INTO mappings (job_id, stage, template_id, pass_threshold, updated_at) VALUES"
-                                   " ('', 'phone screen', 'tpl-screen', 70, ?),"
-                                   " ('101', '101-3', 'tpl-backend', 75, ?)"),
-                {at(500), at(500)}, error))
+    if (!run(db,
+            QStringLiteral("INSERT INTO templates (id, name, language, expiry_days, body, updated_at) VALUES"
+                           " ('tpl-screen', 'Phone screen (general)', 'en', 7, '{}', ?),"
+                           " ('tpl-backend', 'Backend deep dive', 'en', 5, '{}', ?)"),
+            { at(600), at(600) }, error)
+        || !run(db,
+            QStringLiteral(
+                "INSERT INTO mappings (job_id, stage, template_id, pass_threshold, updated_at) VALUES"
+                " ('', 'phone screen', 'tpl-screen', 70, ?),"
+                " ('101', '101-3', 'tpl-backend', 75, ?)"),
+            { at(500), at(500) }, error))
         return fail();
 
-    const char *first[] = {"Astrid", "Johan", "Maja", "Elias", "Sara", "Oskar", "Linnea", "Hugo", "Ebba", "William",
-                           "Alice", "Noah", "Freja", "Lucas", "Wilma", "Adam", "Olivia", "Liam", "Elsa", "Axel",
-                           "Ines", "Mateo", "Chloé", "Tariq", "Priya", "Kenji", "Amara", "Daniel", "Zofia", "Emil"};
-    const char *last[] = {"Lindqvist", "Berg", "Nyström", "Karlsson", "Holm", "Ekström", "Sandberg", "Lund", "Wallin",
-                          "Åberg", "Nilsson", "Persson", "Dahl", "Forsberg", "Sjöberg", "Engström", "Hedlund", "Björk",
-                          "Lindgren", "Strand", "Moreau", "García", "Dubois", "Haddad", "Sharma", "Tanaka", "Okafor",
-                          "Cohen", "Nowak", "Laine"};
-    const char *states[] = {"completed", "completed", "pending", "sent", "completed", "failed", "sending", "completed"};
-    const char *grades[] = {"top_fit", "might_be_fit", "might_not_be_fit"};
+    const char *first[] = { "Astrid", "Johan", "Maja", "Elias", "Sara", "Oskar", "Linnea", "Hugo", "Ebba",
+        "William", "Alice", "Noah", "Freja", "Lucas", "Wilma", "Adam", "Olivia", "Liam", "Elsa", "Axel",
+        "Ines", "Mateo", "Chloé", "Tariq", "Priya", "Kenji", "Amara", "Daniel", "Zofia", "Emil" };
+    const char *last[] = { "Lindqvist", "Berg", "Nyström", "Karlsson", "Holm", "Ekström", "Sandberg", "Lund",
+        "Wallin", "Åberg", "Nilsson", "Persson", "Dahl", "Forsberg", "Sjöberg", "Engström", "Hedlund",
+        "Björk", "Lindgren", "Strand", "Moreau", "García", "Dubois", "Haddad", "Sharma", "Tanaka", "Okafor",
+        "Cohen", "Nowak", "Laine" };
+    const char *states[]
+        = { "completed", "completed", "pending", "sent", "completed", "failed", "sending", "completed" };
+    const char *grades[] = { "top_fit", "might_be_fit", "might_not_be_fit" };
     const char *summaries[] = {
         "Clear, structured answers; strong ownership examples and good questions about the team.",
         "Solid fundamentals; a bit vague on trade-offs but communicates well.",
@@ -402,14 +439,18 @@ bool DemoData::seedCompany(QSqlDatabase db, const Clock &clock, QString *error)
         const QString cid = QString::number(5001 + c);
         const QString fn = QString::fromUtf8(first[c]);
         const QString ln = QString::fromUtf8(last[c]);
-        const QString email = (fn + QLatin1Char('.') + ln).toLower().normalized(QString::NormalizationForm_KD)
+        const QString email = (fn + QLatin1Char('.') + ln)
+                                  .toLower()
+                                  .normalized(QString::NormalizationForm_KD)
                                   .remove(QRegularExpression(QStringLiteral("[^a-z.]")))
             + QStringLiteral("@example.com");
-        if (!run(db, QStringLiteral("INSERT INTO candidates (id, first_name, last_name, email, phone, created_at, updated_at)"
-                                    " VALUES (?, ?, ?, ?, ?, ?, ?)"),
-                 {cid, fn, ln, email, QStringLiteral("+46 70 %1 %2").arg(100 + c * 7).arg(1000 + c * 37), at(60 * (200 - c)),
-                  at(60 * (100 - c))},
-                 error))
+        if (!run(db,
+                QStringLiteral(
+                    "INSERT INTO candidates (id, first_name, last_name, email, phone, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)"),
+                { cid, fn, ln, email, QStringLiteral("+46 70 %1 %2").arg(100 + c * 7).arg(1000 + c * 37),
+                    at(60 * (200 - c)), at(60 * (100 - c)) },
+                error))
             return fail();
         const Job &job = jobs[c % 3 == 2 && c > 20 ? 2 : c % 2];
         const QString jid = QString::fromLatin1(job.id);
@@ -418,14 +459,18 @@ bool DemoData::seedCompany(QSqlDatabase db, const Clock &clock, QString *error)
             stage = 2;
         const QString sid = QStringLiteral("%1-%2").arg(jid).arg(stage);
         const QString aid = QString::number(9001 + c);
-        if (!run(db, QStringLiteral("INSERT INTO applications (id, candidate_id, job_id, stage_id, rejected_at, changed_stage_at,"
-                                    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-                 {aid, cid, jid, sid, c % 9 == 8 ? QVariant(at(60 * 5)) : QVariant(), at(60 * (50 - c)), at(60 * (190 - c)),
-                  at(60 * (50 - c))},
-                 error))
+        if (!run(db,
+                QStringLiteral("INSERT INTO applications (id, candidate_id, job_id, stage_id, rejected_at, "
+                               "changed_stage_at,"
+                               " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+                { aid, cid, jid, sid, c % 9 == 8 ? QVariant(at(60 * 5)) : QVariant(), at(60 * (50 - c)),
+                    at(60 * (190 - c)), at(60 * (50 - c)) },
+                error))
             return fail();
-        if (!run(db, QStringLiteral("UPDATE stages SET active_count = active_count + ?, rejected_count = rejected_count + ? WHERE id = ?"),
-                 {c % 9 == 8 ? 0 : 1, c % 9 == 8 ? 1 : 0, sid}, error))
+        if (!run(db,
+                QStringLiteral("UPDATE stages SET active_count = active_count + ?, rejected_count = "
+                               "rejected_count + ? WHERE id = ?"),
+                { c % 9 == 8 ? 0 : 1, c % 9 == 8 ? 1 : 0, sid }, error))
             return fail();
         if (stage < 2)
             continue;
@@ -434,64 +479,80 @@ bool DemoData::seedCompany(QSqlDatabase db, const Clock &clock, QString *error)
         const bool completed = state == QLatin1String("completed");
         const int score = completed ? 38 + (c * 17) % 60 : 0;
         const int band = score >= 80 ? 0 : score >= 60 ? 1 : 2;
-        const QString tpl = jid == QLatin1String("101") && stage == 3 ? QStringLiteral("tpl-backend") : QStringLiteral("tpl-screen");
+        const QString tpl = jid == QLatin1String("101") && stage == 3 ? QStringLiteral("tpl-backend")
+                                                                      : QStringLiteral("tpl-screen");
         const QString prId = QStringLiteral("pr-%1").arg(c + 1, 4, 10, QLatin1Char('0'));
-        const QString criteria = completed
-            ? QString::fromUtf8(QJsonDocument(QJsonArray{
-                                      QJsonObject{{QStringLiteral("name"), QStringLiteral("Communication")},
-                                                  {QStringLiteral("score"), qMin(100, score + 8)}},
-                                      QJsonObject{{QStringLiteral("name"), QStringLiteral("Role experience")},
-                                                  {QStringLiteral("score"), qMax(0, score - 6)}},
-                                      QJsonObject{{QStringLiteral("name"), QStringLiteral("Motivation")},
-                                                  {QStringLiteral("score"), score}}})
-                                    .toJson(QJsonDocument::Compact))
-            : QString();
+        const QString criteria
+            = completed ? QString::fromUtf8(QJsonDocument(
+                  QJsonArray { QJsonObject { { QStringLiteral("name"), QStringLiteral("Communication") },
+                                   { QStringLiteral("score"), qMin(100, score + 8) } },
+                      QJsonObject { { QStringLiteral("name"), QStringLiteral("Role experience") },
+                          { QStringLiteral("score"), qMax(0, score - 6) } },
+                      QJsonObject { { QStringLiteral("name"), QStringLiteral("Motivation") },
+                          { QStringLiteral("score"),
+                              score } } }).toJson(QJsonDocument::Compact))
+                        : QString();
         const QString transcript = completed
-            ? QStringLiteral("Q: Tell us about a project you are proud of.\nA: I led the migration of our billing service"
-                             " to an event-driven design and cut failed payments by a third.\n"
-                             "Q: Why this role?\nA: I want to work closer to customers and own outcomes end to end.")
+            ? QStringLiteral(
+                "Q: Tell us about a project you are proud of.\nA: I led the migration of our billing service"
+                " to an event-driven design and cut failed payments by a third.\n"
+                "Q: Why this role?\nA: I want to work closer to customers and own outcomes end to end.")
             : QString();
         ++interviewNo;
-        if (!run(db, QStringLiteral("INSERT INTO interviews (application_id, candidate_id, job_id, template_id, state,"
-                                    " partner_result_id, threshold, score, grade, summary, transcript, criteria, failure_reason,"
-                                    " source, triggered_by, created_at, updated_at, expires_at, started_at, completed_at)"
-                                    " VALUES (?, ?, ?, ?, ?, ?, 70, ?, ?, ?, ?, ?, ?, 'webhook', 'stage', ?, ?, ?, ?, ?)"),
-                 {aid, cid, jid, tpl, state, prId, completed ? QVariant(score) : QVariant(),
-                  completed ? QVariant(QString::fromLatin1(grades[band])) : QVariant(),
-                  completed ? QVariant(QString::fromUtf8(summaries[band])) : QVariant(), completed ? QVariant(transcript) : QVariant(),
-                  completed ? QVariant(criteria) : QVariant(),
-                  state == QLatin1String("failed") ? QVariant(QStringLiteral("Invitation e-mail bounced")) : QVariant(),
-                  at(60 * (48 - c)), at(60 * (20 - c / 2)), iso(now.addDays(7).addSecs(-3600LL * c)),
-                  completed || state == QLatin1String("pending") ? QVariant(at(60 * (30 - c / 2))) : QVariant(),
-                  completed ? QVariant(at(60 * (29 - c / 2))) : QVariant()},
-                 error))
+        if (!run(db,
+                QStringLiteral(
+                    "INSERT INTO interviews (application_id, candidate_id, job_id, template_id, state,"
+                    " partner_result_id, threshold, score, grade, summary, transcript, criteria, "
+                    "failure_reason,"
+                    " source, triggered_by, created_at, updated_at, expires_at, started_at, completed_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, 70, ?, ?, ?, ?, ?, ?, 'webhook', 'stage', ?, ?, ?, ?, ?)"),
+                { aid, cid, jid, tpl, state, prId, completed ? QVariant(score) : QVariant(),
+                    completed ? QVariant(QString::fromLatin1(grades[band])) : QVariant(),
+                    completed ? QVariant(QString::fromUtf8(summaries[band])) : QVariant(),
+                    completed ? QVariant(transcript) : QVariant(),
+                    completed ? QVariant(criteria) : QVariant(),
+                    state == QLatin1String("failed") ? QVariant(QStringLiteral("Invitation e-mail bounced"))
+                                                     : QVariant(),
+                    at(60 * (48 - c)), at(60 * (20 - c / 2)), iso(now.addDays(7).addSecs(-3600LL * c)),
+                    completed || state == QLatin1String("pending") ? QVariant(at(60 * (30 - c / 2)))
+                                                                   : QVariant(),
+                    completed ? QVariant(at(60 * (29 - c / 2))) : QVariant() },
+                error))
             return fail();
-        if (!run(db, QStringLiteral("INSERT INTO partner_results (id, candidate_id, job_id, status, score, summary, url,"
-                                    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                 {prId, cid, jid, state, completed ? QVariant(score) : QVariant(),
-                  completed ? QVariant(QString::fromUtf8(summaries[band])) : QVariant(),
-                  QStringLiteral("https://intrvio.example.com/report/%1").arg(prId), at(60 * (48 - c)), at(60 * (20 - c / 2))},
-                 error))
+        if (!run(db,
+                QStringLiteral(
+                    "INSERT INTO partner_results (id, candidate_id, job_id, status, score, summary, url,"
+                    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                { prId, cid, jid, state, completed ? QVariant(score) : QVariant(),
+                    completed ? QVariant(QString::fromUtf8(summaries[band])) : QVariant(),
+                    QStringLiteral("https://intrvio.example.com/report/%1").arg(prId), at(60 * (48 - c)),
+                    at(60 * (20 - c / 2)) },
+                error))
             return fail();
     }
 
     // Webhook deliveries, outbound changes and the audit trail.
     for (int i = 0; i < 8; ++i) {
         const bool bad = i == 5;
-        const QString headers = QStringLiteral("Content-Type: application/json\nTeamtailor-Signature: t=%1,v1=%2\nUser-Agent: Teamtailor-Webhooks")
+        const QString headers = QStringLiteral("Content-Type: application/json\nTeamtailor-Signature: "
+                                               "t=%1,v1=%2\nUser-Agent: Teamtailor-Webhooks")
                                     .arg(1718000000 + i)
                                     .arg(QStringLiteral("9f2c4e1a").repeated(8));
-        const QByteArray body = QStringLiteral("{\"event\":\"job_application.updated\",\"id\":\"%1\",\"stage\":\"Phone screen\"}")
+        const QByteArray body = QStringLiteral(
+            "{\"event\":\"job_application.updated\",\"id\":\"%1\",\"stage\":\"Phone screen\"}")
                                     .arg(9001 + i)
                                     .toUtf8();
-        if (!run(db, QStringLiteral("INSERT INTO inbox (received_at, route, event_key, headers, body, verification, status,"
-                                    " processed_at, process_error, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                 {at(10 * (8 - i)), i % 3 == 0 ? QStringLiteral("/webhooks/partner") : QStringLiteral("/webhooks/company"),
-                  bad ? QVariant() : QVariant(QStringLiteral("evt-%1").arg(700 + i)), headers, body,
-                  bad ? QStringLiteral("bad-signature") : QStringLiteral("verified"), bad ? 401 : 202,
-                  bad ? QVariant() : QVariant(at(10 * (8 - i) - 1)), bad ? QVariant(QStringLiteral("signature mismatch")) : QVariant(),
-                  bad ? 0 : 1},
-                 error))
+        if (!run(db,
+                QStringLiteral(
+                    "INSERT INTO inbox (received_at, route, event_key, headers, body, verification, status,"
+                    " processed_at, process_error, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                { at(10 * (8 - i)),
+                    i % 3 == 0 ? QStringLiteral("/webhooks/partner") : QStringLiteral("/webhooks/company"),
+                    bad ? QVariant() : QVariant(QStringLiteral("evt-%1").arg(700 + i)), headers, body,
+                    bad ? QStringLiteral("bad-signature") : QStringLiteral("verified"), bad ? 401 : 202,
+                    bad ? QVariant() : QVariant(at(10 * (8 - i) - 1)),
+                    bad ? QVariant(QStringLiteral("signature mismatch")) : QVariant(), bad ? 0 : 1 },
+                error))
             return fail();
     }
     struct Out
@@ -501,40 +562,51 @@ bool DemoData::seedCompany(QSqlDatabase db, const Clock &clock, QString *error)
         const char *err;
     };
     const Out outs[] = {
-        {"partner_result.update", "PATCH", "sent", 1, 200, nullptr},
-        {"application.note", "POST", "sent", 1, 201, nullptr},
-        {"partner_result.update", "PATCH", "pending", 0, 0, nullptr},
-        {"application.move", "PATCH", "dead", 8, 422, "422 Unprocessable Entity: stage does not belong to the job"},
-        {"partner_result.update", "PATCH", "pending", 2, 503, "503 Service Unavailable; retrying"},
+        { "partner_result.update", "PATCH", "sent", 1, 200, nullptr },
+        { "application.note", "POST", "sent", 1, 201, nullptr },
+        { "partner_result.update", "PATCH", "pending", 0, 0, nullptr },
+        { "application.move", "PATCH", "dead", 8, 422,
+            "422 Unprocessable Entity: stage does not belong to the job" },
+        { "partner_result.update", "PATCH", "pending", 2, 503, "503 Service Unavailable; retrying" },
     };
     for (int i = 0; i < 5; ++i) {
         const Out &o = outs[i];
-        if (!run(db, QStringLiteral("INSERT INTO outbox (idempotency_key, kind, method, url, body, state, attempts,"
-                                    " next_attempt_at, last_error, last_status, interview_id, created_at, sent_at)"
-                                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                 {QStringLiteral("demo-%1").arg(i), QString::fromLatin1(o.kind), QString::fromLatin1(o.method),
-                  QStringLiteral("https://api.teamtailor.com/partner/v1/partner-results/pr-%1").arg(i + 1, 4, 10, QLatin1Char('0')),
-                  QByteArray("{\"data\":{\"type\":\"partner-results\",\"attributes\":{\"status\":\"completed\",\"score\":82}}}"),
-                  QString::fromLatin1(o.state), o.attempts, at(-5 * i), o.err ? QVariant(QString::fromLatin1(o.err)) : QVariant(),
-                  o.status ? QVariant(o.status) : QVariant(), i + 1, at(30 * (5 - i)),
-                  qstrcmp(o.state, "sent") == 0 ? QVariant(at(30 * (5 - i) - 1)) : QVariant()},
-                 error))
+        if (!run(db,
+                QStringLiteral(
+                    "INSERT INTO outbox (idempotency_key, kind, method, url, body, state, attempts,"
+                    " next_attempt_at, last_error, last_status, interview_id, created_at, sent_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                { QStringLiteral("demo-%1").arg(i), QString::fromLatin1(o.kind),
+                    QString::fromLatin1(o.method),
+                    QStringLiteral("https://api.teamtailor.com/partner/v1/partner-results/pr-%1")
+                        .arg(i + 1, 4, 10, QLatin1Char('0')),
+                    QByteArray("{\"data\":{\"type\":\"partner-results\",\"attributes\":{\"status\":"
+                               "\"completed\",\"score\":82}}}"),
+                    QString::fromLatin1(o.state), o.attempts, at(-5 * i),
+                    o.err ? QVariant(QString::fromLatin1(o.err)) : QVariant(),
+                    o.status ? QVariant(o.status) : QVariant(), i + 1, at(30 * (5 - i)),
+                    qstrcmp(o.state, "sent") == 0 ? QVariant(at(30 * (5 - i) - 1)) : QVariant() },
+                error))
             return fail();
     }
-    const char *actions[][3] = {{"admin", "mapping.create", "stage:phone screen"},
-                                {"admin", "mapping.override", "job:101 stage:101-3"},
-                                {"system", "sync.full", "company"},
-                                {"pipeline", "interview.invite", "candidate:5003"}};
+    const char *actions[][3] = { { "admin", "mapping.create", "stage:phone screen" },
+        { "admin", "mapping.override", "job:101 stage:101-3" }, { "system", "sync.full", "company" },
+        { "pipeline", "interview.invite", "candidate:5003" } };
     for (int i = 0; i < 4; ++i) {
-        if (!run(db, QStringLiteral("INSERT INTO audit_log (at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)"),
-                 {at(400 - 90 * i), QString::fromLatin1(actions[i][0]), QString::fromLatin1(actions[i][1]),
-                  QString::fromLatin1(actions[i][2]), QString()},
-                 error))
+        if (!run(db,
+                QStringLiteral(
+                    "INSERT INTO audit_log (at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)"),
+                { at(400 - 90 * i), QString::fromLatin1(actions[i][0]), QString::fromLatin1(actions[i][1]),
+                    QString::fromLatin1(actions[i][2]), QString() },
+                error))
             return fail();
     }
-    if (!run(db, QStringLiteral("INSERT OR REPLACE INTO sync_state (resource, last_synced_at) VALUES ('jobs', ?), ('applications', ?)"),
-             {at(14), at(12)}, error)
-        || !run(db, QStringLiteral("INSERT OR REPLACE INTO settings (key, value) VALUES ('region', 'eu')"), {}, error))
+    if (!run(db,
+            QStringLiteral("INSERT OR REPLACE INTO sync_state (resource, last_synced_at) VALUES ('jobs', ?), "
+                           "('applications', ?)"),
+            { at(14), at(12) }, error)
+        || !run(db, QStringLiteral("INSERT OR REPLACE INTO settings (key, value) VALUES ('region', 'eu')"),
+            {}, error))
         return fail();
     if (!db.commit()) {
         *error = db.lastError().text();
@@ -550,11 +622,14 @@ bool DemoData::seedCandidates(QSqlDatabase db, int count, QString *error)
         return false;
     }
     QSqlQuery c(db), a(db);
-    c.prepare(QStringLiteral("INSERT INTO candidates (id, first_name, last_name, email, created_at) VALUES (?, ?, ?, ?, ?)"));
-    a.prepare(QStringLiteral("INSERT INTO applications (id, candidate_id, job_id, stage_id, created_at) VALUES (?, ?, ?, ?, ?)"));
-    static const char *firsts[] = {"Anna", "Erik", "Lena", "Omar", "Mei", "Jonas", "Sofia", "Ravi", "Nora", "Pablo"};
-    static const char *lasts[] = {"Andersson", "Johansson", "Svensson", "Gustafsson", "Pettersson", "Jonsson", "Larsson",
-                                  "Olsson", "Eriksson", "Hansson", "Fischer", "Rossi"};
+    c.prepare(QStringLiteral(
+        "INSERT INTO candidates (id, first_name, last_name, email, created_at) VALUES (?, ?, ?, ?, ?)"));
+    a.prepare(QStringLiteral(
+        "INSERT INTO applications (id, candidate_id, job_id, stage_id, created_at) VALUES (?, ?, ?, ?, ?)"));
+    static const char *firsts[]
+        = { "Anna", "Erik", "Lena", "Omar", "Mei", "Jonas", "Sofia", "Ravi", "Nora", "Pablo" };
+    static const char *lasts[] = { "Andersson", "Johansson", "Svensson", "Gustafsson", "Pettersson",
+        "Jonsson", "Larsson", "Olsson", "Eriksson", "Hansson", "Fischer", "Rossi" };
     for (int i = 0; i < count; ++i) {
         const QString id = QStringLiteral("bulk-%1").arg(i);
         const QString fn = QString::fromLatin1(firsts[i % 10]);

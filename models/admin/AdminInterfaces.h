@@ -38,10 +38,10 @@ Q_SIGNALS:
 // Item data roles shared by the admin models and the result badge delegate.
 namespace AdminRole {
 enum : int {
-    Id = 0x0100 + 1,      // Qt::UserRole + 1: the row's stable id (QString or qint64)
-    ResultState,          // QString: sending, sent, pending, completed, failed (or an interview state)
-    ResultScore,          // int 0..100, or null
-    Sort,                 // value used for sorting (numbers as numbers)
+    Id = 0x0100 + 1, // Qt::UserRole + 1: the row's stable id (QString or qint64)
+    ResultState, // QString: sending, sent, pending, completed, failed (or an interview state)
+    ResultScore, // int 0..100, or null
+    Sort, // value used for sorting (numbers as numbers)
 };
 } // namespace AdminRole
 

@@ -2,8 +2,8 @@
 
 #include "PagedSqlModel.h"
 
-#include <QJsonArray>
 #include <optional>
+#include <QJsonArray>
 
 namespace intrvio {
 
@@ -17,10 +17,10 @@ public:
 
     struct Filter
     {
-        QString text;            // matches "first last" or email, case-insensitively (LIKE)
-        QString jobId;           // has an application to this job
-        QString stageId;         // has an application currently in this stage
-        QString interviewState;  // has an interview in this state
+        QString text; // matches "first last" or email, case-insensitively (LIKE)
+        QString jobId; // has an application to this job
+        QString stageId; // has an application currently in this stage
+        QString interviewState; // has an interview in this state
         std::optional<int> minScore;
         std::optional<int> maxScore;
         bool operator==(const Filter &) const = default;
@@ -70,8 +70,8 @@ struct CandidateDetail
 
     QString id, name, email, phone, createdAt;
     QList<Application> applications;
-    QList<Interview> interviews;   // newest first
-    QList<PartnerResult> results;  // newest first
+    QList<Interview> interviews; // newest first
+    QList<PartnerResult> results; // newest first
 
     bool isValid() const { return !id.isEmpty(); }
     static CandidateDetail load(QSqlDatabase db, const QString &candidateId, QString *error = nullptr);
@@ -82,7 +82,7 @@ struct CandidateDetail
 // Jobs and stages offered by the candidates view's filters.
 struct FilterChoices
 {
-    QList<QPair<QString, QString>> jobs;   // id, title
+    QList<QPair<QString, QString>> jobs; // id, title
     QList<QPair<QString, QString>> stages; // id, name (for the chosen job, or every distinct name)
     QStringList interviewStates;
     static FilterChoices load(QSqlDatabase db, const QString &jobId);

@@ -11,8 +11,9 @@ namespace intrvio {
 
 QString JobStagesModel::mappedStageCondition(const QString &s)
 {
-    return QStringLiteral("EXISTS (SELECT 1 FROM mappings m WHERE (m.job_id = %1.job_id AND (m.stage = %1.id"
-                          " OR lower(m.stage) = lower(%1.name))) OR (m.job_id = '' AND lower(m.stage) = lower(%1.name)))")
+    return QStringLiteral(
+        "EXISTS (SELECT 1 FROM mappings m WHERE (m.job_id = %1.job_id AND (m.stage = %1.id"
+        " OR lower(m.stage) = lower(%1.name))) OR (m.job_id = '' AND lower(m.stage) = lower(%1.name)))")
         .arg(s);
 }
 
@@ -20,27 +21,31 @@ namespace {
 
 QString jobsSql()
 {
-    return QStringLiteral("SELECT j.id, j.title, coalesce(j.human_status, j.status, ''), coalesce(j.department, ''),"
-                          " (SELECT COUNT(*) FROM applications a WHERE a.job_id = j.id),"
-                          " (SELECT COUNT(*) FROM stages s WHERE s.job_id = j.id),"
-                          " (SELECT COUNT(*) FROM stages s WHERE s.job_id = j.id AND %1),"
-                          " j.needs_review"
-                          " FROM jobs j ORDER BY lower(j.title), j.id")
+    return QStringLiteral(
+        "SELECT j.id, j.title, coalesce(j.human_status, j.status, ''), coalesce(j.department, ''),"
+        " (SELECT COUNT(*) FROM applications a WHERE a.job_id = j.id),"
+        " (SELECT COUNT(*) FROM stages s WHERE s.job_id = j.id),"
+        " (SELECT COUNT(*) FROM stages s WHERE s.job_id = j.id AND %1),"
+        " j.needs_review"
+        " FROM jobs j ORDER BY lower(j.title), j.id")
         .arg(JobStagesModel::mappedStageCondition(QStringLiteral("s")));
 }
 
 // Override first (by stage id, then by name), then the default by name.
-const char stagesSql[] =
-    "SELECT s.id, s.name, coalesce(s.stage_type, ''), s.active_count, s.rejected_count,"
-    " coalesce((SELECT coalesce(t.name, m.template_id) FROM mappings m LEFT JOIN templates t ON t.id = m.template_id"
-    "   WHERE m.job_id = s.job_id AND m.stage = s.id),"
-    "  (SELECT coalesce(t.name, m.template_id) FROM mappings m LEFT JOIN templates t ON t.id = m.template_id"
-    "   WHERE m.job_id = s.job_id AND lower(m.stage) = lower(s.name) LIMIT 1)),"
-    " (SELECT coalesce(t.name, m.template_id) FROM mappings m LEFT JOIN templates t ON t.id = m.template_id"
-    "   WHERE m.job_id = '' AND lower(m.stage) = lower(s.name) LIMIT 1),"
-    " EXISTS (SELECT 1 FROM mappings m WHERE m.job_id = s.job_id AND (m.stage = s.id OR lower(m.stage) = lower(s.name))),"
-    " EXISTS (SELECT 1 FROM mappings m WHERE m.job_id = '' AND lower(m.stage) = lower(s.name))"
-    " FROM stages s WHERE s.job_id = ? ORDER BY s.row_order, s.id";
+const char stagesSql[]
+    = "SELECT s.id, s.name, coalesce(s.stage_type, ''), s.active_count, s.rejected_count,"
+      " coalesce((SELECT coalesce(t.name, m.template_id) FROM mappings m LEFT JOIN templates t ON t.id = "
+      "m.template_id"
+      "   WHERE m.job_id = s.job_id AND m.stage = s.id),"
+      "  (SELECT coalesce(t.name, m.template_id) FROM mappings m LEFT JOIN templates t ON t.id = "
+      "m.template_id"
+      "   WHERE m.job_id = s.job_id AND lower(m.stage) = lower(s.name) LIMIT 1)),"
+      " (SELECT coalesce(t.name, m.template_id) FROM mappings m LEFT JOIN templates t ON t.id = m.template_id"
+      "   WHERE m.job_id = '' AND lower(m.stage) = lower(s.name) LIMIT 1),"
+      " EXISTS (SELECT 1 FROM mappings m WHERE m.job_id = s.job_id AND (m.stage = s.id OR lower(m.stage) = "
+      "lower(s.name))),"
+      " EXISTS (SELECT 1 FROM mappings m WHERE m.job_id = '' AND lower(m.stage) = lower(s.name))"
+      " FROM stages s WHERE s.job_id = ? ORDER BY s.row_order, s.id";
 
 } // namespace
 
@@ -49,8 +54,7 @@ const char stagesSql[] =
 JobsModel::JobsModel(QSqlDatabase db, QObject *parent)
     : QAbstractTableModel(parent)
     , m_db(std::move(db))
-{
-}
+{ }
 
 void JobsModel::reload()
 {
@@ -103,13 +107,19 @@ QVariant JobsModel::data(const QModelIndex &index, int role) const
     if (role == Qt::DisplayRole || role == AdminRole::Sort) {
         const bool sort = role == AdminRole::Sort;
         switch (index.column()) {
-        case Title: return sort ? QVariant(r.title.toLower()) : QVariant(r.title);
-        case Status: return r.status;
-        case Department: return r.department;
-        case Applications: return r.applications;
+        case Title:
+            return sort ? QVariant(r.title.toLower()) : QVariant(r.title);
+        case Status:
+            return r.status;
+        case Department:
+            return r.department;
+        case Applications:
+            return r.applications;
         case MappedStages:
-            return sort ? QVariant(r.mappedStages) : QVariant(tr("%1 of %2").arg(r.mappedStages).arg(r.stages));
-        case NeedsReview: return sort ? QVariant(r.needsReview) : QVariant(r.needsReview ? tr("Needs review") : QString());
+            return sort ? QVariant(r.mappedStages)
+                        : QVariant(tr("%1 of %2").arg(r.mappedStages).arg(r.stages));
+        case NeedsReview:
+            return sort ? QVariant(r.needsReview) : QVariant(r.needsReview ? tr("Needs review") : QString());
         }
     }
     if (role == Qt::TextAlignmentRole && (index.column() == Applications || index.column() == MappedStages))
@@ -124,12 +134,18 @@ QVariant JobsModel::headerData(int section, Qt::Orientation orientation, int rol
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case Title: return tr("Title");
-    case Status: return tr("Status");
-    case Department: return tr("Department");
-    case Applications: return tr("Applications");
-    case MappedStages: return tr("Mapped stages");
-    case NeedsReview: return tr("Review");
+    case Title:
+        return tr("Title");
+    case Status:
+        return tr("Status");
+    case Department:
+        return tr("Department");
+    case Applications:
+        return tr("Applications");
+    case MappedStages:
+        return tr("Mapped stages");
+    case NeedsReview:
+        return tr("Review");
     }
     return {};
 }
@@ -139,8 +155,7 @@ QVariant JobsModel::headerData(int section, Qt::Orientation orientation, int rol
 JobStagesModel::JobStagesModel(QSqlDatabase db, QObject *parent)
     : QAbstractTableModel(parent)
     , m_db(std::move(db))
-{
-}
+{ }
 
 void JobStagesModel::setJob(const QString &jobId)
 {
@@ -200,9 +215,12 @@ JobStagesModel::MappingState JobStagesModel::mappingState(int row) const
 QString JobStagesModel::mappingStateText(MappingState state)
 {
     switch (state) {
-    case MappingState::Default: return tr("Mapped by default");
-    case MappingState::Override: return tr("Per-job override");
-    case MappingState::Unmapped: break;
+    case MappingState::Default:
+        return tr("Mapped by default");
+    case MappingState::Override:
+        return tr("Per-job override");
+    case MappingState::Unmapped:
+        break;
     }
     return tr("Unmapped");
 }
@@ -216,12 +234,18 @@ QVariant JobStagesModel::data(const QModelIndex &index, int role) const
         return r.id;
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
-        case Stage: return r.name;
-        case Type: return r.type;
-        case Active: return r.active.isNull() ? QVariant(QStringLiteral("–")) : r.active;
-        case Rejected: return r.rejected.isNull() ? QVariant(QStringLiteral("–")) : r.rejected;
-        case Mapping: return mappingStateText(r.state);
-        case Template: return r.templateName;
+        case Stage:
+            return r.name;
+        case Type:
+            return r.type;
+        case Active:
+            return r.active.isNull() ? QVariant(QStringLiteral("–")) : r.active;
+        case Rejected:
+            return r.rejected.isNull() ? QVariant(QStringLiteral("–")) : r.rejected;
+        case Mapping:
+            return mappingStateText(r.state);
+        case Template:
+            return r.templateName;
         }
     }
     if (role == Qt::TextAlignmentRole && (index.column() == Active || index.column() == Rejected))
@@ -234,12 +258,18 @@ QVariant JobStagesModel::headerData(int section, Qt::Orientation orientation, in
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case Stage: return tr("Stage");
-    case Type: return tr("Type");
-    case Active: return tr("Active");
-    case Rejected: return tr("Rejected");
-    case Mapping: return tr("Mapping");
-    case Template: return tr("Template");
+    case Stage:
+        return tr("Stage");
+    case Type:
+        return tr("Type");
+    case Active:
+        return tr("Active");
+    case Rejected:
+        return tr("Rejected");
+    case Mapping:
+        return tr("Mapping");
+    case Template:
+        return tr("Template");
     }
     return {};
 }

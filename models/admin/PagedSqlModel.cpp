@@ -9,8 +9,7 @@ namespace intrvio {
 PagedSqlModel::PagedSqlModel(QSqlDatabase db, QObject *parent)
     : QAbstractTableModel(parent)
     , m_db(std::move(db))
-{
-}
+{ }
 
 int PagedSqlModel::rowCount(const QModelIndex &parent) const
 {
@@ -24,7 +23,8 @@ int PagedSqlModel::columnCount(const QModelIndex &parent) const
 
 QVariant PagedSqlModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation == Qt::Horizontal && role == Qt::DisplayRole && section >= 0 && section < headers().size())
+    if (orientation == Qt::Horizontal && role == Qt::DisplayRole && section >= 0
+        && section < headers().size())
         return headers().at(section);
     return QAbstractTableModel::headerData(section, orientation, role);
 }

@@ -38,9 +38,13 @@ public:
     int rowOfKey(qint64 key) const;
 
 protected:
-    virtual QString selectSql() const = 0;  // "SELECT <key>, ... FROM ... [JOIN ...]"
-    virtual QString keyExpr() const = 0;    // e.g. "c.rowid"
-    virtual QStringList whereTerms(QVariantList *binds) const { Q_UNUSED(binds) return {}; }
+    virtual QString selectSql() const = 0; // "SELECT <key>, ... FROM ... [JOIN ...]"
+    virtual QString keyExpr() const = 0; // e.g. "c.rowid"
+    virtual QStringList whereTerms(QVariantList *binds) const
+    {
+        Q_UNUSED(binds)
+        return {};
+    }
     virtual bool newestFirst() const { return false; }
     virtual QStringList headers() const = 0;
 

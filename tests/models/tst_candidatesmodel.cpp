@@ -1,7 +1,7 @@
-#include "models/Clock.h"
-#include "models/Store.h"
 #include "models/admin/AdminData.h"
 #include "models/admin/CandidatesModel.h"
+#include "models/Clock.h"
+#include "models/Store.h"
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>
@@ -71,7 +71,8 @@ private Q_SLOTS:
         f.stageId = QStringLiteral("102-2");
         model.setFilter(f);
         QSqlQuery q(m_store->database());
-        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(DISTINCT candidate_id) FROM applications WHERE job_id = '102' AND stage_id = '102-2'")));
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(DISTINCT candidate_id) FROM applications WHERE job_id = "
+                                      "'102' AND stage_id = '102-2'")));
         QVERIFY(q.next());
         QCOMPARE(model.totalCount(), q.value(0).toLongLong());
         QCOMPARE(model.rowCount(), model.pageSize());
@@ -88,7 +89,8 @@ private Q_SLOTS:
         f.text = QStringLiteral("Gustafsson99999");
         model.setFilter(f);
         QCOMPARE(model.rowCount(), 1);
-        QCOMPARE(model.index(0, CandidatesModel::Name).data().toString(), QStringLiteral("Pablo Gustafsson99999"));
+        QCOMPARE(
+            model.index(0, CandidatesModel::Name).data().toString(), QStringLiteral("Pablo Gustafsson99999"));
     }
 };
 

@@ -15,7 +15,8 @@ class tst_ResultBadgeDelegate : public QObject
 private:
     static bool near(QColor a, QColor b)
     {
-        return qAbs(a.red() - b.red()) <= 3 && qAbs(a.green() - b.green()) <= 3 && qAbs(a.blue() - b.blue()) <= 3;
+        return qAbs(a.red() - b.red()) <= 3 && qAbs(a.green() - b.green()) <= 3
+            && qAbs(a.blue() - b.blue()) <= 3;
     }
 
 private Q_SLOTS:
@@ -25,17 +26,28 @@ private Q_SLOTS:
         QTest::addColumn<QVariant>("score");
         QTest::addColumn<QString>("background");
         QTest::addColumn<QString>("text");
-        QTest::newRow("sending") << "sending" << QVariant() << "#e3f2fd" << "Sending";
-        QTest::newRow("sent") << "sent" << QVariant() << "#e8eaf6" << "Sent";
-        QTest::newRow("pending") << "pending" << QVariant() << "#fff3c4" << "Pending";
-        QTest::newRow("failed") << "failed" << QVariant() << "#ffebee" << "Failed";
-        QTest::newRow("completed 92: strong") << "completed" << QVariant(92) << "#2e7d32" << "Completed · 92";
-        QTest::newRow("completed 80: strong") << "completed" << QVariant(80) << "#2e7d32" << "Completed · 80";
-        QTest::newRow("completed 65: good") << "completed" << QVariant(65) << "#7cb342" << "Completed · 65";
-        QTest::newRow("completed 45: borderline") << "completed" << QVariant(45) << "#f9a825" << "Completed · 45";
-        QTest::newRow("completed 12: weak") << "completed" << QVariant(12) << "#c62828" << "Completed · 12";
-        QTest::newRow("completed, no score") << "completed" << QVariant() << "#00897b" << "Completed";
-        QTest::newRow("other state") << "expired" << QVariant() << "#eceff1" << "Expired";
+        QTest::newRow("sending") << "sending" << QVariant() << "#e3f2fd"
+                                 << "Sending";
+        QTest::newRow("sent") << "sent" << QVariant() << "#e8eaf6"
+                              << "Sent";
+        QTest::newRow("pending") << "pending" << QVariant() << "#fff3c4"
+                                 << "Pending";
+        QTest::newRow("failed") << "failed" << QVariant() << "#ffebee"
+                                << "Failed";
+        QTest::newRow("completed 92: strong") << "completed" << QVariant(92) << "#2e7d32"
+                                              << "Completed · 92";
+        QTest::newRow("completed 80: strong") << "completed" << QVariant(80) << "#2e7d32"
+                                              << "Completed · 80";
+        QTest::newRow("completed 65: good") << "completed" << QVariant(65) << "#7cb342"
+                                            << "Completed · 65";
+        QTest::newRow("completed 45: borderline") << "completed" << QVariant(45) << "#f9a825"
+                                                  << "Completed · 45";
+        QTest::newRow("completed 12: weak") << "completed" << QVariant(12) << "#c62828"
+                                            << "Completed · 12";
+        QTest::newRow("completed, no score") << "completed" << QVariant() << "#00897b"
+                                             << "Completed";
+        QTest::newRow("other state") << "expired" << QVariant() << "#eceff1"
+                                     << "Expired";
     }
     void paintsStateColours()
     {
@@ -69,7 +81,8 @@ private Q_SLOTS:
         QVERIFY(badge.width() > 20 && badge.height() > 8);
         // Inside the pill, left of the text: the state's colour.
         const QColor inside = image.pixelColor(badge.left() + 4, badge.center().y());
-        QVERIFY2(near(inside, QColor(background)), qPrintable(inside.name() + QStringLiteral(" vs ") + background));
+        QVERIFY2(near(inside, QColor(background)),
+            qPrintable(inside.name() + QStringLiteral(" vs ") + background));
         // Outside the pill: untouched.
         QCOMPARE(image.pixelColor(option.rect.right() - 2, 2), QColor(Qt::white));
         // The label is drawn: some pixels in the pill are neither background nor white.

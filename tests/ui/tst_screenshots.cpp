@@ -1,14 +1,14 @@
-#include "models/Clock.h"
-#include "models/Store.h"
 #include "models/admin/AdminData.h"
 #include "models/admin/AdminInterfaces.h"
+#include "models/Clock.h"
+#include "models/Store.h"
 #include "net/secrets/SecretStore.h"
 #include "ui/MainWindow.h"
 
 #include <QDir>
 #include <QListWidget>
-#include <QTabWidget>
 #include <QTableView>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -36,8 +36,8 @@ private Q_SLOTS:
         struct IdleSync : SyncController
         {
             bool isRunning() const override { return false; }
-            void start(bool) override {}
-            void cancel() override {}
+            void start(bool) override { }
+            void cancel() override { }
         } sync;
         MainWindow::Context context;
         context.sync = &sync;
