@@ -314,6 +314,7 @@ CandidatesView::CandidatesView(QSqlDatabase db, QWidget *parent)
     auto *scroll = new QScrollArea(split);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     auto *pane = new QWidget(scroll);
     pane->setObjectName(QStringLiteral("candidateDetailPane"));
     auto *pl = new QVBoxLayout(pane);

@@ -24,7 +24,7 @@ PartnerResultCard::PartnerResultCard(QWidget *parent)
     m_title->setFont(bold);
     top->addWidget(m_title);
     top->addStretch(1);
-    top->addSpacing(140); // the status badge is painted here
+    top->addSpacing(130); // the status badge is painted here
     layout->addLayout(top);
     auto *mid = new QHBoxLayout;
     m_score = new QLabel(this);
@@ -36,6 +36,7 @@ PartnerResultCard::PartnerResultCard(QWidget *parent)
     mid->addWidget(m_score);
     m_grade = new QLabel(this);
     m_grade->setObjectName(QStringLiteral("resultGrade"));
+    m_grade->setWordWrap(true);
     mid->addWidget(m_grade, 1);
     layout->addLayout(mid);
     m_summary = new QLabel(this);
