@@ -661,6 +661,7 @@ ActivityView::ActivityView(QSqlDatabase db, const Clock *clock, QWidget *parent)
     auto *osplit = new QSplitter(Qt::Vertical, outbox);
     m_outboxTable = makeTable(QStringLiteral("outboxTable"), osplit);
     m_outboxTable->setModel(m_outbox);
+    m_outboxTable->setItemDelegateForColumn(OutboxModel::State, new ResultBadgeDelegate(m_outboxTable));
     m_outboxDetail = new QPlainTextEdit(osplit);
     m_outboxDetail->setObjectName(QStringLiteral("outboxDetail"));
     m_outboxDetail->setReadOnly(true);

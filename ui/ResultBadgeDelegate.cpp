@@ -57,6 +57,8 @@ ResultBadgeDelegate::Style ResultBadgeDelegate::styleFor(const QString &state, c
         return { QColor(0xff, 0xf3, 0xc4), QColor(0x7a, 0x5b, 0x00), tr("Pending") };
     if (s == QLatin1String("failed"))
         return { QColor(0xff, 0xeb, 0xee), QColor(0xc6, 0x28, 0x28), tr("Failed") };
+    if (s == QLatin1String("dead")) // an outbox dead letter
+        return { QColor(0xff, 0xeb, 0xee), QColor(0xc6, 0x28, 0x28), tr("Dead letter") };
     if (s.isEmpty())
         return {};
     QString text = state;

@@ -301,6 +301,8 @@ QVariant OutboxModel::data(const QModelIndex &index, int role) const
     const int row = index.row();
     if (role == AdminRole::Id)
         return keyAt(row);
+    if (role == AdminRole::ResultState && index.column() == State)
+        return field(row, 5);
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
         return {};
     switch (index.column()) {

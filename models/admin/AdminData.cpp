@@ -578,8 +578,12 @@ bool DemoData::seedCompany(QSqlDatabase db, const Clock &clock, QString *error)
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                 { QStringLiteral("demo-%1").arg(i), QString::fromLatin1(o.kind),
                     QString::fromLatin1(o.method),
-                    QStringLiteral("https://api.teamtailor.com/partner/v1/partner-results/pr-%1")
-                        .arg(i + 1, 4, 10, QLatin1Char('0')),
+                    qstrcmp(o.kind, "application.move") == 0
+                        ? QStringLiteral("https://api.teamtailor.com/v1/job-applications/%1").arg(9001 + i)
+                        : qstrcmp(o.kind, "application.note") == 0
+                        ? QStringLiteral("https://api.teamtailor.com/v1/notes")
+                        : QStringLiteral("https://api.teamtailor.com/partner/v1/partner-results/pr-%1")
+                              .arg(i + 1, 4, 10, QLatin1Char('0')),
                     QByteArray("{\"data\":{\"type\":\"partner-results\",\"attributes\":{\"status\":"
                                "\"completed\",\"score\":82}}}"),
                     QString::fromLatin1(o.state), o.attempts, at(-5 * i),

@@ -46,6 +46,8 @@ private Q_SLOTS:
                                             << "Completed · 12";
         QTest::newRow("completed, no score") << "completed" << QVariant() << "#00897b"
                                              << "Completed";
+        QTest::newRow("outbox dead letter") << "dead" << QVariant() << "#ffebee"
+                                            << "Dead letter";
         QTest::newRow("other state") << "expired" << QVariant() << "#eceff1"
                                      << "Expired";
     }
