@@ -11,6 +11,7 @@ build_pkgs=(
   qt6-base-dev qt6-httpserver-dev
   qt6-websockets-dev        # Qt6HttpServerConfig.cmake needs it, but nothing depends on it
   qt6-charts-dev qt6-svg-dev
+  libqt6opengl6-dev         # Qt6ChartsConfig.cmake needs Qt6OpenGL(Widgets), which qt6-charts-dev does not pull in
   libqt6sql6-sqlite         # the QSQLITE driver is only a Recommends of libqt6sql6
   qtkeychain-qt6-dev
   libsecret-1-0             # QtKeychain dlopen()s libsecret without declaring it

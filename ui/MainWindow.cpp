@@ -1,5 +1,10 @@
 #include "MainWindow.h"
 
+#include "AdminViews.h"
+#include "models/admin/AdminData.h"
+#include "models/admin/AdminInterfaces.h"
+#include "models/Clock.h"
+#include "models/Store.h"
 #include "net/secrets/SecretStore.h"
 
 #include <QAction>
@@ -9,10 +14,14 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QProgressBar>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTimer>
+#include <QToolBar>
+#include <QToolButton>
 
 namespace intrvio {
 
@@ -26,19 +35,36 @@ struct PageInfo
 };
 
 constexpr PageInfo pageInfo[MainWindow::PageCount] = {
-    {QT_TRANSLATE_NOOP("MainWindow", "Jobs"), "jobsPage",
-     QT_TRANSLATE_NOOP("MainWindow", "No jobs yet. Connect to Teamtailor and sync to see your jobs and stages.")},
-    {QT_TRANSLATE_NOOP("MainWindow", "Candidates"), "candidatesPage",
-     QT_TRANSLATE_NOOP("MainWindow", "No candidates yet. They appear here after a sync.")},
-    {QT_TRANSLATE_NOOP("MainWindow", "Stage mapping"), "mappingPage",
-     QT_TRANSLATE_NOOP("MainWindow", "Map Teamtailor pipeline stages to interview templates here.")},
-    {QT_TRANSLATE_NOOP("MainWindow", "Interviews"), "interviewsPage",
-     QT_TRANSLATE_NOOP("MainWindow", "No interviews yet. They are created when a candidate enters a mapped stage.")},
-    {QT_TRANSLATE_NOOP("MainWindow", "Activity"), "activityPage",
-     QT_TRANSLATE_NOOP("MainWindow", "Webhook deliveries, outbound changes and the audit log appear here.")},
-    {QT_TRANSLATE_NOOP("MainWindow", "Settings"), "settingsPage",
-     QT_TRANSLATE_NOOP("MainWindow", "Teamtailor connection, keys and the webhook server.")},
+    { QT_TRANSLATE_NOOP("MainWindow", "Jobs"), "jobsPage",
+        QT_TRANSLATE_NOOP(
+            "MainWindow", "No jobs yet. Connect to Teamtailor and sync to see your jobs and stages.") },
+    { QT_TRANSLATE_NOOP("MainWindow", "Candidates"), "candidatesPage",
+        QT_TRANSLATE_NOOP("MainWindow", "No candidates yet. They appear here after a sync.") },
+    { QT_TRANSLATE_NOOP("MainWindow", "Stage mapping"), "mappingPage",
+        QT_TRANSLATE_NOOP("MainWindow", "Map Teamtailor pipeline stages to interview templates here.") },
+    { QT_TRANSLATE_NOOP("MainWindow", "Interviews"), "interviewsPage",
+        QT_TRANSLATE_NOOP(
+            "MainWindow", "No interviews yet. They are created when a candidate enters a mapped stage.") },
+    { QT_TRANSLATE_NOOP("MainWindow", "Activity"), "activityPage",
+        QT_TRANSLATE_NOOP(
+            "MainWindow", "Webhook deliveries, outbound changes and the audit log appear here.") },
+    { QT_TRANSLATE_NOOP("MainWindow", "Settings"), "settingsPage",
+        QT_TRANSLATE_NOOP("MainWindow", "Teamtailor connection, keys and the webhook server.") },
 };
+
+constexpr int StatusRefreshMs = 5000;
+
+QString ago(const QDateTime &then, const QDateTime &now)
+{
+    const qint64 s = then.secsTo(now);
+    if (s < 60)
+        return MainWindow::tr("just now");
+    if (s < 3600)
+        return MainWindow::tr("%n min ago", nullptr, int(s / 60));
+    if (s < 86400)
+        return MainWindow::tr("%n h ago", nullptr, int(s / 3600));
+    return then.toUTC().toString(QStringLiteral("d MMM yyyy HH:mm 'UTC'"));
+}
 
 } // namespace
 
@@ -46,17 +72,56 @@ MainWindow::MainWindow(const Context &context, QWidget *parent)
     : QMainWindow(parent)
     , m_context(context)
 {
+    if (!m_context.clock)
+        m_context.clock = &Clock::system();
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(context.demo ? tr("Intrvio for Teamtailor — demo") : tr("Intrvio for Teamtailor"));
-    resize(1100, 720);
+    resize(1280, 800);
 
-    auto *fileMenu = menuBar()->addMenu(tr("&File"));
-    QAction *quit = fileMenu->addAction(tr("&Quit"), qApp, &QApplication::quit);
-    quit->setShortcut(QKeySequence::Quit);
-
+    buildActions();
     buildNavigation();
     buildStatusBar();
     refreshKeychainState();
+    refreshStatus();
+
+    m_statusTimer = new QTimer(this);
+    m_statusTimer->setInterval(StatusRefreshMs);
+    connect(m_statusTimer, &QTimer::timeout, this, &MainWindow::refreshStatus);
+    m_statusTimer->start();
+}
+
+void MainWindow::buildActions()
+{
+    auto *fileMenu = menuBar()->addMenu(tr("&File"));
+    QAction *refreshAction = fileMenu->addAction(tr("&Refresh"), this, [this] { refresh(true); });
+    refreshAction->setObjectName(QStringLiteral("actionRefresh"));
+    refreshAction->setShortcut(QKeySequence::Refresh);
+    fileMenu->addSeparator();
+    QAction *quit = fileMenu->addAction(tr("&Quit"), qApp, &QApplication::quit);
+    quit->setShortcut(QKeySequence::Quit);
+
+    auto *ttMenu = menuBar()->addMenu(tr("&Teamtailor"));
+    m_syncAction = ttMenu->addAction(
+        style()->standardIcon(QStyle::SP_BrowserReload), tr("&Sync now"), this, [this] { startSync(false); });
+    m_syncAction->setObjectName(QStringLiteral("actionSync"));
+    m_syncAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_fullSyncAction = ttMenu->addAction(tr("&Full sync"), this, [this] { startSync(true); });
+    m_fullSyncAction->setObjectName(QStringLiteral("actionFullSync"));
+
+    auto *toolbar = addToolBar(tr("Main"));
+    toolbar->setObjectName(QStringLiteral("mainToolBar"));
+    toolbar->setMovable(false);
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toolbar->addAction(m_syncAction);
+    toolbar->addAction(refreshAction);
+
+    if (!m_context.sync) {
+        for (QAction *a : { m_syncAction, m_fullSyncAction }) {
+            a->setEnabled(false);
+            a->setToolTip(
+                tr("Sync is not available: the Teamtailor connection is not set up in this process."));
+        }
+    }
 }
 
 void MainWindow::buildNavigation()
@@ -64,18 +129,57 @@ void MainWindow::buildNavigation()
     auto *splitter = new QSplitter(this);
     m_nav = new QListWidget(splitter);
     m_nav->setObjectName(QStringLiteral("navigation"));
-    m_nav->setMaximumWidth(200);
+    m_nav->setMaximumWidth(220);
+    m_nav->setMinimumWidth(150);
+    m_nav->setSpacing(3);
+    m_nav->setFrameShape(QFrame::NoFrame);
+    QFont navFont = m_nav->font();
+    navFont.setPointSizeF(navFont.pointSizeF() * 1.1);
+    m_nav->setFont(navFont);
     m_pages = new QStackedWidget(splitter);
     m_pages->setObjectName(QStringLiteral("pages"));
-    for (const PageInfo &info : pageInfo) {
+    Store *store = m_context.store;
+    for (int i = 0; i < PageCount; ++i) {
+        const PageInfo &info = pageInfo[i];
         m_nav->addItem(tr(info.title));
-        auto *page = new QLabel(tr(info.emptyText), m_pages);
+        QWidget *page = nullptr;
+        if (store) {
+            const QSqlDatabase db = store->database();
+            switch (Page(i)) {
+            case JobsPage:
+                page = m_jobs = new JobsView(db, m_pages);
+                break;
+            case CandidatesPage:
+                page = m_candidates = new CandidatesView(db, m_pages);
+                break;
+            case InterviewsPage:
+                page = m_interviews = new InterviewsView(db, m_context.interviewActions, m_pages);
+                break;
+            case ActivityPage:
+                page = m_activity = new ActivityView(db, m_context.clock, m_pages);
+                break;
+            case SettingsPage:
+                page = m_settings = new SettingsView(store, m_context.secrets, m_context.clock, m_pages);
+                connect(m_settings, &SettingsView::dataChanged, this, [this] { refresh(true); });
+                break;
+            case MappingPage:
+            case PageCount:
+                break;
+            }
+        }
+        if (!page) {
+            auto *label = new QLabel(tr(info.emptyText), m_pages);
+            label->setAlignment(Qt::AlignCenter);
+            label->setWordWrap(true);
+            page = label;
+        }
         page->setObjectName(QString::fromLatin1(info.objectName));
-        page->setAlignment(Qt::AlignCenter);
-        page->setWordWrap(true);
         m_pages->addWidget(page);
     }
+    splitter->setStretchFactor(0, 0);
     splitter->setStretchFactor(1, 1);
+    splitter->setCollapsible(1, false);
+    splitter->setSizes({ 170, 1100 });
     setCentralWidget(splitter);
     connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     m_nav->setCurrentRow(JobsPage);
@@ -85,13 +189,111 @@ void MainWindow::buildStatusBar()
 {
     m_dataDirLabel = new QLabel(tr("Data: %1").arg(QDir::toNativeSeparators(m_context.dataDir)), this);
     m_dataDirLabel->setObjectName(QStringLiteral("dataDirStatus"));
+    m_connectionLabel = new QLabel(this);
+    m_connectionLabel->setObjectName(QStringLiteral("connectionStatus"));
     m_keychainLabel = new QLabel(tr("Keychain: checking…"), this);
     m_keychainLabel->setObjectName(QStringLiteral("keychainStatus"));
-    m_listenLabel = new QLabel(tr("Webhook server: %1").arg(m_context.listenUrl.toString()), this);
+    m_listenLabel = new QLabel(this);
     m_listenLabel->setObjectName(QStringLiteral("listenStatus"));
+    m_outboxLabel = new QLabel(this);
+    m_outboxLabel->setObjectName(QStringLiteral("outboxStatus"));
+    m_syncProgress = new QProgressBar(this);
+    m_syncProgress->setObjectName(QStringLiteral("syncProgress"));
+    m_syncProgress->setMaximumWidth(160);
+    m_syncProgress->setTextVisible(true);
+    m_syncProgress->hide();
+    m_syncCancel = new QToolButton(this);
+    m_syncCancel->setObjectName(QStringLiteral("syncCancel"));
+    m_syncCancel->setText(tr("Cancel"));
+    m_syncCancel->hide();
     statusBar()->addWidget(m_dataDirLabel, 1);
-    statusBar()->addPermanentWidget(m_keychainLabel);
+    statusBar()->addPermanentWidget(m_syncProgress);
+    statusBar()->addPermanentWidget(m_syncCancel);
+    statusBar()->addPermanentWidget(m_connectionLabel);
     statusBar()->addPermanentWidget(m_listenLabel);
+    statusBar()->addPermanentWidget(m_keychainLabel);
+    statusBar()->addPermanentWidget(m_outboxLabel);
+    setWebhookState(false);
+
+    if (SyncController *sync = m_context.sync) {
+        connect(m_syncCancel, &QToolButton::clicked, sync, [sync, this] {
+            m_syncCancel->setEnabled(false);
+            m_syncProgress->setFormat(tr("Cancelling…"));
+            sync->cancel();
+        });
+        connect(sync, &SyncController::progress, this, [this](int done, int total) {
+            m_syncProgress->setRange(0, qMax(0, total)); // 0..0: busy indicator
+            m_syncProgress->setValue(qBound(0, done, qMax(0, total)));
+            m_syncProgress->setFormat(total > 0 ? tr("Syncing %v/%m") : tr("Syncing…"));
+        });
+        connect(sync, &SyncController::finished, this, [this](bool ok, const QString &message) {
+            m_syncProgress->hide();
+            m_syncCancel->hide();
+            m_syncAction->setEnabled(true);
+            m_fullSyncAction->setEnabled(true);
+            statusBar()->showMessage(
+                ok ? tr("Sync finished. %1").arg(message) : tr("Sync failed: %1").arg(message), 15000);
+            refresh(true);
+        });
+    }
+}
+
+void MainWindow::startSync(bool full)
+{
+    SyncController *sync = m_context.sync;
+    if (!sync || sync->isRunning())
+        return;
+    m_syncAction->setEnabled(false);
+    m_fullSyncAction->setEnabled(false);
+    m_syncProgress->setRange(0, 0);
+    m_syncProgress->setFormat(tr("Syncing…"));
+    m_syncProgress->show();
+    m_syncCancel->setEnabled(true);
+    m_syncCancel->show();
+    sync->start(full);
+}
+
+void MainWindow::setWebhookState(bool listening, const QString &detail)
+{
+    QString text = tr("Webhook server: %1").arg(m_context.listenUrl.toString());
+    text += listening ? tr(" (listening)") : tr(" (not running)");
+    m_listenLabel->setText(text);
+    m_listenLabel->setToolTip(detail);
+}
+
+void MainWindow::refreshStatus()
+{
+    if (!m_context.store) {
+        m_connectionLabel->setText(tr("Teamtailor: no store"));
+        m_outboxLabel->clear();
+        return;
+    }
+    const StatusSnapshot s = StatusSnapshot::load(m_context.store->database());
+    const QString region = s.region.isEmpty() ? tr("region not set") : s.region.toUpper();
+    m_connectionLabel->setText(s.lastSync.isValid()
+            ? tr("Teamtailor %1 · synced %2").arg(region, ago(s.lastSync, m_context.clock->now()))
+            : tr("Teamtailor %1 · never synced").arg(region));
+    m_connectionLabel->setToolTip(s.lastSync.isValid() ? s.lastSync.toString(Qt::ISODate) : QString());
+    QString outbox = tr("Outbox: %1 pending").arg(s.outboxPending);
+    if (s.outboxDead > 0)
+        outbox += tr(", %1 failed").arg(s.outboxDead);
+    m_outboxLabel->setText(outbox);
+    m_outboxLabel->setStyleSheet(s.outboxDead > 0 ? QStringLiteral("color: #c62828;") : QString());
+}
+
+void MainWindow::refresh(bool views)
+{
+    refreshStatus();
+    if (!views)
+        return;
+    if (m_jobs)
+        m_jobs->reload();
+    if (m_candidates)
+        m_candidates->reload();
+    if (m_interviews)
+        m_interviews->reload();
+    if (m_activity)
+        m_activity->reload();
 }
 
 void MainWindow::refreshKeychainState()

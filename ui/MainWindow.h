@@ -4,14 +4,26 @@
 #include <QPointer>
 #include <QUrl>
 
+class QAction;
 class QLabel;
 class QListWidget;
+class QProgressBar;
 class QStackedWidget;
+class QTimer;
+class QToolButton;
 
 namespace intrvio {
 
+class ActivityView;
+class CandidatesView;
+class Clock;
+class InterviewActions;
+class InterviewsView;
+class JobsView;
 class SecretStore;
+class SettingsView;
 class Store;
+class SyncController;
 
 class MainWindow : public QMainWindow
 {
@@ -24,19 +36,41 @@ public:
         bool demo = false;
         Store *store = nullptr;
         SecretStore *secrets = nullptr;
+        // Optional services; the views say so when one is missing.
+        SyncController *sync = nullptr;
+        InterviewActions *interviewActions = nullptr;
+        const Clock *clock = nullptr; // default: the system clock
     };
 
     // Navigation pages, in order.
-    enum Page { JobsPage, CandidatesPage, MappingPage, InterviewsPage, ActivityPage, SettingsPage, PageCount };
+    enum Page {
+        JobsPage,
+        CandidatesPage,
+        MappingPage,
+        InterviewsPage,
+        ActivityPage,
+        SettingsPage,
+        PageCount
+    };
 
     explicit MainWindow(const Context &context, QWidget *parent = nullptr);
 
     void showPage(Page page);
     Page currentPage() const;
 
+    // The composition root reports the webhook server's state here.
+    void setWebhookState(bool listening, const QString &detail = {});
+    // Re-reads the status bar (also every few seconds) and, with `views`, every page.
+    void refresh(bool views = true);
+    void refreshStatus();
+
+    // Starts a sync through the SyncController (no-op without one or while one runs).
+    void startSync(bool full = false);
+
 private:
     void buildNavigation();
     void buildStatusBar();
+    void buildActions();
     void refreshKeychainState();
 
     Context m_context;
@@ -45,6 +79,18 @@ private:
     QLabel *m_dataDirLabel = nullptr;
     QLabel *m_keychainLabel = nullptr;
     QLabel *m_listenLabel = nullptr;
+    QLabel *m_connectionLabel = nullptr;
+    QLabel *m_outboxLabel = nullptr;
+    QProgressBar *m_syncProgress = nullptr;
+    QToolButton *m_syncCancel = nullptr;
+    QAction *m_syncAction = nullptr;
+    QAction *m_fullSyncAction = nullptr;
+    QTimer *m_statusTimer = nullptr;
+    JobsView *m_jobs = nullptr;
+    CandidatesView *m_candidates = nullptr;
+    InterviewsView *m_interviews = nullptr;
+    ActivityView *m_activity = nullptr;
+    SettingsView *m_settings = nullptr;
 };
 
 } // namespace intrvio

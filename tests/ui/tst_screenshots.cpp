@@ -1,0 +1,100 @@
+#include "models/admin/AdminData.h"
+#include "models/admin/AdminInterfaces.h"
+#include "models/Clock.h"
+#include "models/Store.h"
+#include "net/secrets/SecretStore.h"
+#include "ui/MainWindow.h"
+
+#include <QDir>
+#include <QListWidget>
+#include <QTableView>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace intrvio;
+
+// Renders the main window over the demo company and saves PNGs. With INTRVIO_SCREENSHOT_DIR set
+// (the `screenshots` build target sets docs/screenshots) the images land there; otherwise in a
+// temporary directory, so the test still proves every page renders.
+class tst_Screenshots : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void renderPages()
+    {
+        QTemporaryDir dir;
+        StoreError error;
+        auto store = Store::open(dir.filePath(QStringLiteral("demo.sqlite")), &error);
+        QVERIFY2(store, qPrintable(error.message));
+        // A fixed time so the images are reproducible.
+        ManualClock clock(QDateTime(QDate(2026, 11, 27), QTime(15, 0), Qt::UTC));
+        QString err;
+        QVERIFY2(DemoData::seedCompany(store->database(), clock, &err), qPrintable(err));
+
+        // Sync as the running service offers it (idle).
+        struct IdleSync : SyncController
+        {
+            bool isRunning() const override { return false; }
+            void start(bool) override { }
+            void cancel() override { }
+        } sync;
+        MainWindow::Context context;
+        context.sync = &sync;
+        context.dataDir = QStringLiteral("/var/lib/intrvio");
+        context.listenUrl = QUrl(QStringLiteral("http://127.0.0.1:8787"));
+        context.store = store.get();
+        context.clock = &clock;
+        MainWindow window(context);
+        window.setWebhookState(true);
+        window.resize(1440, 860);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+        const QString out = qEnvironmentVariable("INTRVIO_SCREENSHOT_DIR", dir.path());
+        QDir().mkpath(out);
+        auto shoot = [&](const QString &name) {
+            QCoreApplication::processEvents();
+            const QImage image = window.grab().toImage();
+            QVERIFY(!image.isNull());
+            QVERIFY(image.save(QDir(out).filePath(name)));
+        };
+
+        window.showPage(MainWindow::JobsPage);
+        auto *jobs = window.findChild<QTableView *>(QStringLiteral("jobsTable"));
+        QVERIFY(jobs);
+        jobs->setCurrentIndex(jobs->model()->index(2, 0)); // Senior Backend Engineer
+        shoot(QStringLiteral("main-jobs.png"));
+
+        window.showPage(MainWindow::CandidatesPage);
+        auto *candidates = window.findChild<QTableView *>(QStringLiteral("candidatesTable"));
+        QVERIFY(candidates);
+        int best = 0;
+        for (int r = 0; r < candidates->model()->rowCount(); ++r) {
+            if (candidates->model()->index(r, 4).data(AdminRole::ResultScore).toInt()
+                > candidates->model()->index(best, 4).data(AdminRole::ResultScore).toInt())
+                best = r;
+        }
+        candidates->setCurrentIndex(candidates->model()->index(best, 0));
+        shoot(QStringLiteral("candidates.png"));
+
+        window.showPage(MainWindow::ActivityPage);
+        auto *tabs = window.findChild<QTabWidget *>(QStringLiteral("activityTabs"));
+        QVERIFY(tabs);
+        tabs->setCurrentIndex(1);
+        auto *outbox = window.findChild<QTableView *>(QStringLiteral("outboxTable"));
+        outbox->setCurrentIndex(outbox->model()->index(1, 0));
+        shoot(QStringLiteral("activity.png"));
+
+        window.showPage(MainWindow::InterviewsPage);
+        shoot(QStringLiteral("interviews.png"));
+        auto *itabs = window.findChild<QTabWidget *>(QStringLiteral("interviewTabs"));
+        itabs->setCurrentIndex(1);
+        shoot(QStringLiteral("charts.png"));
+        window.showPage(MainWindow::SettingsPage);
+        shoot(QStringLiteral("settings.png"));
+    }
+};
+
+QTEST_MAIN(tst_Screenshots)
+#include "tst_screenshots.moc"
