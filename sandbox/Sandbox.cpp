@@ -345,6 +345,15 @@ void sandbox::writeResponse(QTcpSocket *socket, const HttpResponse &response)
 // ---------------------------------------------------------------------------------------------
 // Sandbox
 
+static QUrl companyWebhooksOf(QUrl partnerBase)
+{
+    QString path = partnerBase.path();
+    if (path.endsWith(QLatin1Char('/')))
+        path.chop(1);
+    partnerBase.setPath(path + QLatin1String("/company-webhooks"));
+    return partnerBase;
+}
+
 Sandbox::Sandbox(QObject *parent)
     : Sandbox(Config {}, parent)
 { }
@@ -361,18 +370,29 @@ Sandbox::Sandbox(Config config, QObject *parent)
     d->nam = new QNetworkAccessManager(this);
     d->server = new HttpServer([this](HttpRequest &&r, QTcpSocket *s) { d->handle(std::move(r), s); }, this);
     if (d->config.companyWebhookUrl.isEmpty() && !d->config.partnerBaseUrl.isEmpty()) {
-        QUrl u = d->config.partnerBaseUrl;
-        QString path = u.path();
-        if (path.endsWith(QLatin1Char('/')))
-            path.chop(1);
-        u.setPath(path + QLatin1String("/company-webhooks"));
-        d->config.companyWebhookUrl = u;
+        d->config.companyWebhookUrl = companyWebhooksOf(d->config.partnerBaseUrl);
+        d->derivedCompanyWebhookUrl = true;
     }
     d->company = Company { QStringLiteral("sbx") + d->uuid().left(8), QStringLiteral("Sandbox Company"),
         QStringLiteral("https://sandbox.example.com"), QString() };
 }
 
 Sandbox::~Sandbox() = default;
+
+void Sandbox::setPartnerBaseUrl(const QUrl &url)
+{
+    d->config.partnerBaseUrl = url;
+    if (d->derivedCompanyWebhookUrl || d->config.companyWebhookUrl.isEmpty()) {
+        d->config.companyWebhookUrl = url.isEmpty() ? QUrl() : companyWebhooksOf(url);
+        d->derivedCompanyWebhookUrl = true;
+    }
+}
+
+void Sandbox::setCompanyWebhookUrl(const QUrl &url)
+{
+    d->config.companyWebhookUrl = url;
+    d->derivedCompanyWebhookUrl = false;
+}
 
 const Sandbox::Config &Sandbox::config() const
 {
