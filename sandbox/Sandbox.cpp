@@ -7,6 +7,7 @@
 
 #include <QHttpServerRequest>
 #include <QNetworkAccessManager>
+#include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QTimer>
@@ -368,6 +369,7 @@ Sandbox::Sandbox(Config config, QObject *parent)
     d->rng.seed(d->config.seed);
     d->faultRng.seed(d->config.seed ^ 0x9e3779b97f4a7c15ULL);
     d->nam = new QNetworkAccessManager(this);
+    d->nam->setProxy(QNetworkProxy::NoProxy); // the partner is reached directly, like Teamtailor would
     d->server = new HttpServer([this](HttpRequest &&r, QTcpSocket *s) { d->handle(std::move(r), s); }, this);
     if (d->config.companyWebhookUrl.isEmpty() && !d->config.partnerBaseUrl.isEmpty()) {
         d->config.companyWebhookUrl = companyWebhooksOf(d->config.partnerBaseUrl);
