@@ -275,6 +275,11 @@ public:
 
     const Config &config() const;
     const Clock &clock() const;
+    // For embedders that learn the partner's address after constructing the sandbox (e.g. the
+    // app's own server binds an ephemeral port). A company-webhook URL derived from the old base
+    // URL follows; an explicitly configured one is kept.
+    void setPartnerBaseUrl(const QUrl &url);
+    void setCompanyWebhookUrl(const QUrl &url);
 
     // --- Server -----------------------------------------------------------------------------
     // Returns the bound port, 0 on failure (see errorString()).
