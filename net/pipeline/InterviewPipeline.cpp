@@ -493,7 +493,7 @@ bool InterviewPipeline::onDeleted(const DomainEvent &e)
     return tx.commit();
 }
 
-void InterviewPipeline::ensureStages(const QString &jobId)
+void InterviewPipeline::ensureStages(const QString &jobId, int attempt)
 {
     QSqlQuery q(m_store->database());
     q.prepare(QStringLiteral("SELECT COUNT(*) FROM stages WHERE job_id = ?"));
@@ -501,8 +501,14 @@ void InterviewPipeline::ensureStages(const QString &jobId)
     if (q.exec() && q.next() && q.value(0).toInt() > 0)
         return;
     auto *r = m_client->listJobStages(jobId);
-    r->onFinished(this, [this, jobId](const ApiResult<Page<tt::Stage>> &result) {
+    r->onFinished(this, [this, jobId, attempt](const ApiResult<Page<tt::Stage>> &result) {
         if (!result.ok()) {
+            // The result rules need the job's stages: transient failures are retried with backoff.
+            if (result.error().isTransient() && attempt < 12) {
+                QTimer::singleShot(std::min(60000, 500 << std::min(attempt, 7)), this,
+                    [this, jobId, attempt] { ensureStages(jobId, attempt + 1); });
+                return;
+            }
             qCWarning(lcPipeline).noquote() << "cannot read the stages of job" << jobId << ":" << result.error().message;
             return;
         }

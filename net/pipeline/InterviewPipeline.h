@@ -85,7 +85,7 @@ private:
     bool onJobPublished(const DomainEvent &e);
     void onDelivered(const OutboxItem &item);
     void lookupAndInvite(const Invite &invite, int attempt);
-    void ensureStages(const QString &jobId);
+    void ensureStages(const QString &jobId, int attempt = 0);
     bool queuePartnerStatus(const InterviewRecord &rec, const QString &key, const QJsonObject &attributes,
         QString *error);
     bool cancel(const InterviewRecord &rec, const QString &reason, const QString &actor);
