@@ -4,6 +4,7 @@
 #include "models/Log.h"
 #include "models/Store.h"
 #include "models/interview/PartnerResultBuilder.h"
+#include "net/api/Requests.h"
 #include "net/api/TeamtailorClient.h"
 
 #include <QJsonDocument>
@@ -112,6 +113,23 @@ void OutboxWorker::sendNext()
 
 QUrl OutboxWorker::resolveUrl(const OutboxItem &item, QByteArray *body, QString *why) const
 {
+    if (item.kind == QLatin1String(OutboxKind::StageMove)) {
+        // A rule whose target stage was given by name before the job's stages were mirrored.
+        const QJsonObject o = QJsonDocument::fromJson(item.body).object();
+        const QString name = o.value(QLatin1String("resolve-stage")).toString();
+        if (!name.isEmpty()) {
+            QSqlQuery q(m_store->database());
+            q.prepare(QStringLiteral("SELECT id FROM stages WHERE job_id = ? AND lower(trim(name)) = lower(trim(?)) LIMIT 1"));
+            q.addBindValue(o.value(QLatin1String("job")).toString());
+            q.addBindValue(name);
+            if (!q.exec() || !q.next()) {
+                *why = QStringLiteral("stage '%1' of job %2 is not known yet").arg(name, o.value(QLatin1String("job")).toString());
+                return {};
+            }
+            *body = MoveStageRequest::body(o.value(QLatin1String("application")).toString(), q.value(0).toString());
+        }
+        return QUrl(item.url);
+    }
     if (item.kind != QLatin1String(OutboxKind::PartnerResultUpdate))
         return QUrl(item.url);
     // Updates name the partner result known by the time they are sent: the webhook's update-url, or

@@ -790,11 +790,14 @@ PageAnswer InterviewPipeline::interviewPage(
         } else if (!target.isEmpty()) {
             const QString stageId = resolveStage(rec->jobId, target);
             if (stageId.isEmpty()) {
-                qCWarning(lcPipeline).noquote() << "interview" << rec->id << ": rule target stage" << target
-                                                << "not found in job" << rec->jobId << "; no move";
-                audit.append(QString::fromLatin1(Actor), QStringLiteral("stage.move-skipped"),
-                    QStringLiteral("application:%1").arg(rec->applicationId),
-                    QJsonObject { { QStringLiteral("stage"), target }, { QStringLiteral("reason"), QStringLiteral("stage not found") } });
+                // The job's stages are not mirrored yet: the worker resolves the name when it sends
+                // the row (and waits while it cannot), and the stages are fetched now.
+                patch = QJsonDocument(QJsonObject { { QStringLiteral("resolve-stage"), target },
+                                          { QStringLiteral("job"), rec->jobId },
+                                          { QStringLiteral("application"), rec->applicationId } })
+                            .toJson(QJsonDocument::Compact);
+                detail = target;
+                ensureStages(rec->jobId);
             } else {
                 patch = MoveStageRequest::body(rec->applicationId, stageId);
                 detail = stageId;

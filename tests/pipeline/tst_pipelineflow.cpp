@@ -352,11 +352,16 @@ private Q_SLOTS:
         qint64 phone = 0, first = 0;
         const qint64 appId = rig.pickApplication(&phone, &first);
         const qint64 candidateId = rig.sandbox->application(appId)->candidateId;
+        // The invite is created while the worker is paused; then every API call fails with 500.
+        rig.worker->stop();
+        QSignalSpy created(rig.pipeline.get(), &InterviewPipeline::interviewCreated);
+        QVERIFY(rig.sandbox->moveApplication(appId, phone));
+        QVERIFY(created.wait(30000));
         sandbox::Faults f;
         f.errorRate = 1.0;
         rig.sandbox->setFaults(f);
         QSignalSpy dead(rig.worker.get(), &OutboxWorker::deadLettered);
-        QVERIFY(rig.sandbox->moveApplication(appId, phone));
+        rig.worker->start();
         QVERIFY(dead.wait(30000));
         QCOMPARE(rig.worker->outbox().count(QStringLiteral("dead")), 1);
         QCOMPARE(rig.inviteNotes(candidateId).size(), 0);
