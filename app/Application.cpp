@@ -13,6 +13,14 @@
 #include "net/activation/Activation.h"
 #include "net/webhook/Inbox.h"
 #include "net/webhook/WebhookServer.h"
+// interview pipeline
+#include "models/interview/RubricScorer.h"
+#include "net/api/TeamtailorClient.h"
+#include "net/outbox/OutboxWorker.h"
+#include "net/pipeline/InterviewPipeline.h"
+
+#include <QNetworkAccessManager>
+#include <QRandomGenerator>
 
 #include <QTimer>
 
@@ -37,6 +45,15 @@ AppServices::AppServices(const Options &options)
 
 AppServices::~AppServices()
 {
+    if (m_webhook) { // interview pipeline: unhook before the pipeline goes
+        m_webhook->setInterviewHandler(nullptr);
+        m_webhook->inbox()->setHandler(nullptr);
+        m_webhook->setExtraMetrics({});
+    }
+    m_pipeline.reset();
+    m_outbox.reset();
+    m_client.reset();
+    m_nam.reset();
     m_webhook.reset(); // before the store it writes to
     m_activation.reset();
 }
@@ -105,6 +122,54 @@ bool AppServices::startWebhookServer(QString *error)
 }
 // --- end webhook service ---------------------------------------------------------------------
 
+// --- interview pipeline ----------------------------------------------------------------------
+class QNetworkAccessManagerHolder : public QNetworkAccessManager
+{
+};
+
+bool AppServices::startPipeline(QString *error)
+{
+    Q_UNUSED(error);
+    ApiCredentials credentials;
+    const SecretResult token = m_secrets->readSync(QStringLiteral("company-api-token"));
+    if (token.ok())
+        credentials.companyToken = token.value;
+    const SecretResult partner = m_secrets->readSync(QStringLiteral("partner-api-key"));
+    if (partner.ok())
+        credentials.partnerKey = partner.value;
+    m_nam = std::make_unique<QNetworkAccessManagerHolder>();
+    m_client = std::make_unique<TeamtailorClient>(m_nam.get(),
+        RequestBuilder(ApiEndpoints::resolve(regionName(m_options.region), m_options.teamtailorUrl), credentials),
+        Clock::system(), QRandomGenerator::system()->generate());
+    m_scorer = std::make_unique<RubricScorer>();
+    m_outbox = std::make_unique<OutboxWorker>(m_store.get(), m_client.get(), Clock::system(),
+        QRandomGenerator::system()->generate());
+    m_pipeline = std::make_unique<InterviewPipeline>(
+        m_store.get(), m_client.get(), m_outbox.get(), m_scorer.get(), Clock::system());
+    m_pipeline->setPublicUrl(m_options.effectivePublicUrl());
+    if (m_webhook) {
+        m_webhook->setInterviewHandler(m_pipeline.get());
+        m_webhook->inbox()->setHandler(m_pipeline.get());
+        Outbox *outbox = &m_outbox->outbox();
+        m_webhook->setExtraMetrics([outbox] {
+            QByteArray out = "# HELP intrvio_outbox_rows Outbox rows by state.\n# TYPE intrvio_outbox_rows gauge\n";
+            for (const char *state : { OutboxState::Pending, OutboxState::Sent, OutboxState::Dead })
+                out += QByteArray("intrvio_outbox_rows{state=\"") + state + "\"} "
+                    + QByteArray::number(outbox->count(QString::fromLatin1(state))) + '\n';
+            return out;
+        });
+    }
+    m_pipeline->start();
+    if (credentials.companyToken.isEmpty()) {
+        qCWarning(lcApp) << "company-api-token is not set: interviews are not sent to Teamtailor until it is "
+                            "(`intrvio secret set company-api-token`, then restart)";
+        return true;
+    }
+    m_outbox->start();
+    return true;
+}
+// --- end interview pipeline ------------------------------------------------------------------
+
 int runHeadless(const Options &options)
 {
     // Installed first, so a SIGTERM during start-up is queued and handled (drain, exit 0) once the
@@ -127,6 +192,7 @@ int runHeadless(const Options &options)
         err << "intrvio: " << error << Qt::endl;
         return ExitConfig;
     }
+    services->startPipeline(&error); // interview pipeline
     WebhookServer *webhook = services->webhookServer();
     QObject::connect(webhook, &WebhookServer::drained, qApp, [] { QCoreApplication::exit(ExitOk); });
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, qApp, [webhook](int sig) {
@@ -153,6 +219,7 @@ int runGui(const Options &options)
     // webhook service: the GUI serves the partner base-url too; a busy port is reported, not fatal
     if (!services->startWebhookServer(&error))
         qCWarning(lcApp).noquote() << "webhook server not started:" << error;
+    services->startPipeline(&error); // interview pipeline
     MainWindow::Context context;
     context.dataDir = options.dataDir;
     context.listenUrl = options.listenUrl();

@@ -10,6 +10,11 @@ namespace intrvio {
 
 class Activation;
 class DataDirLock;
+class InterviewPipeline;
+class OutboxWorker;
+class RubricScorer;
+class TeamtailorClient;
+class QNetworkAccessManagerHolder;
 class SecretStore;
 class Store;
 class WebhookServer;
@@ -35,6 +40,14 @@ public:
     WebhookServer *webhookServer() const { return m_webhook.get(); }
     Activation *activation() const { return m_activation.get(); }
 
+    // --- interview pipeline ---
+    // After startWebhookServer(): the Teamtailor client (keys from the keychain), the outbox worker,
+    // the pipeline (inbox handler and interview pages, links under --public-url) and its expiry check.
+    // Without company-api-token the pages work but nothing is sent; a warning says how to fix it.
+    bool startPipeline(QString *error);
+    InterviewPipeline *pipeline() const { return m_pipeline.get(); }
+    OutboxWorker *outboxWorker() const { return m_outbox.get(); }
+
 private:
     explicit AppServices(const Options &options);
     Options m_options;
@@ -43,6 +56,12 @@ private:
     std::unique_ptr<SecretStore> m_secrets;
     std::unique_ptr<Activation> m_activation; // webhook service
     std::unique_ptr<WebhookServer> m_webhook; // webhook service
+    // interview pipeline (destroyed before the webhook server that calls into it)
+    std::unique_ptr<QNetworkAccessManagerHolder> m_nam;
+    std::unique_ptr<TeamtailorClient> m_client;
+    std::unique_ptr<RubricScorer> m_scorer;
+    std::unique_ptr<OutboxWorker> m_outbox;
+    std::unique_ptr<InterviewPipeline> m_pipeline;
 };
 
 int runHeadless(const Options &options);

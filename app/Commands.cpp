@@ -4,6 +4,7 @@
 #include "models/DataDirLock.h"
 #include "models/Store.h"
 #include "MappingCommand.h"
+#include "OutboxCommand.h"
 #include "SecretAudit.h"
 #include "SyncCommand.h"
 #include "net/secrets/SecretStore.h"
@@ -208,6 +209,9 @@ const QList<CliCommand> &cliCommands()
                         "keychain; progress on stderr; exits 0 on success, 3 when a secret or the keychain is "
                         "missing, 1 on a Teamtailor error."),
          &runSyncCommand},
+        // Interview pipeline: the durable outbox (app/OutboxCommand.cpp).
+        {QStringLiteral("outbox"), QString::fromLatin1(OutboxCommandSynopsis),
+         QString::fromLatin1(OutboxCommandSummary), &runOutboxCommand},
     };
     return commands;
 }

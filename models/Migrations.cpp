@@ -89,6 +89,21 @@ const QList<Migration> &migrations()
              "CREATE INDEX audit_log_at ON audit_log(at)",
              "CREATE INDEX audit_log_subject ON audit_log(subject)",
          }},
+        // --- interview pipeline ---
+        {5,
+         "interview pipeline: report tokens, outbox ordering",
+         {
+             // report_token_hash: SHA-256 of the read-only report page's own token (the partner result url).
+             "ALTER TABLE interviews ADD COLUMN report_token_hash TEXT",
+             "CREATE UNIQUE INDEX interviews_report_token ON interviews(report_token_hash)",
+             // The result rules in force when the interview was created (a later mapping edit does not
+             // change them): on_pass stage, on_fail stage or "reject"; threshold is in migration 4.
+             "ALTER TABLE interviews ADD COLUMN on_pass TEXT",
+             "ALTER TABLE interviews ADD COLUMN on_fail TEXT",
+             // candidate_id: notes are checked against the candidate's notes before a re-POST.
+             "ALTER TABLE outbox ADD COLUMN candidate_id TEXT",
+             "CREATE INDEX outbox_interview ON outbox(interview_id, id)",
+         }},
     };
     return list;
 }

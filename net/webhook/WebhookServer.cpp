@@ -10,6 +10,7 @@
 #include "net/events/EventNormalizer.h"
 #include "net/webhook/GuardedTcpServer.h"
 #include "net/webhook/Inbox.h"
+#include "net/webhook/InterviewRoutes.h"
 
 #include <QFile>
 #include <QHttpServer>
@@ -234,6 +235,28 @@ void WebhookServer::dispatch(const QHttpServerRequest &request, QHttpServerRespo
     const Method method = request.method();
     const bool isAction = path.startsWith(QLatin1String("/actions/")) && path.size() > 9
         && !path.mid(9).contains(QLatin1Char('/'));
+    // interview pipeline: candidate pages and the recruiters' read-only report
+    if (path.startsWith(QLatin1String("/interview/")) || path.startsWith(QLatin1String("/interview-report/"))) {
+        const QString pageLabel = path.startsWith(QLatin1String("/interview/")) ? QStringLiteral("/interview")
+                                                                                : QStringLiteral("/interview-report");
+        if (method != Method::Get && method != Method::Post) {
+            reply(responder, pageLabel, 405, "method not allowed\n", "text/plain; charset=utf-8",
+                { { "Allow", QByteArray("GET, POST") } });
+            return;
+        }
+        if (!m_interviewHandler) {
+            reply(responder, pageLabel, 404, "not found\n");
+            return;
+        }
+        if (m_draining) {
+            reply(responder, pageLabel, 503, "shutting down, retry shortly\n");
+            return;
+        }
+        const PageAnswer a = m_interviewHandler->handlePage(method == Method::Get ? QByteArray("GET") : QByteArray("POST"),
+            path, request.value("content-type"), request.body());
+        reply(responder, pageLabel, a.status, a.body, a.contentType);
+        return;
+    }
     const auto known = routes().find(path);
     if (known == routes().end() && !isAction) {
         reply(responder, label, 404, "not found\n");
@@ -351,6 +374,8 @@ QByteArray WebhookServer::metricsText() const
         + QByteArray::number(m_inbox->latencySum(), 'f', 6)
         + "\nintrvio_inbox_processing_latency_seconds_count " + QByteArray::number(m_inbox->latencyCount())
         + '\n';
+    if (m_extraMetrics) // interview pipeline (outbox depth)
+        out += m_extraMetrics();
     return out;
 }
 

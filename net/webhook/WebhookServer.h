@@ -8,6 +8,7 @@
 #include <QString>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
 
 class QHttpServer;
@@ -22,6 +23,7 @@ class Activation;
 class Clock;
 class GuardedTcpServer;
 class Inbox;
+class InterviewRouteHandler;
 class Store;
 enum class GuardRejection;
 
@@ -62,6 +64,12 @@ public:
     // Prometheus text exposition (also served at /metrics).
     QByteArray metricsText() const;
 
+    // --- interview pipeline ---
+    // Candidate pages (/interview/<token>, /interview-report/<token>) go to this handler; without one
+    // they answer 404. Extra metrics text (e.g. outbox depth) is appended to /metrics.
+    void setInterviewHandler(InterviewRouteHandler *handler) { m_interviewHandler = handler; }
+    void setExtraMetrics(std::function<QByteArray()> extra) { m_extraMetrics = std::move(extra); }
+
     // Pure: the "Send Intrvio interview" trigger form for a job/stage (teamtailor-protocol.md §3.1).
     static QJsonObject configForm(const QSqlDatabase &db, const QString &jobId, const QString &stageId);
     static QJsonObject errorForm(const QString &message);
@@ -100,6 +108,8 @@ private:
     QHash<QString, quint64> m_failures;
     QHash<QString, quint64> m_guardRejections;
     quint64 m_benchSkewIgnored = 0;
+    InterviewRouteHandler *m_interviewHandler = nullptr; // interview pipeline
+    std::function<QByteArray()> m_extraMetrics; // interview pipeline
 };
 
 } // namespace intrvio

@@ -1,0 +1,109 @@
+#pragma once
+
+#include "net/events/DomainEvent.h"
+#include "net/webhook/InterviewRoutes.h"
+
+#include <QObject>
+#include <QTimer>
+#include <QUrl>
+
+#include <optional>
+
+namespace intrvio {
+
+class Clock;
+class OutboxWorker;
+class Scorer;
+class Store;
+class TeamtailorClient;
+struct InterviewRecord;
+struct OutboxItem;
+
+// The interview pipeline (ARCHITECTURE.md §3-§5): turns domain events into interviews and every
+// consequence into outbox rows, written in the same transaction as the state change that causes
+// them. State changes follow InterviewStateMachine.
+//
+//  partner.triggered / stage change into a mapped stage -> interview (created) + note + partner result
+//  note delivered -> sent;  page opened -> pending (PUT);  answers -> scored, completed (PUT) + rule
+//  expiry check -> failed (PUT);  candidate.rejected -> open interviews failed (PUT)
+//  candidate.restored -> the next invite is a new generation;  candidate.deleted -> local data erased
+//  job.published -> the job's stages synced, the job flagged for review, stale flags recomputed
+class InterviewPipeline : public QObject, public DomainEventHandler, public InterviewRouteHandler
+{
+    Q_OBJECT
+
+public:
+    InterviewPipeline(Store *store, TeamtailorClient *client, OutboxWorker *outbox, Scorer *scorer,
+        const Clock &clock, QObject *parent = nullptr);
+    ~InterviewPipeline() override;
+
+    // Where candidates reach the interview pages (`--public-url`); links are <publicUrl>/interview/<token>.
+    void setPublicUrl(const QUrl &url) { m_publicUrl = url; }
+    QUrl publicUrl() const { return m_publicUrl; }
+    // Starts the periodic expiry check (every intervalMs) and runs it once.
+    void start(int expiryCheckMs = 60 * 1000);
+
+    bool handle(const DomainEvent &event) override;
+    PageAnswer handlePage(const QByteArray &method, const QString &path, const QByteArray &contentType,
+        const QByteArray &body) override;
+
+    // Marks every open interview past its expiry failed ("expired") and queues the partner result.
+    int expireDue();
+
+    // The token of the last invite created (tests and the demo read the link from the note instead).
+    QString lastInviteLink() const { return m_lastInviteLink; }
+
+    // One invitation to create, whatever its origin.
+    struct Invite
+    {
+        QString applicationId;
+        QString candidateId;
+        QString jobId;
+        QString templateId;
+        std::optional<int> threshold;
+        QString onPass;
+        QString onFail;
+        QString source; // "trigger" | "stage-change" | "reconciler"
+        QString triggeredBy;
+        QString partnerResultId; // trigger path: the result Teamtailor created ("sending")
+        QString updateUrl; // trigger path
+    };
+    // Creates the interview and queues its note and partner result; a second call for the same
+    // (application, template, generation) changes nothing. Returns false on a store error.
+    bool invite(const Invite &invite, QString *error);
+
+Q_SIGNALS:
+    void interviewCreated(qint64 interviewId);
+    void interviewChanged(qint64 interviewId, const QString &state);
+
+private:
+    bool onPartnerTriggered(const DomainEvent &e);
+    bool onStageChanged(const DomainEvent &e);
+    bool onRejected(const DomainEvent &e);
+    bool onRestored(const DomainEvent &e);
+    bool onDeleted(const DomainEvent &e);
+    bool onJobPublished(const DomainEvent &e);
+    void onDelivered(const OutboxItem &item);
+    void lookupAndInvite(const Invite &invite, int attempt);
+    void ensureStages(const QString &jobId, int attempt = 0);
+    bool queuePartnerStatus(const InterviewRecord &rec, const QString &key, const QJsonObject &attributes,
+        QString *error);
+    bool cancel(const InterviewRecord &rec, const QString &reason, const QString &actor);
+    PageAnswer interviewPage(const QByteArray &method, const QString &token, bool json,
+        const QByteArray &contentType, const QByteArray &body);
+    PageAnswer reportPage(const QString &token);
+    QString resolveStage(const QString &jobId, const QString &stage) const;
+    int generation(const QString &applicationId) const;
+    QUrl reportUrl(const QString &reportToken) const;
+
+    Store *m_store;
+    TeamtailorClient *m_client;
+    OutboxWorker *m_outbox;
+    Scorer *m_scorer;
+    const Clock &m_clock;
+    QUrl m_publicUrl;
+    QTimer m_expiryTimer;
+    QString m_lastInviteLink;
+};
+
+} // namespace intrvio
