@@ -268,6 +268,8 @@ void MappingEditor::buildUi()
     m_rulesTitle = new QLabel(tr("Select a stage."), rulesBox);
     m_rulesTitle->setObjectName(QStringLiteral("rulesTitle"));
     m_rulesTitle->setWordWrap(true);
+    m_rulesTitle->setMinimumHeight(m_rulesTitle->fontMetrics().lineSpacing() * 3);
+    m_rulesTitle->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     rf->addRow(m_rulesTitle);
     m_pass = new QSpinBox(rulesBox);
     m_pass->setObjectName(QStringLiteral("passThreshold"));
@@ -302,6 +304,7 @@ void MappingEditor::buildUi()
     m_issueList = new QListWidget(issuesBox);
     m_issueList->setObjectName(QStringLiteral("validationList"));
     m_issueList->setWordWrap(true);
+    m_issueList->setMaximumHeight(140);
     il->addWidget(m_issueList);
     m_fix = new QPushButton(tr("Fix"), issuesBox);
     m_fix->setObjectName(QStringLiteral("fixIssue"));
@@ -313,10 +316,12 @@ void MappingEditor::buildUi()
             m_fix->setText(m_issues.at(row).fixText);
     });
     connect(m_fix, &QPushButton::clicked, this, [this] { fixIssue(m_issueList->currentRow()); });
-    sideLayout->addWidget(issuesBox, 1);
+    sideLayout->addWidget(issuesBox);
 
     auto *dryBox = new QGroupBox(tr("Dry run: what happens if…"), side);
-    auto *df = new QFormLayout(dryBox);
+    auto *dv = new QVBoxLayout(dryBox);
+    auto *df = new QFormLayout;
+    dv->addLayout(df);
     m_dryApp = new QComboBox(dryBox);
     m_dryApp->setObjectName(QStringLiteral("dryRunApplication"));
     m_dryStage = new QComboBox(dryBox);
@@ -327,7 +332,9 @@ void MappingEditor::buildUi()
     m_dryResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
     df->addRow(tr("Candidate"), m_dryApp);
     df->addRow(tr("moves to"), m_dryStage);
-    df->addRow(m_dryResult);
+    m_dryResult->setMinimumHeight(m_dryResult->fontMetrics().lineSpacing() * 4);
+    m_dryResult->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    dv->addWidget(m_dryResult);
     connect(m_dryApp, &QComboBox::currentIndexChanged, this, [this] {
         m_dryStage->clear();
         const QString jobId = m_dryApp->currentData(Qt::UserRole + 1).toString();
@@ -340,6 +347,7 @@ void MappingEditor::buildUi()
     });
     connect(m_dryStage, &QComboBox::currentIndexChanged, this, &MappingEditor::refreshDryRun);
     sideLayout->addWidget(dryBox);
+    sideLayout->addStretch(1);
 
     split->addWidget(paletteBox);
     split->addWidget(stagesBox);

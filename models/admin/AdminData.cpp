@@ -544,13 +544,19 @@ bool DemoData::seedCompany(QSqlDatabase db, const Clock &clock, QString *error)
                                     .toUtf8();
         if (!run(db,
                 QStringLiteral(
-                    "INSERT INTO inbox (received_at, route, event_key, headers, body, verification, status,"
-                    " processed_at, process_error, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                    "INSERT INTO inbox (received_at, route, event_key, headers, body, verification, status)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)"),
                 { at(10 * (8 - i)),
                     i % 3 == 0 ? QStringLiteral("/webhooks/partner") : QStringLiteral("/webhooks/company"),
                     bad ? QVariant() : QVariant(QStringLiteral("evt-%1").arg(700 + i)), headers, body,
-                    bad ? QStringLiteral("bad-signature") : QStringLiteral("verified"), bad ? 401 : 202,
-                    bad ? QVariant() : QVariant(at(10 * (8 - i) - 1)),
+                    bad ? QStringLiteral("bad-signature") : QStringLiteral("verified"), bad ? 401 : 202 },
+                error))
+            return fail();
+        // Processing state lives in inbox_processing (migration 3).
+        if (!run(db,
+                QStringLiteral("INSERT INTO inbox_processing (id, processed_at, process_error, attempts)"
+                               " VALUES (last_insert_rowid(), ?, ?, ?)"),
+                { bad ? QVariant() : QVariant(at(10 * (8 - i) - 1)),
                     bad ? QVariant(QStringLiteral("signature mismatch")) : QVariant(), bad ? 0 : 1 },
                 error))
             return fail();

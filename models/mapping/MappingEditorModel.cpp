@@ -177,7 +177,10 @@ QVariant TemplatePaletteModel::data(const QModelIndex &index, int role) const
     const InterviewTemplate &t = m_templates.at(index.row());
     switch (role) {
     case Qt::DisplayRole:
-        return t.name.isEmpty() ? t.id : t.name;
+        return QString((t.name.isEmpty() ? t.id : t.name) + QLatin1Char('\n')
+            + tr("%n question(s) · %1 · link valid %2 days", nullptr, int(t.questions.size()))
+                  .arg(t.language)
+                  .arg(t.expiryDays));
     case Qt::ToolTipRole:
         return tr("%1 (%2) · %n question(s) · %3 · link valid %4 days", nullptr, int(t.questions.size()))
             .arg(t.name, t.id, t.language)
@@ -478,6 +481,8 @@ QVariant StageTargetsModel::data(const QModelIndex &index, int role) const
             text += tr(" (%n job(s))", nullptr, t.jobCount);
         if (t.decision.found()) {
             text += QStringLiteral("  →  ") + m_templateNames.value(t.decision.templateId, t.decision.templateId);
+            if (rules && rules->passThreshold)
+                text += tr("  · pass ≥ %1").arg(*rules->passThreshold);
             if (source == QLatin1String("override"))
                 text += tr("  [override]");
             else if (source == QLatin1String("inherited"))
