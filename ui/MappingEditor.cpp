@@ -1,11 +1,11 @@
 #include "ui/MappingEditor.h"
 
 #include "models/Clock.h"
-#include "models/Store.h"
 #include "models/interview/AuditLog.h"
 #include "models/interview/MappingFile.h"
 #include "models/interview/MappingRepository.h"
 #include "models/interview/TemplateRepository.h"
+#include "models/Store.h"
 
 #include <QComboBox>
 #include <QFile>
@@ -41,8 +41,7 @@ public:
         : QUndoCommand(change.text)
         , m_model(model)
         , m_change(std::move(change))
-    {
-    }
+    { }
     void redo() override
     {
         if (m_first) {
@@ -87,7 +86,9 @@ protected:
             option->font.setBold(true);
         }
         if (!index.data(StageTargetsModel::WarningRole).toString().isEmpty()) {
-            option->icon = option->widget ? option->widget->style()->standardIcon(QStyle::SP_MessageBoxWarning) : QIcon();
+            option->icon = option->widget
+                ? option->widget->style()->standardIcon(QStyle::SP_MessageBoxWarning)
+                : QIcon();
             option->features |= QStyleOptionViewItem::HasDecoration;
         }
     }
@@ -187,14 +188,15 @@ void MappingEditor::buildUi()
         w->open();
     });
     addButton(QStringLiteral("importButton"), tr("Import…"), [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Import mappings"), {}, tr("Mapping files (*.json)"));
+        const QString path
+            = QFileDialog::getOpenFileName(this, tr("Import mappings"), {}, tr("Mapping files (*.json)"));
         QStringList errors;
         if (!path.isEmpty() && !importFile(path, &errors))
             showError(errors.join(QLatin1Char('\n')));
     });
     addButton(QStringLiteral("exportButton"), tr("Export…"), [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export mappings"), QStringLiteral("mappings.json"),
-            tr("Mapping files (*.json)"));
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export mappings"), QStringLiteral("mappings.json"), tr("Mapping files (*.json)"));
         QString error;
         if (!path.isEmpty() && !exportFile(path, &error))
             showError(error);
@@ -240,8 +242,9 @@ void MappingEditor::buildUi()
         if (i.isValid())
             editTemplate(i.data(TemplatePaletteModel::TemplateIdRole).toString());
     });
-    connect(m_paletteView, &QListView::doubleClicked, this,
-        [this](const QModelIndex &i) { editTemplate(i.data(TemplatePaletteModel::TemplateIdRole).toString()); });
+    connect(m_paletteView, &QListView::doubleClicked, this, [this](const QModelIndex &i) {
+        editTemplate(i.data(TemplatePaletteModel::TemplateIdRole).toString());
+    });
     connect(m_palette, &TemplatePaletteModel::mappingDroppedOut, this,
         [this](const QString &scope, const QString &stage) { m_targets->unmapKey(scope, stage); });
 
@@ -252,12 +255,14 @@ void MappingEditor::buildUi()
     m_targetsView->setObjectName(QStringLiteral("stageTargets"));
     m_targetsView->setModel(m_targets);
     sl->addWidget(m_targetsView);
-    auto *legend = new QLabel(tr("<b>bold</b>: mapped here · <i style='color:#8a8a8a'>grey</i>: inherited default · "
-                                 "<b style='color:#6a1b9a'>purple</b>: this job's override · ⚠ Inbox/Hired stage"),
-        stagesBox);
+    auto *legend
+        = new QLabel(tr("<b>bold</b>: mapped here · <i style='color:#8a8a8a'>grey</i>: inherited default · "
+                        "<b style='color:#6a1b9a'>purple</b>: this job's override · ⚠ Inbox/Hired stage"),
+            stagesBox);
     legend->setWordWrap(true);
     sl->addWidget(legend);
-    connect(m_targetsView, &StageTargetsView::deletePressed, this, [this](int row) { m_targets->unmap(row); });
+    connect(
+        m_targetsView, &StageTargetsView::deletePressed, this, [this](int row) { m_targets->unmap(row); });
 
     // Side panel: rules, validation, dry run.
     auto *side = new QWidget(split);
@@ -356,7 +361,8 @@ void MappingEditor::buildUi()
     split->setStretchFactor(1, 4);
     split->setStretchFactor(2, 3);
 
-    connect(m_scope, &QComboBox::currentIndexChanged, this, [this] { setScope(m_scope->currentData().toString()); });
+    connect(m_scope, &QComboBox::currentIndexChanged, this,
+        [this] { setScope(m_scope->currentData().toString()); });
     connect(m_targetsView->selectionModel(), &QItemSelectionModel::currentChanged, this,
         &MappingEditor::refreshRulesPanel);
     connect(m_targets, &StageTargetsModel::changed, this, [this] {
@@ -384,9 +390,10 @@ void MappingEditor::reload()
         const QSignalBlocker block(m_dryApp);
         m_dryApp->clear();
         QSqlQuery q(m_store->database());
-        q.exec(QStringLiteral("SELECT a.id, a.job_id, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')),"
-                              " coalesce(j.title, a.job_id) FROM applications a LEFT JOIN candidates c ON c.id = a.candidate_id"
-                              " LEFT JOIN jobs j ON j.id = a.job_id WHERE a.rejected_at IS NULL ORDER BY 3, 4 LIMIT 500"));
+        q.exec(QStringLiteral(
+            "SELECT a.id, a.job_id, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')),"
+            " coalesce(j.title, a.job_id) FROM applications a LEFT JOIN candidates c ON c.id = a.candidate_id"
+            " LEFT JOIN jobs j ON j.id = a.job_id WHERE a.rejected_at IS NULL ORDER BY 3, 4 LIMIT 500"));
         while (q.next()) {
             m_dryApp->addItem(tr("%1 — %2").arg(q.value(2).toString(), q.value(3).toString()), q.value(0));
             m_dryApp->setItemData(m_dryApp->count() - 1, q.value(1), Qt::UserRole + 1);
@@ -406,9 +413,12 @@ void MappingEditor::setScope(const QString &jobId)
     }
     m_targets->setScope(jobId);
     m_scopeHint->setText(jobId.isEmpty()
-            ? tr("Defaults apply to every job with a stage of that name. Drag a template onto a stage; drag a "
-                 "mapping to another stage to move it; drag it back to the templates or press Delete to remove it.")
-            : tr("This job's stages in pipeline order. Grey entries are inherited defaults; dropping a template "
+            ? tr(
+                "Defaults apply to every job with a stage of that name. Drag a template onto a stage; drag a "
+                "mapping to another stage to move it; drag it back to the templates or press Delete to "
+                "remove it.")
+            : tr("This job's stages in pipeline order. Grey entries are inherited defaults; dropping a "
+                 "template "
                  "creates an override for this job only, and Delete resets it to the default."));
     refreshRulesPanel();
 }
@@ -455,8 +465,9 @@ void MappingEditor::refreshRulesPanel()
     }
     const QString stage = i.data(StageTargetsModel::StageNameRole).toString();
     const QString source = i.data(StageTargetsModel::SourceRole).toString();
-    QString title = mapped ? tr("<b>%1</b> → %2").arg(stage.toHtmlEscaped(),
-                                 i.data(StageTargetsModel::TemplateNameRole).toString().toHtmlEscaped())
+    QString title = mapped ? tr("<b>%1</b> → %2")
+                                 .arg(stage.toHtmlEscaped(),
+                                     i.data(StageTargetsModel::TemplateNameRole).toString().toHtmlEscaped())
                            : tr("<b>%1</b>: no interview").arg(stage.toHtmlEscaped());
     if (source == QLatin1String("override"))
         title += tr(" <span style='color:#6a1b9a'>(override for this job)</span>");
@@ -555,9 +566,10 @@ QString MappingEditor::dryRun(const QString &applicationId, const QString &stage
     if (applicationId.isEmpty() || stageId.isEmpty())
         return tr("Pick a candidate and a stage.");
     QSqlQuery q(m_store->database());
-    q.prepare(QStringLiteral("SELECT a.job_id, s.name, coalesce(s.stage_type, ''), trim(coalesce(c.first_name, '') || ' ' ||"
-                             " coalesce(c.last_name, '')) FROM applications a JOIN stages s ON s.id = ? AND s.job_id = a.job_id"
-                             " LEFT JOIN candidates c ON c.id = a.candidate_id WHERE a.id = ?"));
+    q.prepare(QStringLiteral(
+        "SELECT a.job_id, s.name, coalesce(s.stage_type, ''), trim(coalesce(c.first_name, '') || ' ' ||"
+        " coalesce(c.last_name, '')) FROM applications a JOIN stages s ON s.id = ? AND s.job_id = a.job_id"
+        " LEFT JOIN candidates c ON c.id = a.candidate_id WHERE a.id = ?"));
     q.addBindValue(stageId);
     q.addBindValue(applicationId);
     if (!q.exec() || !q.next())
@@ -567,7 +579,8 @@ QString MappingEditor::dryRun(const QString &applicationId, const QString &stage
     const QString who = q.value(3).toString();
     const MappingDecision d = MappingRepository(*m_store, *m_clock).resolve(jobId, stageId, stageName);
     if (!d.found())
-        return tr("%1 moves to “%2”: nothing happens (no mapping for this stage). Nothing was sent.").arg(who, stageName);
+        return tr("%1 moves to “%2”: nothing happens (no mapping for this stage). Nothing was sent.")
+            .arg(who, stageName);
     const auto tpl = TemplateRepository(*m_store, *m_clock).find(d.templateId);
     QString text = tr("%1 moves to “%2”: Intrvio sends the interview “%3” (%4), %5.")
                        .arg(who, stageName, tpl ? tpl->name : d.templateId,

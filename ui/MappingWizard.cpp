@@ -36,7 +36,8 @@ public:
     void changed() { Q_EMIT completeChanged(); }
 };
 
-constexpr auto UseDefault = "\x01" "default";
+constexpr auto UseDefault = "\x01"
+                            "default";
 
 } // namespace
 
@@ -78,15 +79,17 @@ MappingWizard::MappingWizard(MappingEditor *editor, QWidget *parent)
         }
         for (const QString &key : std::as_const(order)) {
             const bool warn = isWarnStageType(types.value(key));
-            auto *item = new QListWidgetItem(
-                warn ? tr("%1 (%n job(s)) — ⚠ %2 stage, not recommended", nullptr, names.value(key).second)
-                           .arg(names.value(key).first, types.value(key))
-                     : tr("%1 (%n job(s))", nullptr, names.value(key).second).arg(names.value(key).first),
+            auto *item = new QListWidgetItem(warn
+                    ? tr("%1 (%n job(s)) — ⚠ %2 stage, not recommended", nullptr, names.value(key).second)
+                          .arg(names.value(key).first, types.value(key))
+                    : tr("%1 (%n job(s))", nullptr, names.value(key).second).arg(names.value(key).first),
                 m_stages);
             item->setData(Qt::UserRole, names.value(key).first);
             bool mapped = false;
             for (const StageMapping &m : existing)
-                mapped = mapped || (m.isDefault() && m.stage.trimmed().compare(names.value(key).first, Qt::CaseInsensitive) == 0);
+                mapped = mapped
+                    || (m.isDefault()
+                        && m.stage.trimmed().compare(names.value(key).first, Qt::CaseInsensitive) == 0);
             item->setCheckState(mapped ? Qt::Checked : Qt::Unchecked);
         }
     }
@@ -182,14 +185,16 @@ MappingWizard::MappingWizard(MappingEditor *editor, QWidget *parent)
             }
         }
         m_exceptions->resizeColumnsToContents();
-        missing->setText(without.isEmpty() ? QString() : tr("Not affected: %1.").arg(without.join(QStringLiteral("; "))));
+        missing->setText(
+            without.isEmpty() ? QString() : tr("Not affected: %1.").arg(without.join(QStringLiteral("; "))));
     };
     setPage(ExceptionsPageId, excPage);
 
     // 4. Confirm (commits).
     auto *confirmPage = new HookPage;
     confirmPage->setTitle(tr("Confirm"));
-    confirmPage->setSubTitle(tr("These changes are saved when you continue (and can be undone in the editor)."));
+    confirmPage->setSubTitle(
+        tr("These changes are saved when you continue (and can be undone in the editor)."));
     confirmPage->setCommitPage(true);
     confirmPage->setButtonText(QWizard::CommitButton, tr("Save mappings"));
     auto *cl = new QVBoxLayout(confirmPage);
@@ -203,7 +208,8 @@ MappingWizard::MappingWizard(MappingEditor *editor, QWidget *parent)
     confirmPage->onValidate = [this] {
         QString error;
         if (!commit(&error)) {
-            m_summary->setText(m_summary->text() + QStringLiteral("<p style='color:#c62828'>%1</p>").arg(error.toHtmlEscaped()));
+            m_summary->setText(m_summary->text()
+                + QStringLiteral("<p style='color:#c62828'>%1</p>").arg(error.toHtmlEscaped()));
             return false;
         }
         return true;
@@ -293,7 +299,8 @@ MappingChange MappingWizard::plannedChange() const
 void MappingWizard::fillSummary()
 {
     const MappingChange c = plannedChange();
-    const QList<InterviewTemplate> templates = TemplateRepository(m_editor->store(), m_editor->clock()).list();
+    const QList<InterviewTemplate> templates
+        = TemplateRepository(m_editor->store(), m_editor->clock()).list();
     auto name = [&](const QString &id) {
         for (const InterviewTemplate &t : templates) {
             if (t.id == id)
@@ -353,7 +360,8 @@ QString MappingWizard::triggerInstructions() const
             }
         }
         html += tr("<p><b>Send Intrvio interview</b> on stage <b>%1</b> in: %2</p>")
-                    .arg(stage.toHtmlEscaped(), jobs.isEmpty() ? tr("(no job has this stage yet)") : jobs.join(QStringLiteral(", ")));
+                    .arg(stage.toHtmlEscaped(),
+                        jobs.isEmpty() ? tr("(no job has this stage yet)") : jobs.join(QStringLiteral(", ")));
     }
     return html;
 }

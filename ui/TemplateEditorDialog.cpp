@@ -88,8 +88,9 @@ TemplateEditorDialog::TemplateEditorDialog(const InterviewTemplate &tpl, bool is
                 return;
             const int r = table->rowCount();
             table->insertRow(r);
-            table->setItem(r, 0, new QTableWidgetItem(table == m_questions ? QStringLiteral("q%1").arg(r + 1)
-                                                                           : QStringLiteral("criterion-%1").arg(r + 1)));
+            table->setItem(r, 0,
+                new QTableWidgetItem(table == m_questions ? QStringLiteral("q%1").arg(r + 1)
+                                                          : QStringLiteral("criterion-%1").arg(r + 1)));
             if (table == m_criteria)
                 table->setItem(r, 2, new QTableWidgetItem(QStringLiteral("1")));
             table->setCurrentCell(r, 1);

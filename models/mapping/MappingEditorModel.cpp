@@ -1,9 +1,9 @@
 #include "models/mapping/MappingEditorModel.h"
 
+#include "models/Clock.h"
 #include "models/interview/AuditLog.h"
 #include "models/interview/MappingRepository.h"
 #include "models/interview/TemplateRepository.h"
-#include "models/Clock.h"
 #include "models/Store.h"
 
 #include <QJsonDocument>
@@ -78,8 +78,8 @@ bool applyMappingChange(Store &store, const Clock &clock, AuditLog *audit, const
     // Deletes first, then inserts, so a move whose keys swap never collides.
     for (const MappingChange::Entry &e : change.entries) {
         QSqlQuery find(db);
-        find.prepare(QStringLiteral(
-            "SELECT id, template_id FROM mappings WHERE job_id = COALESCE(?, '') AND stage = ? COLLATE NOCASE"));
+        find.prepare(QStringLiteral("SELECT id, template_id FROM mappings WHERE job_id = COALESCE(?, '') AND "
+                                    "stage = ? COLLATE NOCASE"));
         find.addBindValue(e.jobId);
         find.addBindValue(e.stage);
         if (!find.exec())
@@ -93,9 +93,10 @@ bool applyMappingChange(Store &store, const Clock &clock, AuditLog *audit, const
         if (!del.exec())
             return fail(del.lastError().text());
         if (!e.after && audit) {
-            const QJsonObject gone = e.before ? describe(*e.before)
-                                              : QJsonObject { { QStringLiteral("stage"), e.stage },
-                                                    { QStringLiteral("template"), find.value(1).toString() } };
+            const QJsonObject gone = e.before
+                ? describe(*e.before)
+                : QJsonObject { { QStringLiteral("stage"), e.stage },
+                      { QStringLiteral("template"), find.value(1).toString() } };
             if (!audit->append(actor, QString::fromLatin1(AuditLog::ActionMappingRemoved),
                     QStringLiteral("mapping:%1").arg(id), gone))
                 return fail(QStringLiteral("cannot write the audit log"));
@@ -110,7 +111,8 @@ bool applyMappingChange(Store &store, const Clock &clock, AuditLog *audit, const
         QSqlQuery q(db);
         q.prepare(QStringLiteral(
             "INSERT INTO mappings(job_id, stage, template_id, pass_threshold, on_pass, on_fail, stale, "
-            "stale_reason, created_at, updated_at) VALUES(COALESCE(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+            "stale_reason, created_at, updated_at) VALUES(COALESCE(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "RETURNING id"));
         q.addBindValue(e.jobId);
         q.addBindValue(e.stage);
         q.addBindValue(m.templateId);
@@ -230,7 +232,8 @@ bool TemplatePaletteModel::dropMimeData(
     if (!canDropMimeData(data, action, row, column, parent))
         return false;
     const QJsonObject o = readMime(data, MappingMime::Mapping);
-    Q_EMIT mappingDroppedOut(o.value(QStringLiteral("scope")).toString(), o.value(QStringLiteral("stage")).toString());
+    Q_EMIT mappingDroppedOut(
+        o.value(QStringLiteral("scope")).toString(), o.value(QStringLiteral("stage")).toString());
     return true; // nothing is inserted here; the editor removed the mapping
 }
 
@@ -298,7 +301,8 @@ void StageTargetsModel::reload()
         for (Target &t : m_targets) {
             t.decision = resolveMapping(m_mappings, QStringLiteral("\x01no-job"), QString(), t.name);
             if (t.own && t.own->stale)
-                t.warning = t.own->staleReason.isEmpty() ? tr("No job has this stage any more.") : t.own->staleReason;
+                t.warning = t.own->staleReason.isEmpty() ? tr("No job has this stage any more.")
+                                                         : t.own->staleReason;
         }
     } else {
         q.prepare(QStringLiteral(
@@ -314,7 +318,8 @@ void StageTargetsModel::reload()
             t.decision = resolveMapping(m_mappings, m_scope, t.key, t.name);
             for (const StageMapping &m : std::as_const(m_mappings)) {
                 if (m.jobId == m_scope
-                    && (m.stage == t.key || m.stage.trimmed().compare(t.name.trimmed(), Qt::CaseInsensitive) == 0)) {
+                    && (m.stage == t.key
+                        || m.stage.trimmed().compare(t.name.trimmed(), Qt::CaseInsensitive) == 0)) {
                     if (!t.own || m.stage == t.key)
                         t.own = m;
                 }
@@ -385,7 +390,8 @@ bool StageTargetsModel::mapTemplate(int row, const QString &templateId)
 
 bool StageTargetsModel::moveMapping(int fromRow, int toRow)
 {
-    if (fromRow == toRow || fromRow < 0 || toRow < 0 || fromRow >= m_targets.size() || toRow >= m_targets.size())
+    if (fromRow == toRow || fromRow < 0 || toRow < 0 || fromRow >= m_targets.size()
+        || toRow >= m_targets.size())
         return false;
     const Target &from = m_targets.at(fromRow);
     const Target &to = m_targets.at(toRow);
@@ -470,17 +476,20 @@ QVariant StageTargetsModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const Target &t = m_targets.at(index.row());
-    const QString source = t.own ? (m_scope.isEmpty() ? QStringLiteral("default") : QStringLiteral("override"))
-                                 : (t.decision.found() ? QStringLiteral("inherited") : QString());
-    const std::optional<MappingRules> rules
-        = t.own ? std::optional(t.own->rules) : (t.decision.found() ? std::optional(t.decision.rules) : std::nullopt);
+    const QString source = t.own
+        ? (m_scope.isEmpty() ? QStringLiteral("default") : QStringLiteral("override"))
+        : (t.decision.found() ? QStringLiteral("inherited") : QString());
+    const std::optional<MappingRules> rules = t.own
+        ? std::optional(t.own->rules)
+        : (t.decision.found() ? std::optional(t.decision.rules) : std::nullopt);
     switch (role) {
     case Qt::DisplayRole: {
         QString text = t.name;
         if (m_scope.isEmpty())
             text += tr(" (%n job(s))", nullptr, t.jobCount);
         if (t.decision.found()) {
-            text += QStringLiteral("  →  ") + m_templateNames.value(t.decision.templateId, t.decision.templateId);
+            text += QStringLiteral("  →  ")
+                + m_templateNames.value(t.decision.templateId, t.decision.templateId);
             if (rules && rules->passThreshold)
                 text += tr("  · pass ≥ %1").arg(*rules->passThreshold);
             if (source == QLatin1String("override"))
@@ -493,11 +502,15 @@ QVariant StageTargetsModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole: {
         QStringList lines;
         if (source == QLatin1String("override"))
-            lines << tr("This job overrides the default. Press Delete or use Reset to go back to the default.");
+            lines << tr(
+                "This job overrides the default. Press Delete or use Reset to go back to the default.");
         else if (source == QLatin1String("inherited"))
-            lines << tr("Inherited from the default for “%1”. Drop a template here to override it for this job.").arg(t.name);
+            lines << tr(
+                "Inherited from the default for “%1”. Drop a template here to override it for this job.")
+                         .arg(t.name);
         else if (!t.decision.found())
-            lines << tr("No interview. Drop a template here to start one when a candidate enters this stage.");
+            lines << tr(
+                "No interview. Drop a template here to start one when a candidate enters this stage.");
         if (!t.warning.isEmpty())
             lines << t.warning;
         return lines.join(QLatin1Char('\n'));
@@ -515,7 +528,8 @@ QVariant StageTargetsModel::data(const QModelIndex &index, int role) const
     case TemplateIdRole:
         return t.decision.templateId;
     case TemplateNameRole:
-        return t.decision.found() ? m_templateNames.value(t.decision.templateId, t.decision.templateId) : QString();
+        return t.decision.found() ? m_templateNames.value(t.decision.templateId, t.decision.templateId)
+                                  : QString();
     case SourceRole:
         return source;
     case OwnMappingRole:
@@ -627,7 +641,8 @@ QList<MappingIssue> findMappingIssues(Store &store)
     q.exec(QStringLiteral("SELECT id, title FROM jobs WHERE needs_review <> 0 ORDER BY title"));
     while (q.next()) {
         out.append({ MappingIssue::Kind::JobNeedsReview, q.value(0).toString(),
-            QObject::tr("“%1” was published since the last review: check its stages.").arg(q.value(1).toString()),
+            QObject::tr("“%1” was published since the last review: check its stages.")
+                .arg(q.value(1).toString()),
             QObject::tr("Mark reviewed") });
     }
     for (const InterviewTemplate &t : TemplateRepository(store, Clock::system()).list()) {

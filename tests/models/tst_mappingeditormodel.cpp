@@ -3,11 +3,11 @@
 // unmap by dropping on the palette, override, reset), refused drops, Inbox/Hired warnings, atomic
 // changes with audit rows and exact reverts, and the validation issues.
 #include "models/Clock.h"
-#include "models/Store.h"
 #include "models/interview/AuditLog.h"
 #include "models/interview/MappingRepository.h"
 #include "models/interview/TemplateRepository.h"
 #include "models/mapping/MappingEditorModel.h"
+#include "models/Store.h"
 
 #include <QAbstractItemModelTester>
 #include <QJsonDocument>
@@ -37,8 +37,9 @@ QStringList mappingRows(Store &store)
 {
     QStringList rows;
     QSqlQuery q(store.database());
-    q.exec(QStringLiteral("SELECT job_id, stage, template_id, coalesce(pass_threshold, ''), coalesce(on_pass, ''),"
-                          " coalesce(on_fail, '') FROM mappings ORDER BY job_id, lower(stage)"));
+    q.exec(QStringLiteral(
+        "SELECT job_id, stage, template_id, coalesce(pass_threshold, ''), coalesce(on_pass, ''),"
+        " coalesce(on_fail, '') FROM mappings ORDER BY job_id, lower(stage)"));
     while (q.next()) {
         QStringList cols;
         for (int i = 0; i < 6; ++i)
@@ -98,13 +99,14 @@ private Q_SLOTS:
             QStringLiteral("INSERT INTO jobs (id, title, needs_review) VALUES ('1', 'Backend', 0), "
                            "('2', 'Designer', 1), ('3', 'Support', 0)")));
         QVERIFY(exec(*m_store,
-            QStringLiteral("INSERT INTO stages (id, job_id, name, stage_type, row_order) VALUES "
-                           "('11', '1', 'Inbox', 'Inbox', 0), ('12', '1', 'Phone screen', 'In process', 1),"
-                           " ('13', '1', 'Technical interview', 'In process', 2), ('14', '1', 'Hired', 'Hired', 3),"
-                           " ('21', '2', 'Inbox', 'Inbox', 0), ('22', '2', 'Phone screen', 'In process', 1),"
-                           " ('23', '2', 'Hired', 'Hired', 2),"
-                           " ('31', '3', 'Inbox', 'Inbox', 0), ('32', '3', 'phone screen', 'In process', 1),"
-                           " ('33', '3', 'Offer', 'In process', 2)")));
+            QStringLiteral(
+                "INSERT INTO stages (id, job_id, name, stage_type, row_order) VALUES "
+                "('11', '1', 'Inbox', 'Inbox', 0), ('12', '1', 'Phone screen', 'In process', 1),"
+                " ('13', '1', 'Technical interview', 'In process', 2), ('14', '1', 'Hired', 'Hired', 3),"
+                " ('21', '2', 'Inbox', 'Inbox', 0), ('22', '2', 'Phone screen', 'In process', 1),"
+                " ('23', '2', 'Hired', 'Hired', 2),"
+                " ('31', '3', 'Inbox', 'Inbox', 0), ('32', '3', 'phone screen', 'In process', 1),"
+                " ('33', '3', 'Offer', 'In process', 2)")));
         TemplateRepository templates(*m_store, m_clock);
         QCOMPARE(templates.seedDefaults(), 3);
     }
@@ -121,17 +123,26 @@ private Q_SLOTS:
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         // Default scope: distinct names (case-insensitive) with their job counts, pipeline order.
         QCOMPARE(model.rowCount(), 5);
-        QCOMPARE(model.index(0, 0).data(StageTargetsModel::StageNameRole).toString(), QStringLiteral("Inbox"));
+        QCOMPARE(
+            model.index(0, 0).data(StageTargetsModel::StageNameRole).toString(), QStringLiteral("Inbox"));
         QCOMPARE(model.index(0, 0).data(StageTargetsModel::JobCountRole).toInt(), 3);
         const int phone = rowOf(model, QStringLiteral("Phone screen"));
         QVERIFY(phone >= 0);
         QCOMPARE(model.index(phone, 0).data(StageTargetsModel::JobCountRole).toInt(), 3);
         QVERIFY(model.index(phone, 0).data().toString().contains(QStringLiteral("(3 job")));
-        QCOMPARE(model.index(rowOf(model, QStringLiteral("Offer")), 0).data(StageTargetsModel::JobCountRole).toInt(), 1);
+        QCOMPARE(model.index(rowOf(model, QStringLiteral("Offer")), 0)
+                     .data(StageTargetsModel::JobCountRole)
+                     .toInt(),
+            1);
         // Inbox and Hired warn; others do not.
-        QVERIFY(model.index(0, 0).data(StageTargetsModel::WarningRole).toString().contains(QStringLiteral("Inbox")));
+        QVERIFY(model.index(0, 0)
+                    .data(StageTargetsModel::WarningRole)
+                    .toString()
+                    .contains(QStringLiteral("Inbox")));
         QVERIFY(model.index(rowOf(model, QStringLiteral("Hired")), 0)
-                    .data(StageTargetsModel::WarningRole).toString().contains(QStringLiteral("Hired")));
+                    .data(StageTargetsModel::WarningRole)
+                    .toString()
+                    .contains(QStringLiteral("Hired")));
         QVERIFY(model.index(phone, 0).data(StageTargetsModel::WarningRole).toString().isEmpty());
 
         // A job's scope: its stages in row order, keyed by stage id.
@@ -140,8 +151,9 @@ private Q_SLOTS:
         QStringList names;
         for (int r = 0; r < 4; ++r)
             names << model.index(r, 0).data(StageTargetsModel::StageNameRole).toString();
-        QCOMPARE(names, QStringList({ QStringLiteral("Inbox"), QStringLiteral("Phone screen"),
-                            QStringLiteral("Technical interview"), QStringLiteral("Hired") }));
+        QCOMPARE(names,
+            QStringList({ QStringLiteral("Inbox"), QStringLiteral("Phone screen"),
+                QStringLiteral("Technical interview"), QStringLiteral("Hired") }));
         QCOMPARE(model.index(1, 0).data(StageTargetsModel::StageKeyRole).toString(), QStringLiteral("12"));
     }
 
@@ -157,7 +169,10 @@ private Q_SLOTS:
         std::unique_ptr<QMimeData> drag(palette.mimeData({ palette.index(tplRow) }));
         QVERIFY(drag->hasFormat(QLatin1String(MappingMime::Template)));
         QCOMPARE(QJsonDocument::fromJson(drag->data(QLatin1String(MappingMime::Template)))
-                     .object().value(QStringLiteral("template")).toString(), QStringLiteral("phone-screen"));
+                     .object()
+                     .value(QStringLiteral("template"))
+                     .toString(),
+            QStringLiteral("phone-screen"));
 
         // Map: template onto "Phone screen" (the drop lands on the item: row -1, parent = item).
         int phone = rowOf(model, QStringLiteral("Phone screen"));
@@ -165,7 +180,8 @@ private Q_SLOTS:
         QVERIFY(model.dropMimeData(drag.get(), Qt::CopyAction, -1, -1, model.index(phone)));
         QCOMPARE(mappingRows(*m_store), QStringList { QStringLiteral("|Phone screen|phone-screen|||") });
         QCOMPARE(changed.count(), 1);
-        QCOMPARE(model.index(phone).data(StageTargetsModel::SourceRole).toString(), QStringLiteral("default"));
+        QCOMPARE(
+            model.index(phone).data(StageTargetsModel::SourceRole).toString(), QStringLiteral("default"));
         QCOMPARE(m_audit->recent(1).constFirst().action, QString::fromLatin1(AuditLog::ActionMappingSaved));
         // The same template again is refused (nothing would change).
         QVERIFY(!model.canDropMimeData(drag.get(), Qt::CopyAction, -1, -1, model.index(phone)));
@@ -175,17 +191,20 @@ private Q_SLOTS:
         std::unique_ptr<QMimeData> mapping(model.mimeData({ model.index(phone) }));
         QVERIFY(mapping && mapping->hasFormat(QLatin1String(MappingMime::Mapping)));
         const int offer = rowOf(model, QStringLiteral("Offer"));
-        QVERIFY(!model.canDropMimeData(mapping.get(), Qt::MoveAction, -1, -1, model.index(phone))); // onto itself
+        QVERIFY(
+            !model.canDropMimeData(mapping.get(), Qt::MoveAction, -1, -1, model.index(phone))); // onto itself
         QVERIFY(model.canDropMimeData(mapping.get(), Qt::MoveAction, -1, -1, model.index(offer)));
         QVERIFY(model.dropMimeData(mapping.get(), Qt::MoveAction, -1, -1, model.index(offer)));
         QCOMPARE(mappingRows(*m_store), QStringList { QStringLiteral("|Offer|phone-screen|||") });
         // Unmapped rows cannot be dragged.
-        QVERIFY(!(model.flags(model.index(rowOf(model, QStringLiteral("Phone screen")))) & Qt::ItemIsDragEnabled));
+        QVERIFY(!(
+            model.flags(model.index(rowOf(model, QStringLiteral("Phone screen")))) & Qt::ItemIsDragEnabled));
         QVERIFY(model.mimeData({ model.index(rowOf(model, QStringLiteral("Phone screen"))) }) == nullptr);
 
         // Unmap: dropped on the palette.
         connect(&palette, &TemplatePaletteModel::mappingDroppedOut, &model, &StageTargetsModel::unmapKey);
-        std::unique_ptr<QMimeData> out(model.mimeData({ model.index(rowOf(model, QStringLiteral("Offer"))) }));
+        std::unique_ptr<QMimeData> out(
+            model.mimeData({ model.index(rowOf(model, QStringLiteral("Offer"))) }));
         QVERIFY(palette.canDropMimeData(out.get(), Qt::MoveAction, -1, -1, {}));
         QVERIFY(!palette.canDropMimeData(drag.get(), Qt::MoveAction, -1, -1, {})); // a template is no mapping
         QVERIFY(palette.dropMimeData(out.get(), Qt::MoveAction, -1, -1, {}));
@@ -197,11 +216,13 @@ private Q_SLOTS:
     {
         StageTargetsModel model(*m_store, m_clock, m_audit.get());
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QVERIFY(model.mapTemplate(rowOf(model, QStringLiteral("Phone screen")), QStringLiteral("phone-screen")));
+        QVERIFY(
+            model.mapTemplate(rowOf(model, QStringLiteral("Phone screen")), QStringLiteral("phone-screen")));
         model.setScope(QStringLiteral("1"));
         // Inherited default, greyed: not this scope's own, not draggable.
         QCOMPARE(model.index(1).data(StageTargetsModel::SourceRole).toString(), QStringLiteral("inherited"));
-        QCOMPARE(model.index(1).data(StageTargetsModel::TemplateIdRole).toString(), QStringLiteral("phone-screen"));
+        QCOMPARE(model.index(1).data(StageTargetsModel::TemplateIdRole).toString(),
+            QStringLiteral("phone-screen"));
         QVERIFY(!model.index(1).data(StageTargetsModel::OwnMappingRole).toBool());
         QVERIFY(!(model.flags(model.index(1)) & Qt::ItemIsDragEnabled));
 
@@ -210,13 +231,16 @@ private Q_SLOTS:
         QCOMPARE(model.index(1).data(StageTargetsModel::SourceRole).toString(), QStringLiteral("override"));
         QVERIFY(model.index(1).data().toString().contains(QStringLiteral("override")));
         QCOMPARE(mappingRows(*m_store),
-            QStringList({ QStringLiteral("|Phone screen|phone-screen|||"), QStringLiteral("1|12|technical|||") }));
-        QCOMPARE(MappingRepository(*m_store, m_clock).resolve(QStringLiteral("1"), QStringLiteral("12"),
-                     QStringLiteral("Phone screen")).templateId,
+            QStringList(
+                { QStringLiteral("|Phone screen|phone-screen|||"), QStringLiteral("1|12|technical|||") }));
+        QCOMPARE(MappingRepository(*m_store, m_clock)
+                     .resolve(QStringLiteral("1"), QStringLiteral("12"), QStringLiteral("Phone screen"))
+                     .templateId,
             QStringLiteral("technical"));
         // Other jobs still use the default.
-        QCOMPARE(MappingRepository(*m_store, m_clock).resolve(QStringLiteral("3"), QStringLiteral("32"),
-                     QStringLiteral("phone screen")).templateId,
+        QCOMPARE(MappingRepository(*m_store, m_clock)
+                     .resolve(QStringLiteral("3"), QStringLiteral("32"), QStringLiteral("phone screen"))
+                     .templateId,
             QStringLiteral("phone-screen"));
 
         // Rules edited on the override; then reset to the default.
@@ -225,7 +249,8 @@ private Q_SLOTS:
         rules.onPass = QStringLiteral("Technical interview");
         rules.onFail = QStringLiteral("reject");
         QVERIFY(model.setRules(1, rules));
-        QCOMPARE(mappingRows(*m_store).last(), QStringLiteral("1|12|technical|70|Technical interview|reject"));
+        QCOMPARE(
+            mappingRows(*m_store).last(), QStringLiteral("1|12|technical|70|Technical interview|reject"));
         QVERIFY(model.unmap(1));
         QCOMPARE(model.index(1).data(StageTargetsModel::SourceRole).toString(), QStringLiteral("inherited"));
         QCOMPARE(mappingRows(*m_store), QStringList { QStringLiteral("|Phone screen|phone-screen|||") });
@@ -252,11 +277,13 @@ private Q_SLOTS:
         text->setText(QStringLiteral("phone-screen"));
         QVERIFY(!model.canDropMimeData(text.get(), Qt::CopyAction, -1, -1, phone));
 
-        QVERIFY2(model.mapTemplate(phone.row(), QStringLiteral("phone-screen")), qPrintable(model.lastError()));
+        QVERIFY2(
+            model.mapTemplate(phone.row(), QStringLiteral("phone-screen")), qPrintable(model.lastError()));
         const qint64 id = model.ownMapping(phone.row())->id;
         // A mapping from another scope, a stale id, or an unknown stage is refused.
         const QModelIndex offer = model.index(rowOf(model, QStringLiteral("Offer")));
-        std::unique_ptr<QMimeData> otherScope(mappingMime(QStringLiteral("1"), QStringLiteral("Phone screen"), id));
+        std::unique_ptr<QMimeData> otherScope(
+            mappingMime(QStringLiteral("1"), QStringLiteral("Phone screen"), id));
         QVERIFY(!model.canDropMimeData(otherScope.get(), Qt::MoveAction, -1, -1, offer));
         std::unique_ptr<QMimeData> staleId(mappingMime(QString(), QStringLiteral("Phone screen"), id + 100));
         QVERIFY(!model.canDropMimeData(staleId.get(), Qt::MoveAction, -1, -1, offer));
@@ -270,7 +297,8 @@ private Q_SLOTS:
     void changesAreAtomicAndRevertExactly()
     {
         StageTargetsModel model(*m_store, m_clock, m_audit.get());
-        QVERIFY(model.mapTemplate(rowOf(model, QStringLiteral("Phone screen")), QStringLiteral("phone-screen")));
+        QVERIFY(
+            model.mapTemplate(rowOf(model, QStringLiteral("Phone screen")), QStringLiteral("phone-screen")));
         MappingRules rules;
         rules.passThreshold = 60;
         rules.onFail = QStringLiteral("reject");
@@ -283,7 +311,8 @@ private Q_SLOTS:
             captured = c;
             return model.apply(c, error);
         });
-        QVERIFY(model.moveMapping(rowOf(model, QStringLiteral("Phone screen")), rowOf(model, QStringLiteral("Offer"))));
+        QVERIFY(model.moveMapping(
+            rowOf(model, QStringLiteral("Phone screen")), rowOf(model, QStringLiteral("Offer"))));
         QCOMPARE(mappingRows(*m_store), QStringList { QStringLiteral("|Offer|phone-screen|60||reject") });
         QString error;
         QVERIFY2(model.apply(captured.inverted(), &error), qPrintable(error));
@@ -309,10 +338,12 @@ private Q_SLOTS:
     void validationIssues()
     {
         QVERIFY(exec(*m_store,
-            QStringLiteral("INSERT INTO mappings (job_id, stage, template_id) VALUES ('', 'Culture fit', 'phone-screen')")));
+            QStringLiteral("INSERT INTO mappings (job_id, stage, template_id) VALUES ('', 'Culture fit', "
+                           "'phone-screen')")));
         QVERIFY(exec(*m_store,
             QStringLiteral("INSERT INTO templates (id, name, language, expiry_days, body) VALUES "
-                           "('empty', 'Empty one', 'en', 7, '{\"id\": \"empty\", \"name\": \"Empty one\", \"questions\": []}')")));
+                           "('empty', 'Empty one', 'en', 7, '{\"id\": \"empty\", \"name\": \"Empty one\", "
+                           "\"questions\": []}')")));
         const QList<MappingIssue> issues = findMappingIssues(*m_store);
         QCOMPARE(issues.size(), 3);
         QCOMPARE(issues.at(0).kind, MappingIssue::Kind::StaleMapping);

@@ -3,10 +3,10 @@
 // rows, the validation panel's fixes, dry run, import/export with errors one per line, the template
 // editor's preview, and the page in the main window.
 #include "models/Clock.h"
-#include "models/Store.h"
 #include "models/interview/AuditLog.h"
 #include "models/interview/MappingRepository.h"
 #include "models/interview/TemplateRepository.h"
+#include "models/Store.h"
 #include "ui/MainWindow.h"
 #include "ui/MappingEditor.h"
 
@@ -24,8 +24,8 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTextBrowser>
-#include <QUndoStack>
 #include <QtTest>
+#include <QUndoStack>
 
 using namespace intrvio;
 
@@ -45,8 +45,9 @@ QStringList mappingRows(Store &store)
 {
     QStringList rows;
     QSqlQuery q(store.database());
-    q.exec(QStringLiteral("SELECT job_id, stage, template_id, coalesce(pass_threshold, ''), coalesce(on_pass, ''),"
-                          " coalesce(on_fail, '') FROM mappings ORDER BY job_id, lower(stage)"));
+    q.exec(QStringLiteral(
+        "SELECT job_id, stage, template_id, coalesce(pass_threshold, ''), coalesce(on_pass, ''),"
+        " coalesce(on_fail, '') FROM mappings ORDER BY job_id, lower(stage)"));
     while (q.next()) {
         QStringList cols;
         for (int i = 0; i < 6; ++i)
@@ -89,7 +90,10 @@ private:
     std::unique_ptr<Store> m_store;
     ManualClock m_clock { QDateTime(QDate(2026, 11, 27), QTime(12, 0), Qt::UTC) };
 
-    QPoint centre(QAbstractItemView *view, int row) { return view->visualRect(view->model()->index(row, 0)).center(); }
+    QPoint centre(QAbstractItemView *view, int row)
+    {
+        return view->visualRect(view->model()->index(row, 0)).center();
+    }
 
 private Q_SLOTS:
     void init()
@@ -99,17 +103,21 @@ private Q_SLOTS:
         m_store = Store::open(m_dir.filePath(QStringLiteral("t.sqlite")), &err);
         QVERIFY2(m_store, qPrintable(err.message));
         QVERIFY(exec(*m_store,
-            QStringLiteral("INSERT INTO jobs (id, title, needs_review) VALUES ('1', 'Backend', 0), ('2', 'Designer', 1)")));
+            QStringLiteral("INSERT INTO jobs (id, title, needs_review) VALUES ('1', 'Backend', 0), ('2', "
+                           "'Designer', 1)")));
         QVERIFY(exec(*m_store,
-            QStringLiteral("INSERT INTO stages (id, job_id, name, stage_type, row_order) VALUES "
-                           "('11', '1', 'Inbox', 'Inbox', 0), ('12', '1', 'Phone screen', 'In process', 1),"
-                           " ('13', '1', 'Technical interview', 'In process', 2), ('14', '1', 'Hired', 'Hired', 3),"
-                           " ('21', '2', 'Inbox', 'Inbox', 0), ('22', '2', 'Phone screen', 'In process', 1),"
-                           " ('23', '2', 'Hired', 'Hired', 2)")));
+            QStringLiteral(
+                "INSERT INTO stages (id, job_id, name, stage_type, row_order) VALUES "
+                "('11', '1', 'Inbox', 'Inbox', 0), ('12', '1', 'Phone screen', 'In process', 1),"
+                " ('13', '1', 'Technical interview', 'In process', 2), ('14', '1', 'Hired', 'Hired', 3),"
+                " ('21', '2', 'Inbox', 'Inbox', 0), ('22', '2', 'Phone screen', 'In process', 1),"
+                " ('23', '2', 'Hired', 'Hired', 2)")));
         QVERIFY(exec(*m_store,
-            QStringLiteral("INSERT INTO candidates (id, first_name, last_name) VALUES ('501', 'Maja', 'Berg')")));
+            QStringLiteral(
+                "INSERT INTO candidates (id, first_name, last_name) VALUES ('501', 'Maja', 'Berg')")));
         QVERIFY(exec(*m_store,
-            QStringLiteral("INSERT INTO applications (id, candidate_id, job_id, stage_id) VALUES ('9001', '501', '1', '11')")));
+            QStringLiteral("INSERT INTO applications (id, candidate_id, job_id, stage_id) VALUES ('9001', "
+                           "'501', '1', '11')")));
     }
 
     void cleanup() { m_store.reset(); }
@@ -129,22 +137,26 @@ private Q_SLOTS:
         QList<QStringList> states { initial };
 
         // 1. Map: a template from the palette dropped on "Phone screen".
-        std::unique_ptr<QMimeData> tpl(editor.palette()->mimeData({ editor.palette()->index(
-            editor.palette()->rowOf(QStringLiteral("phone-screen"))) }));
-        QVERIFY(dropAt(stages, tpl.get(), centre(stages, rowOf(model, QStringLiteral("Phone screen"))), Qt::CopyAction));
+        std::unique_ptr<QMimeData> tpl(editor.palette()->mimeData(
+            { editor.palette()->index(editor.palette()->rowOf(QStringLiteral("phone-screen"))) }));
+        QVERIFY(dropAt(
+            stages, tpl.get(), centre(stages, rowOf(model, QStringLiteral("Phone screen"))), Qt::CopyAction));
         QCOMPARE(mappingRows(*m_store), QStringList { QStringLiteral("|Phone screen|phone-screen|||") });
         states << mappingRows(*m_store);
 
         // An invalid drop (the same template again, and on empty space) changes nothing.
-        QVERIFY(!dropAt(stages, tpl.get(), centre(stages, rowOf(model, QStringLiteral("Phone screen"))), Qt::CopyAction));
+        QVERIFY(!dropAt(
+            stages, tpl.get(), centre(stages, rowOf(model, QStringLiteral("Phone screen"))), Qt::CopyAction));
         QVERIFY(!dropAt(stages, tpl.get(), QPoint(10, stages->viewport()->height() - 5), Qt::CopyAction));
         QCOMPARE(editor.undoStack()->count(), 1);
 
         // 2. Move: the mapping dragged to "Technical interview".
-        std::unique_ptr<QMimeData> mapping(model->mimeData({ model->index(rowOf(model, QStringLiteral("Phone screen")), 0) }));
-        QVERIFY(dropAt(stages, mapping.get(), centre(stages, rowOf(model, QStringLiteral("Technical interview"))),
-            Qt::MoveAction));
-        QCOMPARE(mappingRows(*m_store), QStringList { QStringLiteral("|Technical interview|phone-screen|||") });
+        std::unique_ptr<QMimeData> mapping(
+            model->mimeData({ model->index(rowOf(model, QStringLiteral("Phone screen")), 0) }));
+        QVERIFY(dropAt(stages, mapping.get(),
+            centre(stages, rowOf(model, QStringLiteral("Technical interview"))), Qt::MoveAction));
+        QCOMPARE(
+            mappingRows(*m_store), QStringList { QStringLiteral("|Technical interview|phone-screen|||") });
         states << mappingRows(*m_store);
 
         // 3. Inline rules through the side panel.
@@ -152,18 +164,22 @@ private Q_SLOTS:
         editor.findChild<QSpinBox *>(QStringLiteral("passThreshold"))->setValue(65);
         editor.findChild<QComboBox *>(QStringLiteral("onFail"))->setCurrentText(QStringLiteral("reject"));
         QTest::mouseClick(editor.findChild<QPushButton *>(QStringLiteral("applyRules")), Qt::LeftButton);
-        QCOMPARE(mappingRows(*m_store), QStringList { QStringLiteral("|Technical interview|phone-screen|65||reject") });
+        QCOMPARE(mappingRows(*m_store),
+            QStringList { QStringLiteral("|Technical interview|phone-screen|65||reject") });
         states << mappingRows(*m_store);
 
         // 4. Override in job 1's scope: the default shows inherited, a drop overrides it.
         editor.setScope(QStringLiteral("1"));
-        QCOMPARE(editor.findChild<QComboBox *>(QStringLiteral("scopeSelector"))->currentData().toString(), QStringLiteral("1"));
+        QCOMPARE(editor.findChild<QComboBox *>(QStringLiteral("scopeSelector"))->currentData().toString(),
+            QStringLiteral("1"));
         const int tech = rowOf(model, QStringLiteral("Technical interview"));
-        QCOMPARE(model->index(tech, 0).data(StageTargetsModel::SourceRole).toString(), QStringLiteral("inherited"));
-        std::unique_ptr<QMimeData> technical(editor.palette()->mimeData({ editor.palette()->index(
-            editor.palette()->rowOf(QStringLiteral("technical"))) }));
+        QCOMPARE(model->index(tech, 0).data(StageTargetsModel::SourceRole).toString(),
+            QStringLiteral("inherited"));
+        std::unique_ptr<QMimeData> technical(editor.palette()->mimeData(
+            { editor.palette()->index(editor.palette()->rowOf(QStringLiteral("technical"))) }));
         QVERIFY(dropAt(stages, technical.get(), centre(stages, tech), Qt::CopyAction));
-        QCOMPARE(model->index(tech, 0).data(StageTargetsModel::SourceRole).toString(), QStringLiteral("override"));
+        QCOMPARE(
+            model->index(tech, 0).data(StageTargetsModel::SourceRole).toString(), QStringLiteral("override"));
         QCOMPARE(mappingRows(*m_store),
             QStringList({ QStringLiteral("|Technical interview|phone-screen|65||reject"),
                 QStringLiteral("1|13|technical|65||reject") }));
@@ -172,12 +188,14 @@ private Q_SLOTS:
         // 5. Reset to default with the button.
         stages->setCurrentIndex(model->index(tech, 0));
         QTest::mouseClick(editor.findChild<QPushButton *>(QStringLiteral("resetOverride")), Qt::LeftButton);
-        QCOMPARE(model->index(tech, 0).data(StageTargetsModel::SourceRole).toString(), QStringLiteral("inherited"));
+        QCOMPARE(model->index(tech, 0).data(StageTargetsModel::SourceRole).toString(),
+            QStringLiteral("inherited"));
         states << mappingRows(*m_store);
 
         // 6. Back to all jobs: drag the default out onto the palette (unmap).
         editor.setScope(QString());
-        std::unique_ptr<QMimeData> out(model->mimeData({ model->index(rowOf(model, QStringLiteral("Technical interview")), 0) }));
+        std::unique_ptr<QMimeData> out(
+            model->mimeData({ model->index(rowOf(model, QStringLiteral("Technical interview")), 0) }));
         QVERIFY(dropAt(palette, out.get(), centre(palette, 0), Qt::MoveAction));
         QVERIFY(mappingRows(*m_store).isEmpty());
         states << mappingRows(*m_store);
@@ -214,10 +232,13 @@ private Q_SLOTS:
     void validationPanelAndDryRun()
     {
         MappingEditor editor(m_store.get(), &m_clock); // offers the built-in templates
-        QVERIFY(exec(*m_store, QStringLiteral("INSERT INTO templates (id, name, language, expiry_days, body) VALUES "
-                                              "('empty', 'Empty one', 'en', 7, '{\"id\": \"empty\", \"name\": \"Empty one\"}')")));
         QVERIFY(exec(*m_store,
-            QStringLiteral("INSERT INTO mappings (job_id, stage, template_id) VALUES ('', 'Culture fit', 'phone-screen'),"
+            QStringLiteral(
+                "INSERT INTO templates (id, name, language, expiry_days, body) VALUES "
+                "('empty', 'Empty one', 'en', 7, '{\"id\": \"empty\", \"name\": \"Empty one\"}')")));
+        QVERIFY(exec(*m_store,
+            QStringLiteral("INSERT INTO mappings (job_id, stage, template_id) VALUES ('', 'Culture fit', "
+                           "'phone-screen'),"
                            " ('', 'Phone screen', 'phone-screen')")));
         editor.reload();
         auto *list = editor.findChild<QListWidget *>(QStringLiteral("validationList"));
@@ -237,10 +258,13 @@ private Q_SLOTS:
         // Dry run: nothing sent, the decision shown.
         const QString text = editor.dryRun(QStringLiteral("9001"), QStringLiteral("12"));
         QVERIFY2(text.contains(QStringLiteral("Maja Berg")) && text.contains(QStringLiteral("Phone screen"))
-                && text.contains(QStringLiteral("default for the stage name")) && text.contains(QStringLiteral("Nothing was sent")),
+                && text.contains(QStringLiteral("default for the stage name"))
+                && text.contains(QStringLiteral("Nothing was sent")),
             qPrintable(text));
-        QVERIFY(editor.dryRun(QStringLiteral("9001"), QStringLiteral("13")).contains(QStringLiteral("nothing happens")));
-        QVERIFY(editor.dryRun(QStringLiteral("9001"), QStringLiteral("22")).contains(QStringLiteral("not in the candidate's job")));
+        QVERIFY(editor.dryRun(QStringLiteral("9001"), QStringLiteral("13"))
+                    .contains(QStringLiteral("nothing happens")));
+        QVERIFY(editor.dryRun(QStringLiteral("9001"), QStringLiteral("22"))
+                    .contains(QStringLiteral("not in the candidate's job")));
         auto *result = editor.findChild<QLabel *>(QStringLiteral("dryRunResult"));
         auto *stage = editor.findChild<QComboBox *>(QStringLiteral("dryRunStage"));
         stage->setCurrentIndex(stage->findData(QStringLiteral("12")));
@@ -250,7 +274,8 @@ private Q_SLOTS:
     void importExport()
     {
         MappingEditor editor(m_store.get(), &m_clock);
-        QVERIFY(editor.targets()->mapTemplate(rowOf(editor.targets(), QStringLiteral("Phone screen")), QStringLiteral("phone-screen")));
+        QVERIFY(editor.targets()->mapTemplate(
+            rowOf(editor.targets(), QStringLiteral("Phone screen")), QStringLiteral("phone-screen")));
         const QString path = m_dir.filePath(QStringLiteral("export.json"));
         QString error;
         QVERIFY2(editor.exportFile(path, &error), qPrintable(error));
@@ -272,7 +297,8 @@ private Q_SLOTS:
         QVERIFY(!editor.importFile(bad, &errors));
         QVERIFY2(errors.size() >= 2, qPrintable(errors.join(QLatin1Char('\n'))));
         QVERIFY(errors.first().startsWith(QStringLiteral("mappings[0]")));
-        QVERIFY(editor.findChild<QLabel *>(QStringLiteral("mappingError"))->text().contains(QLatin1Char('\n')));
+        QVERIFY(
+            editor.findChild<QLabel *>(QStringLiteral("mappingError"))->text().contains(QLatin1Char('\n')));
         QCOMPARE(mappingRows(*m_store), QStringList { QStringLiteral("|Phone screen|phone-screen|||") });
 
         // Re-import the export after clearing: same rows.
@@ -296,7 +322,8 @@ private Q_SLOTS:
         QVERIFY(preview->toPlainText().contains(QStringLiteral("Why do you want this job?")));
         while (questions->rowCount() > 0) {
             questions->setCurrentCell(0, 0);
-            QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("questionsTableRemove")), Qt::LeftButton);
+            QTest::mouseClick(
+                dialog.findChild<QPushButton *>(QStringLiteral("questionsTableRemove")), Qt::LeftButton);
         }
         QVERIFY(!dialog.problems().isEmpty());
         dialog.accept();

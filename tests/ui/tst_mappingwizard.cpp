@@ -5,8 +5,8 @@
 // expected template (default for most jobs, the exception for one). Nothing is sent to candidates:
 // the interview pipeline that turns the decision into an invite is not part of this test.
 #include "models/Clock.h"
-#include "models/Store.h"
 #include "models/interview/MappingRepository.h"
+#include "models/Store.h"
 #include "net/api/TeamtailorClient.h"
 #include "net/sync/SyncService.h"
 #include "sandbox/Sandbox.h"
@@ -21,8 +21,8 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTextBrowser>
-#include <QUndoStack>
 #include <QtTest>
+#include <QUndoStack>
 
 using namespace intrvio;
 
@@ -143,8 +143,10 @@ private Q_SLOTS:
 
         // 5. The trigger to create in Teamtailor.
         QCOMPARE(wizard->currentId(), int(MappingWizard::TriggersPageId));
-        const QString triggers = wizard->findChild<QTextBrowser *>(QStringLiteral("wizardTriggers"))->toPlainText();
-        QVERIFY2(triggers.contains(QStringLiteral("Send Intrvio interview on stage Phone screen")), qPrintable(triggers));
+        const QString triggers
+            = wizard->findChild<QTextBrowser *>(QStringLiteral("wizardTriggers"))->toPlainText();
+        QVERIFY2(triggers.contains(QStringLiteral("Send Intrvio interview on stage Phone screen")),
+            qPrintable(triggers));
         wizard->accept();
 
         // A candidate moves to "Phone screen" in Teamtailor (the sandbox); after a sync the stored
@@ -170,7 +172,8 @@ private Q_SLOTS:
                 const MappingDecision d = MappingRepository(*m_store, Clock::system())
                                               .resolve(jobId, stageId, QStringLiteral("Phone screen"));
                 QVERIFY(d.found());
-                QCOMPARE(d.templateId, wantException ? QStringLiteral("technical") : QStringLiteral("phone-screen"));
+                QCOMPARE(d.templateId,
+                    wantException ? QStringLiteral("technical") : QStringLiteral("phone-screen"));
                 QCOMPARE(d.fromOverride(), wantException);
                 const QString dry = editor.dryRun(QString::number(app.id), stageId);
                 QVERIFY2(dry.contains(wantException ? QStringLiteral("this job's override")

@@ -1,9 +1,9 @@
 #include "models/admin/AdminData.h"
 #include "models/admin/AdminInterfaces.h"
 #include "models/Clock.h"
+#include "models/interview/TemplateRepository.h"
 #include "models/Store.h"
 #include "net/secrets/SecretStore.h"
-#include "models/interview/TemplateRepository.h"
 #include "ui/MainWindow.h"
 #include "ui/MappingEditor.h"
 
@@ -39,9 +39,9 @@ private Q_SLOTS:
             TemplateRepository templates(*store, clock);
             const QList<InterviewTemplate> builtIn = TemplateRepository::defaultTemplates();
             QVERIFY(builtIn.size() >= 3);
-            const QList<QPair<QString, QString>> demo = { { QStringLiteral("tpl-screen"),
-                                                              QStringLiteral("Phone screen (general)") },
-                { QStringLiteral("tpl-backend"), QStringLiteral("Backend deep dive") } };
+            const QList<QPair<QString, QString>> demo
+                = { { QStringLiteral("tpl-screen"), QStringLiteral("Phone screen (general)") },
+                      { QStringLiteral("tpl-backend"), QStringLiteral("Backend deep dive") } };
             for (int i = 0; i < demo.size(); ++i) {
                 InterviewTemplate t = builtIn.at(i == 0 ? 0 : 2);
                 for (const InterviewTemplate &b : builtIn) {
