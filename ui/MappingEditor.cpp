@@ -214,6 +214,27 @@ void MappingEditor::buildUi()
     m_error->hide();
     root->addWidget(m_error);
 
+    // First run: nothing mapped yet, but stages are synced.
+    m_firstRun = new QWidget(this);
+    m_firstRun->setObjectName(QStringLiteral("firstRunBanner"));
+    m_firstRun->setStyleSheet(QStringLiteral("#firstRunBanner { background: #e8f0fe; border-radius: 4px; }"));
+    auto *fr = new QHBoxLayout(m_firstRun);
+    auto *frText = new QLabel(tr("No stage starts an interview yet. The wizard maps the usual stages for all "
+                                 "jobs and tells you which triggers to create in Teamtailor."),
+        m_firstRun);
+    frText->setWordWrap(true);
+    fr->addWidget(frText, 1);
+    auto *frButton = new QPushButton(tr("Start the wizard"), m_firstRun);
+    frButton->setObjectName(QStringLiteral("firstRunWizard"));
+    fr->addWidget(frButton);
+    connect(frButton, &QPushButton::clicked, this, [this] {
+        MappingWizard *w = createWizard();
+        w->setAttribute(Qt::WA_DeleteOnClose);
+        w->open();
+    });
+    m_firstRun->hide();
+    root->addWidget(m_firstRun);
+
     auto *split = new QSplitter(this);
     root->addWidget(split, 1);
 
@@ -516,6 +537,9 @@ void MappingEditor::applyRules()
 
 void MappingEditor::refreshIssues()
 {
+    QSqlQuery stages(m_store->database());
+    const bool anyStage = stages.exec(QStringLiteral("SELECT 1 FROM stages LIMIT 1")) && stages.next();
+    m_firstRun->setVisible(anyStage && MappingRepository(*m_store, *m_clock).list().isEmpty());
     m_issues = findMappingIssues(*m_store);
     m_issueList->clear();
     for (const MappingIssue &issue : std::as_const(m_issues))

@@ -159,6 +159,7 @@ private:
     QComboBox *m_scope = nullptr;
     QLabel *m_scopeHint = nullptr;
     QLabel *m_error = nullptr;
+    QWidget *m_firstRun = nullptr;
     QLabel *m_rulesTitle = nullptr;
     QSpinBox *m_pass = nullptr;
     QComboBox *m_onPass = nullptr;

@@ -135,6 +135,9 @@ private Q_SLOTS:
         const QStringList initial = mappingRows(*m_store);
         QVERIFY(initial.isEmpty());
         QList<QStringList> states { initial };
+        // First run: nothing mapped, stages synced: the wizard is offered.
+        QWidget *banner = editor.findChild<QWidget *>(QStringLiteral("firstRunBanner"));
+        QVERIFY(banner && banner->isVisibleTo(&editor));
 
         // 1. Map: a template from the palette dropped on "Phone screen".
         std::unique_ptr<QMimeData> tpl(editor.palette()->mimeData(
@@ -143,6 +146,7 @@ private Q_SLOTS:
             stages, tpl.get(), centre(stages, rowOf(model, QStringLiteral("Phone screen"))), Qt::CopyAction));
         QCOMPARE(mappingRows(*m_store), QStringList { QStringLiteral("|Phone screen|phone-screen|||") });
         states << mappingRows(*m_store);
+        QVERIFY(!banner->isVisibleTo(&editor));
 
         // An invalid drop (the same template again, and on empty space) changes nothing.
         QVERIFY(!dropAt(
