@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "AdminViews.h"
+#include "MappingEditor.h"
 #include "models/admin/AdminData.h"
 #include "models/admin/AdminInterfaces.h"
 #include "models/Clock.h"
@@ -107,6 +108,16 @@ void MainWindow::buildActions()
     m_syncAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     m_fullSyncAction = ttMenu->addAction(tr("&Full sync"), this, [this] { startSync(true); });
     m_fullSyncAction->setObjectName(QStringLiteral("actionFullSync"));
+    ttMenu->addSeparator();
+    QAction *wizard = ttMenu->addAction(tr("Stage-mapping &wizard…"), this, [this] {
+        if (!m_mapping)
+            return;
+        showPage(MappingPage);
+        MappingWizard *w = m_mapping->createWizard();
+        w->setAttribute(Qt::WA_DeleteOnClose);
+        w->open();
+    });
+    wizard->setObjectName(QStringLiteral("actionMappingWizard"));
 
     auto *toolbar = addToolBar(tr("Main"));
     toolbar->setObjectName(QStringLiteral("mainToolBar"));
@@ -163,6 +174,10 @@ void MainWindow::buildNavigation()
                 connect(m_settings, &SettingsView::dataChanged, this, [this] { refresh(true); });
                 break;
             case MappingPage:
+                page = m_mapping = new MappingEditor(store, m_context.clock, m_pages);
+                connect(m_mapping, &MappingEditor::statusMessage, this,
+                    [this](const QString &m) { statusBar()->showMessage(m, 8000); });
+                break;
             case PageCount:
                 break;
             }
@@ -294,6 +309,8 @@ void MainWindow::refresh(bool views)
         m_interviews->reload();
     if (m_activity)
         m_activity->reload();
+    if (m_mapping)
+        m_mapping->reload();
 }
 
 void MainWindow::refreshKeychainState()

@@ -20,6 +20,7 @@ class Clock;
 class InterviewActions;
 class InterviewsView;
 class JobsView;
+class MappingEditor;
 class SecretStore;
 class SettingsView;
 class Store;
@@ -91,6 +92,7 @@ private:
     InterviewsView *m_interviews = nullptr;
     ActivityView *m_activity = nullptr;
     SettingsView *m_settings = nullptr;
+    MappingEditor *m_mapping = nullptr;
 };
 
 } // namespace intrvio

@@ -28,6 +28,8 @@ InterviewTemplate fromRow(const QSqlQuery &q, int bodyColumn)
     QList<ValidationProblem> ignored;
     const QJsonDocument doc = QJsonDocument::fromJson(q.value(bodyColumn).toString().toUtf8());
     InterviewTemplate t = TemplateJson::fromJson(doc.object(), {}, &ignored);
+    if (t.id.isEmpty()) // a body without an id (hand-made rows): the row's key still identifies it
+        t.id = q.value(0).toString();
     return t;
 }
 

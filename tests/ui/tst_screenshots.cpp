@@ -1,10 +1,13 @@
 #include "models/admin/AdminData.h"
 #include "models/admin/AdminInterfaces.h"
 #include "models/Clock.h"
+#include "models/interview/TemplateRepository.h"
 #include "models/Store.h"
 #include "net/secrets/SecretStore.h"
 #include "ui/MainWindow.h"
+#include "ui/MappingEditor.h"
 
+#include <QComboBox>
 #include <QDir>
 #include <QListWidget>
 #include <QTableView>
@@ -31,6 +34,29 @@ private Q_SLOTS:
         ManualClock clock(QDateTime(QDate(2026, 11, 27), QTime(15, 0), Qt::UTC));
         QString err;
         QVERIFY2(DemoData::seedCompany(store->database(), clock, &err), qPrintable(err));
+        // The demo company's two templates with real content (the mapping editor shows them).
+        {
+            TemplateRepository templates(*store, clock);
+            const QList<InterviewTemplate> builtIn = TemplateRepository::defaultTemplates();
+            QVERIFY(builtIn.size() >= 3);
+            const QList<QPair<QString, QString>> demo
+                = { { QStringLiteral("tpl-screen"), QStringLiteral("Phone screen (general)") },
+                      { QStringLiteral("tpl-backend"), QStringLiteral("Backend deep dive") } };
+            for (int i = 0; i < demo.size(); ++i) {
+                InterviewTemplate t = builtIn.at(i == 0 ? 0 : 2);
+                for (const InterviewTemplate &b : builtIn) {
+                    if (b.id == (i == 0 ? QStringLiteral("phone-screen") : QStringLiteral("technical")))
+                        t = b;
+                }
+                t.id = demo.at(i).first;
+                t.name = demo.at(i).second;
+                QVERIFY2(templates.save(t, QStringLiteral("demo"), &err), qPrintable(err));
+            }
+            for (const InterviewTemplate &b : builtIn) {
+                if (b.id == QStringLiteral("first-interview"))
+                    QVERIFY2(templates.save(b, QStringLiteral("demo"), &err), qPrintable(err));
+            }
+        }
 
         // Sync as the running service offers it (idle).
         struct IdleSync : SyncController
@@ -93,6 +119,28 @@ private Q_SLOTS:
         shoot(QStringLiteral("charts.png"));
         window.showPage(MainWindow::SettingsPage);
         shoot(QStringLiteral("settings.png"));
+
+        // Stage mapping: one job's scope with an override, an inherited default and warnings.
+        window.showPage(MainWindow::MappingPage);
+        auto *mapping = window.findChild<MappingEditor *>(QStringLiteral("mappingPage"));
+        QVERIFY(mapping);
+        mapping->setScope(QStringLiteral("101"));
+        StageTargetsView *targets = mapping->targetsView();
+        QCOMPARE(targets->model()->rowCount(), 5);
+        QCOMPARE(targets->model()->index(2, 0).data(StageTargetsModel::SourceRole).toString(),
+            QStringLiteral("override"));
+        targets->setCurrentIndex(targets->model()->index(2, 0));
+        mapping->paletteView()->setCurrentIndex(mapping->paletteView()->model()->index(0, 0));
+        auto *dryApp = mapping->findChild<QComboBox *>(QStringLiteral("dryRunApplication"));
+        auto *dryStage = mapping->findChild<QComboBox *>(QStringLiteral("dryRunStage"));
+        for (int i = 0; i < dryApp->count(); ++i) {
+            if (dryApp->itemData(i, Qt::UserRole + 1).toString() == QLatin1String("101")) {
+                dryApp->setCurrentIndex(i);
+                break;
+            }
+        }
+        dryStage->setCurrentIndex(dryStage->findData(QStringLiteral("101-2")));
+        shoot(QStringLiteral("mapping-editor.png"));
     }
 };
 
