@@ -10,6 +10,7 @@ namespace intrvio {
 
 class Activation;
 class DataDirLock;
+class DemoEnvironment;
 class SecretStore;
 class Store;
 class WebhookServer;
@@ -35,6 +36,9 @@ public:
     WebhookServer *webhookServer() const { return m_webhook.get(); }
     Activation *activation() const { return m_activation.get(); }
 
+    // --- demo (--demo): the embedded Teamtailor sandbox; null otherwise ---
+    DemoEnvironment *demo() const { return m_demo.get(); }
+
 private:
     explicit AppServices(const Options &options);
     Options m_options;
@@ -43,6 +47,7 @@ private:
     std::unique_ptr<SecretStore> m_secrets;
     std::unique_ptr<Activation> m_activation; // webhook service
     std::unique_ptr<WebhookServer> m_webhook; // webhook service
+    std::unique_ptr<DemoEnvironment> m_demo; // demo
 };
 
 int runHeadless(const Options &options);

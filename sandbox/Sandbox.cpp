@@ -360,19 +360,24 @@ Sandbox::Sandbox(Config config, QObject *parent)
     d->faultRng.seed(d->config.seed ^ 0x9e3779b97f4a7c15ULL);
     d->nam = new QNetworkAccessManager(this);
     d->server = new HttpServer([this](HttpRequest &&r, QTcpSocket *s) { d->handle(std::move(r), s); }, this);
-    if (d->config.companyWebhookUrl.isEmpty() && !d->config.partnerBaseUrl.isEmpty()) {
-        QUrl u = d->config.partnerBaseUrl;
-        QString path = u.path();
-        if (path.endsWith(QLatin1Char('/')))
-            path.chop(1);
-        u.setPath(path + QLatin1String("/company-webhooks"));
-        d->config.companyWebhookUrl = u;
-    }
+    if (d->config.companyWebhookUrl.isEmpty() && !d->config.partnerBaseUrl.isEmpty())
+        setPartnerBaseUrl(d->config.partnerBaseUrl);
     d->company = Company { QStringLiteral("sbx") + d->uuid().left(8), QStringLiteral("Sandbox Company"),
         QStringLiteral("https://sandbox.example.com"), QString() };
 }
 
 Sandbox::~Sandbox() = default;
+
+void Sandbox::setPartnerBaseUrl(const QUrl &url)
+{
+    d->config.partnerBaseUrl = url;
+    QUrl u = url;
+    QString path = u.path();
+    if (path.endsWith(QLatin1Char('/')))
+        path.chop(1);
+    u.setPath(path + QLatin1String("/company-webhooks"));
+    d->config.companyWebhookUrl = url.isEmpty() ? QUrl() : u;
+}
 
 const Sandbox::Config &Sandbox::config() const
 {

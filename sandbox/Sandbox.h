@@ -280,6 +280,9 @@ public:
     // Returns the bound port, 0 on failure (see errorString()).
     quint16 listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
     QUrl baseUrl() const; // e.g. http://127.0.0.1:41234 (no trailing slash)
+    // Points the outbound calls at a partner base-url known only after construction (the demo
+    // starts the sandbox before the app's webhook server); also derives the company webhook URL.
+    void setPartnerBaseUrl(const QUrl &url);
     QString errorString() const;
 
     // --- Seeding (replaces all data; logs are kept) -------------------------------------------
