@@ -19,6 +19,7 @@
 #include <QNetworkAccessManager>
 #include <QRandomGenerator>
 #include <QTextStream>
+#include <QTimer>
 
 #ifdef INTRVIO_WITH_UI
 #include "ui/DemoPanel.h"
@@ -211,6 +212,21 @@ void DemoEnvironment::setUpTeamtailorSide()
             qCWarning(lcApp).noquote() << "demo: no trigger on" << job.title << PhoneScreen << ":" << error;
     }
     importDefaultMapping();
+    // The first trigger form activates us (the JWT verifies on its own); sync after that, so the
+    // activation's own store writes do not wait behind the sync's.
+    if (m_activation->activated()) {
+        startFirstSync();
+        return;
+    }
+    connect(m_activation, &Activation::activatedChanged, this, &DemoEnvironment::startFirstSync);
+    QTimer::singleShot(5000, this, &DemoEnvironment::startFirstSync); // not activated by then: sync anyway
+}
+
+void DemoEnvironment::startFirstSync()
+{
+    if (m_firstSyncStarted)
+        return;
+    m_firstSyncStarted = true;
     m_sync->start(true);
 }
 
@@ -337,6 +353,9 @@ void installDemoPanel(MainWindow &window, DemoEnvironment &demo)
     dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
     dock->setWidget(panel);
     window.addDockWidget(Qt::RightDockWidgetArea, dock);
+    window.resizeDocks({ dock }, { 440 }, Qt::Horizontal);
+    if (demo.partnerBaseUrl().isValid()) // connectPartner() ran: our server listens
+        window.setWebhookState(true);
     // The first sync runs before the window can start it: refresh the views when it ends.
     QObject::connect(&demo, &DemoEnvironment::ready, &window, [&window] { window.refresh(true); });
 }

@@ -84,6 +84,7 @@ Q_SIGNALS:
 private:
     void setUpTeamtailorSide();
     void importDefaultMapping();
+    void startFirstSync();
 
     Store *m_store;
     SecretStore *m_secrets;
@@ -97,6 +98,7 @@ private:
     std::unique_ptr<SyncService> m_syncService;
     SyncController *m_sync = nullptr; // child
     bool m_teamtailorSideDone = false;
+    bool m_firstSyncStarted = false;
     bool m_ready = false;
     QTextStream *m_guide = nullptr;
 };

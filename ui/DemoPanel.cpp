@@ -97,7 +97,8 @@ DemoPanel::DemoPanel(Sandbox *sandbox, Hooks hooks, QWidget *parent)
     m_log = new QPlainTextEdit(logBox);
     m_log->setObjectName(QStringLiteral("demoLog"));
     m_log->setReadOnly(true);
-    m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_log->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    m_log->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
     m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_log->setMaximumBlockCount(500);
     logLayout->addWidget(m_log);
@@ -120,17 +121,21 @@ DemoPanel::DemoPanel(Sandbox *sandbox, Hooks hooks, QWidget *parent)
         const auto result = m_sandbox->partnerResult(id);
         if (!result)
             return;
-        QString line = tr("   Teamtailor partner result for candidate %1: %2")
-                           .arg(result->candidateId)
-                           .arg(result->status());
+        QString name = QString::number(result->candidateId);
+        if (const auto c = m_sandbox->candidate(result->candidateId))
+            name = c->firstName + QLatin1Char(' ') + c->lastName;
+        QString line = tr("          Intrvio result on %1's card: %2").arg(name, result->status());
         if (const auto score = result->score())
             line += tr(", score %1").arg(*score);
         if (!result->error.isEmpty())
             line += tr(" (error: %1)").arg(result->error);
+        if (m_lastResultLine.value(id) == line)
+            return; // changed, but not in anything shown here
+        m_lastResultLine.insert(id, line);
         appendLog(line);
     });
     setCandidate(0);
-    setMinimumWidth(340);
+    setMinimumWidth(400);
 }
 
 void DemoPanel::setPartnerBaseUrl(const QUrl &url)
@@ -160,12 +165,15 @@ QString DemoPanel::logLine(const sandbox::WebhookRecord &r)
                              .toString(QStringLiteral("HH:mm:ss"));
     QString answer;
     if (r.status) {
-        QString body = QString::fromUtf8(r.answer.left(120)).simplified();
-        answer = QString::number(r.status) + (body.isEmpty() ? QString() : QString(QLatin1Char(' ') + body));
+        answer = QString::number(r.status);
+        // Short plain answers (errors, acknowledgements) are worth reading; JSON forms are not.
+        const QString body = QString::fromUtf8(r.answer.left(200)).simplified();
+        if (!body.isEmpty() && !body.startsWith(QLatin1Char('{')) && body.size() <= 80)
+            answer += QStringLiteral(" \u201c") + body + QStringLiteral("\u201d");
     } else {
         answer = tr("no answer (%1)").arg(r.networkError);
     }
-    return tr("%1 %2 %3 (%4) -> %5")
+    return tr("%1  %2 %3 (%4) \u2192 %5")
         .arg(
             time, r.method, r.url.path().isEmpty() ? QStringLiteral("/") : r.url.path(), kindText(r), answer);
 }
@@ -187,7 +195,7 @@ void DemoPanel::moveCandidate()
         return;
     }
     m_statusLabel->setText(moved.text.toHtmlEscaped());
-    appendLog(tr("-- %1").arg(moved.text));
+    appendLog(tr("\u25b6 %1").arg(moved.text));
     setCandidate(moved.candidateId);
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QUrl>
 #include <QWidget>
 
@@ -66,6 +67,7 @@ private:
     QPushButton *m_openButton = nullptr;
     QPushButton *m_resyncButton = nullptr;
     QPlainTextEdit *m_log = nullptr;
+    QHash<QString, QString> m_lastResultLine; // partner result id -> last line logged
 };
 
 } // namespace intrvio
