@@ -73,6 +73,7 @@ private Q_SLOTS:
         QSqlQuery q(services->store()->database());
         QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM jobs")) && q.next());
         QCOMPARE(q.value(0).toInt(), 3);
+        q.finish(); // no read transaction left open for the writers
 
         const DemoEnvironment::Pick pick = demo->nextCandidate();
         QVERIFY(pick.applicationId);
@@ -95,6 +96,20 @@ private Q_SLOTS:
         QTest::mouseClick(open, Qt::LeftButton);
         QCOMPARE(opened.count(), 1);
         QCOMPARE(opened.first().at(0).toUrl(), demo->candidatePageUrl(pick.candidateId));
+
+        // Re-sync runs a full sync through the main window's sync controller; the moved
+        // application arrives in the store in its new stage.
+        auto *resync = panel->findChild<QPushButton *>(QStringLiteral("demoResyncButton"));
+        QVERIFY(resync);
+        QSignalSpy synced(demo->syncController(), &SyncController::finished);
+        QTest::mouseClick(resync, Qt::LeftButton);
+        QVERIFY(synced.wait(30000));
+        QVERIFY2(synced.first().at(0).toBool(), qPrintable(synced.first().at(1).toString()));
+        QVERIFY(q.prepare(QStringLiteral("SELECT stage_id FROM applications WHERE id = ?")));
+        q.addBindValue(QString::number(pick.applicationId));
+        QVERIFY(q.exec() && q.next());
+        QCOMPARE(q.value(0).toString(), QString::number(pick.stageId));
+        q.finish();
 
         // The next move picks another candidate.
         QVERIFY(demo->nextCandidate().applicationId != pick.applicationId);
