@@ -13,6 +13,8 @@
 #include <QScrollBar>
 #include <QVBoxLayout>
 
+#include <utility>
+
 namespace intrvio {
 
 namespace {
@@ -180,6 +182,10 @@ QString DemoPanel::logLine(const sandbox::WebhookRecord &r)
 
 void DemoPanel::appendLog(const QString &line)
 {
+    if (m_moving) { // what the move itself causes goes below the line that announces it
+        m_pending.append(line);
+        return;
+    }
     m_log->appendPlainText(line);
     m_log->verticalScrollBar()->setValue(m_log->verticalScrollBar()->maximum());
 }
@@ -189,13 +195,19 @@ void DemoPanel::moveCandidate()
     if (!m_hooks.moveCandidate)
         return;
     QString error;
+    m_moving = true;
     const Moved moved = m_hooks.moveCandidate(&error);
+    m_moving = false;
+    const QStringList pending = std::exchange(m_pending, {});
+    if (moved.applicationId)
+        appendLog(tr("\u25b6 %1").arg(moved.text));
+    for (const QString &line : pending)
+        appendLog(line);
     if (!moved.applicationId) {
         m_statusLabel->setText(tr("<span style='color:#b00020'>%1</span>").arg(error.toHtmlEscaped()));
         return;
     }
     m_statusLabel->setText(moved.text.toHtmlEscaped());
-    appendLog(tr("\u25b6 %1").arg(moved.text));
     setCandidate(moved.candidateId);
 }
 

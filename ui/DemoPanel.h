@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QHash>
+#include <QStringList>
 #include <QUrl>
 #include <QWidget>
 
@@ -67,6 +68,8 @@ private:
     QPushButton *m_openButton = nullptr;
     QPushButton *m_resyncButton = nullptr;
     QPlainTextEdit *m_log = nullptr;
+    bool m_moving = false;
+    QStringList m_pending;
     QHash<QString, QString> m_lastResultLine; // partner result id -> last line logged
 };
 
