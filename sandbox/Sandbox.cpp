@@ -7,6 +7,7 @@
 
 #include <QHttpServerRequest>
 #include <QNetworkAccessManager>
+#include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QTimer>
@@ -345,6 +346,15 @@ void sandbox::writeResponse(QTcpSocket *socket, const HttpResponse &response)
 // ---------------------------------------------------------------------------------------------
 // Sandbox
 
+static QUrl companyWebhooksOf(QUrl partnerBase)
+{
+    QString path = partnerBase.path();
+    if (path.endsWith(QLatin1Char('/')))
+        path.chop(1);
+    partnerBase.setPath(path + QLatin1String("/company-webhooks"));
+    return partnerBase;
+}
+
 Sandbox::Sandbox(QObject *parent)
     : Sandbox(Config {}, parent)
 { }
@@ -359,9 +369,12 @@ Sandbox::Sandbox(Config config, QObject *parent)
     d->rng.seed(d->config.seed);
     d->faultRng.seed(d->config.seed ^ 0x9e3779b97f4a7c15ULL);
     d->nam = new QNetworkAccessManager(this);
+    d->nam->setProxy(QNetworkProxy::NoProxy); // the partner is reached directly, like Teamtailor would
     d->server = new HttpServer([this](HttpRequest &&r, QTcpSocket *s) { d->handle(std::move(r), s); }, this);
-    if (d->config.companyWebhookUrl.isEmpty() && !d->config.partnerBaseUrl.isEmpty())
-        setPartnerBaseUrl(d->config.partnerBaseUrl);
+    if (d->config.companyWebhookUrl.isEmpty() && !d->config.partnerBaseUrl.isEmpty()) {
+        d->config.companyWebhookUrl = companyWebhooksOf(d->config.partnerBaseUrl);
+        d->derivedCompanyWebhookUrl = true;
+    }
     d->company = Company { QStringLiteral("sbx") + d->uuid().left(8), QStringLiteral("Sandbox Company"),
         QStringLiteral("https://sandbox.example.com"), QString() };
 }
@@ -371,12 +384,16 @@ Sandbox::~Sandbox() = default;
 void Sandbox::setPartnerBaseUrl(const QUrl &url)
 {
     d->config.partnerBaseUrl = url;
-    QUrl u = url;
-    QString path = u.path();
-    if (path.endsWith(QLatin1Char('/')))
-        path.chop(1);
-    u.setPath(path + QLatin1String("/company-webhooks"));
-    d->config.companyWebhookUrl = url.isEmpty() ? QUrl() : u;
+    if (d->derivedCompanyWebhookUrl || d->config.companyWebhookUrl.isEmpty()) {
+        d->config.companyWebhookUrl = url.isEmpty() ? QUrl() : companyWebhooksOf(url);
+        d->derivedCompanyWebhookUrl = true;
+    }
+}
+
+void Sandbox::setCompanyWebhookUrl(const QUrl &url)
+{
+    d->config.companyWebhookUrl = url;
+    d->derivedCompanyWebhookUrl = false;
 }
 
 const Sandbox::Config &Sandbox::config() const

@@ -275,14 +275,16 @@ public:
 
     const Config &config() const;
     const Clock &clock() const;
+    // For embedders that learn the partner's address after constructing the sandbox (e.g. the
+    // app's own server binds an ephemeral port). A company-webhook URL derived from the old base
+    // URL follows; an explicitly configured one is kept.
+    void setPartnerBaseUrl(const QUrl &url);
+    void setCompanyWebhookUrl(const QUrl &url);
 
     // --- Server -----------------------------------------------------------------------------
     // Returns the bound port, 0 on failure (see errorString()).
     quint16 listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
     QUrl baseUrl() const; // e.g. http://127.0.0.1:41234 (no trailing slash)
-    // Points the outbound calls at a partner base-url known only after construction (the demo
-    // starts the sandbox before the app's webhook server); also derives the company webhook URL.
-    void setPartnerBaseUrl(const QUrl &url);
     QString errorString() const;
 
     // --- Seeding (replaces all data; logs are kept) -------------------------------------------

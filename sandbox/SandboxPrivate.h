@@ -204,6 +204,7 @@ struct Sandbox::Private
 {
     Sandbox *q = nullptr;
     Config config;
+    bool derivedCompanyWebhookUrl = false;
     const Clock *clock = nullptr;
     sandbox::HttpServer *server = nullptr;
     QNetworkAccessManager *nam = nullptr;

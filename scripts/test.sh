@@ -33,7 +33,10 @@ for fuzzer in signature_header provider_key partner_event company_webhook; do
 done
 # --- end webhook parsers ---
 
+# Both test runs always run; the script fails if either did. ctest's summary stays the last line.
+status=0
 echo "== tests: headless build"
-scripts/keyring-session.sh ctest --test-dir build/test-headless --output-on-failure -j "$jobs"
+scripts/keyring-session.sh ctest --test-dir build/test-headless --output-on-failure -j "$jobs" || status=1
 echo "== tests: full build"
-scripts/keyring-session.sh ctest --test-dir build/test-ui --output-on-failure -j "$jobs"
+scripts/keyring-session.sh ctest --test-dir build/test-ui --output-on-failure -j "$jobs" || status=1
+exit $status

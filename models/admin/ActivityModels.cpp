@@ -187,7 +187,7 @@ QString InboxModel::selectSql() const
 {
     return QStringLiteral(
         "SELECT id, received_at, route, coalesce(event_key, ''), verification, status, attempts,"
-        " coalesce(processed_at, ''), coalesce(process_error, '') FROM inbox");
+        " coalesce(processed_at, ''), coalesce(process_error, '') FROM inbox_state");
 }
 
 QStringList InboxModel::whereTerms(QVariantList *binds) const
@@ -242,7 +242,7 @@ InboxModel::Detail InboxModel::detail(qint64 id) const
 {
     QSqlQuery q(database());
     q.prepare(QStringLiteral(
-        "SELECT headers, body, verification, coalesce(process_error, '') FROM inbox WHERE id = ?"));
+        "SELECT headers, body, verification, coalesce(process_error, '') FROM inbox_state WHERE id = ?"));
     q.addBindValue(id);
     if (!q.exec() || !q.next())
         return {};

@@ -542,15 +542,19 @@ bool DemoData::seedCompany(QSqlDatabase db, const Clock &clock, QString *error)
             "{\"event\":\"job_application.updated\",\"id\":\"%1\",\"stage\":\"Phone screen\"}")
                                     .arg(9001 + i)
                                     .toUtf8();
+        const QString received = at(10 * (8 - i));
         if (!run(db,
-                QStringLiteral(
-                    "INSERT INTO inbox (received_at, route, event_key, headers, body, verification, status,"
-                    " processed_at, process_error, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                { at(10 * (8 - i)),
-                    i % 3 == 0 ? QStringLiteral("/webhooks/partner") : QStringLiteral("/webhooks/company"),
-                    bad ? QVariant() : QVariant(QStringLiteral("evt-%1").arg(700 + i)), headers, body,
-                    bad ? QStringLiteral("bad-signature") : QStringLiteral("verified"), bad ? 401 : 202,
-                    bad ? QVariant() : QVariant(at(10 * (8 - i) - 1)),
+                QStringLiteral("INSERT INTO inbox (received_at, route, event_key, headers, body, verification, status)"
+                               " VALUES (?, ?, ?, ?, ?, ?, ?)"),
+                { received, i % 3 == 0 ? QStringLiteral("/webhook") : QStringLiteral("/company-webhooks"),
+                    bad ? QVariant() : QVariant(QStringLiteral("partner:evt-%1").arg(700 + i)), headers, body,
+                    bad ? QStringLiteral("bad-signature") : QStringLiteral("verified"), bad ? 401 : 202 },
+                error))
+            return fail();
+        if (!run(db,
+                QStringLiteral("INSERT INTO inbox_processing (id, processed_at, process_error, attempts)"
+                               " VALUES (last_insert_rowid(), ?, ?, ?)"),
+                { bad ? QVariant() : QVariant(at(10 * (8 - i) - 1)),
                     bad ? QVariant(QStringLiteral("signature mismatch")) : QVariant(), bad ? 0 : 1 },
                 error))
             return fail();

@@ -97,6 +97,8 @@ ApiRequest::~ApiRequest()
         m_reply->disconnect(this);
         m_reply->abort();
         m_reply->deleteLater();
+        if (limiter())
+            limiter()->onNoResponse(); // it counted this request as in flight
     }
 }
 
@@ -160,6 +162,15 @@ void ApiRequest::send()
     ++m_attempts;
     m_timedOut = false;
     m_tooLarge = false;
+    if (!m_ctx.nam) {
+        ApiError e;
+        e.kind = ApiError::Kind::Network;
+        e.message = QStringLiteral("The network access for Teamtailor requests is gone (shutting down).");
+        if (limiter())
+            limiter()->onNoResponse();
+        complete(&e, 0, nullptr);
+        return;
+    }
     const QNetworkRequest req = m_ctx.builder.request(m_api, m_url, !m_body.isEmpty());
     m_elapsed.start();
     QNetworkReply *reply = nullptr;

@@ -2,22 +2,21 @@
 
 #include "net/api/ApiResult.h"
 #include "net/api/JsonApi.h"
+#include "net/api/RateLimiter.h"
 #include "net/api/RequestBuilder.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>
+#include <QNetworkAccessManager>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
 #include <QUrl>
 
-class QNetworkAccessManager;
 class QNetworkReply;
 class QRandomGenerator;
 
 namespace intrvio {
-
-class RateLimiter;
 
 struct RequestOptions
 {
@@ -29,12 +28,14 @@ struct RequestOptions
 };
 
 // What every request needs; the client hands it out.
+// Guarded pointers: a request that outlives its client (or the QNAM) fails cleanly instead of
+// touching freed objects.
 struct RequestContext
 {
-    QNetworkAccessManager *nam = nullptr;
+    QPointer<QNetworkAccessManager> nam;
     RequestBuilder builder;
-    RateLimiter *publicLimiter = nullptr;
-    RateLimiter *partnerLimiter = nullptr;
+    QPointer<RateLimiter> publicLimiter;
+    QPointer<RateLimiter> partnerLimiter;
     QRandomGenerator *rng = nullptr; // jitter; seedable
     RequestOptions options;
 };

@@ -51,8 +51,10 @@ public:
     ListPartnerActivationsRequest *listPartnerActivations(const QUrl &pageUrl = {});
 
 private:
+    // Requests are children of the client: destroying the client ends them (no callbacks).
     template<class R> R *started(R *r)
     {
+        r->setParent(this);
         r->start();
         return r;
     }

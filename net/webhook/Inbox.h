@@ -113,6 +113,10 @@ private:
     QThread *m_checkpointThread = nullptr;
     QTimer *m_flushTimer;
     QTimer *m_processTimer;
+    QTimer *m_coalesceTimer;
+    static constexpr int CoalesceMs = 2; // longest wait for returning clients after a commit
+    bool m_coalescing = false;
+    qsizetype m_coalesceTarget = 0;
     DomainEventHandler *m_handler = nullptr;
     bool m_held = false;
     bool m_processing = false;

@@ -531,6 +531,29 @@ private Q_SLOTS:
         QCOMPARE(q.client.publicLimiter()->queued(), 0);
     }
 
+    // Destroying the client ends its requests without callbacks or dangling pointers.
+    void clientDestroyedWithRequestsInFlight()
+    {
+        FakeNetworkAccessManager nam;
+        auto client = std::make_unique<TeamtailorClient>(&nam,
+            RequestBuilder(ApiEndpoints::forRegion(QStringLiteral("eu")), { CompanyToken, PartnerKey }),
+            Clock::system(), 3);
+        CannedReply hang;
+        hang.hang = true;
+        nam.enqueue(hang);
+        nam.enqueue(hang);
+        bool called = false;
+        auto *first = client->listJobs();
+        QPointer<ApiRequest> inFlight = first;
+        client->listPartnerResults()->onFinished(this, [&called](const auto &) { called = true; });
+        first->onFinished(this, [&called](const auto &) { called = true; });
+        QTRY_COMPARE(nam.requests().size(), 2);
+        client.reset();
+        QVERIFY(inFlight.isNull());
+        QCoreApplication::processEvents();
+        QVERIFY(!called);
+    }
+
     void finishedExactlyOnceThenDeleted()
     {
         Harness h;

@@ -54,4 +54,9 @@ fi
 zcat "$root/usr/share/man/man1/intrvio.1.gz" | grep -q '^\.TH INTRVIO 1' || fail "man page broken"
 "$root/usr/bin/intrvio" --version | grep -q '^intrvio ' || fail "packaged binary does not run"
 
+sandbox_deb=$(ls "$scratch"/out/teamtailor-sandbox_*.deb 2>/dev/null | head -n1)
+[ -n "$sandbox_deb" ] || fail "no teamtailor-sandbox_*.deb produced"
+dpkg-deb -c "$sandbox_deb" | grep -q './usr/bin/teamtailor-sandbox$' || fail "sandbox package lacks /usr/bin/teamtailor-sandbox"
+dpkg-deb -c "$deb" | grep -q teamtailor-sandbox && fail "the intrvio package must not contain the sandbox"
+
 echo "deb ok: $(basename "$deb"), $(dpkg-deb -c "$deb" | wc -l) entries, exposure ${exposure:-n/a}"

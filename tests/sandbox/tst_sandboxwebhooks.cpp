@@ -162,6 +162,28 @@ private Q_SLOTS:
         QVERIFY(m_sandbox->triggerOnStage(m_phoneScreen)->configAnswer.contains("test_assessment"));
     }
 
+    void partnerBaseUrlCanBeSetLater()
+    {
+        m_receiver = std::make_unique<Receiver>();
+        const quint16 port = m_receiver->listen();
+        QVERIFY(port != 0);
+        Sandbox::Config cfg;
+        cfg.clock = &m_clock;
+        m_sandbox = std::make_unique<Sandbox>(cfg);
+        m_sandbox->seedDemo();
+        QVERIFY(m_sandbox->listen() != 0);
+        QVERIFY(m_sandbox->config().companyWebhookUrl.isEmpty());
+        m_sandbox->setPartnerBaseUrl(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)));
+        QCOMPARE(m_sandbox->config().companyWebhookUrl.path(), QStringLiteral("/company-webhooks"));
+        m_job = m_sandbox->jobs().first().id;
+        m_phoneScreen = m_sandbox->stageIdByName(m_job, QStringLiteral("Phone screen"));
+        m_sandbox->activatePartner();
+        QVERIFY(m_sandbox->setTrigger(m_phoneScreen, {}));
+        fire();
+        QCOMPARE(m_receiver->webhooks.size(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_receiver->companyWebhooks.isEmpty(), 10000);
+    }
+
     void triggerNeedsAnActivation()
     {
         start();
