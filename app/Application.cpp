@@ -21,6 +21,8 @@
 
 #include <QNetworkAccessManager>
 #include <QRandomGenerator>
+// demo
+#include "Demo.h"
 
 #include <QTimer>
 
@@ -45,6 +47,7 @@ AppServices::AppServices(const Options &options)
 
 AppServices::~AppServices()
 {
+    m_demo.reset(); // demo: the sandbox stops calling us first
     if (m_webhook) { // interview pipeline: unhook before the pipeline goes
         m_webhook->setInterviewHandler(nullptr);
         m_webhook->inbox()->setHandler(nullptr);
@@ -77,6 +80,15 @@ std::unique_ptr<AppServices> AppServices::create(const Options &options, QString
     // Interview templates: the built-in ones on first run; secret changes go to the audit log (names only).
     TemplateRepository(*services->m_store, Clock::system()).seedDefaults();
     auditSecretChanges(*services->m_secrets, *services->m_store, QStringLiteral("admin"));
+    // demo: secrets and the sandbox before anything reads them; the sandbox is our Teamtailor
+    if (options.demo) {
+        services->m_demo = std::make_unique<DemoEnvironment>(services->m_store.get(), services->m_secrets.get());
+        if (!services->m_demo->prepare(error)) {
+            *exitCode = ExitConfig;
+            return nullptr;
+        }
+        services->m_options.teamtailorUrl = services->m_demo->sandboxUrl();
+    }
     return services;
 }
 
@@ -118,6 +130,9 @@ bool AppServices::startWebhookServer(QString *error)
                          if (!a->activated() && !a->partnerApiKey().isEmpty())
                              a->startPolling(apiBase, 5 * 60 * 1000);
                      });
+    if (m_demo) // demo: the sandbox calls this server as the partner base-url
+        m_demo->connectPartner(
+            m_options.publicUrl.isEmpty() ? m_webhook->url() : m_options.publicUrl, m_activation.get());
     return true;
 }
 // --- end webhook service ---------------------------------------------------------------------
@@ -202,6 +217,8 @@ int runHeadless(const Options &options)
     });
     err << "intrvio: running headless; data dir " << options.dataDir << ", listening on "
         << webhook->url().toString() << Qt::endl;
+    if (DemoEnvironment *demo = services->demo()) // demo: what to open and how to move a candidate
+        demo->printGuide(err);
     return QCoreApplication::exec();
 }
 
@@ -226,7 +243,11 @@ int runGui(const Options &options)
     context.demo = options.demo;
     context.store = services->store();
     context.secrets = services->secrets();
+    if (services->demo()) // demo
+        context.sync = services->demo()->syncController();
     MainWindow window(context);
+    if (services->demo()) // demo
+        installDemoPanel(window, *services->demo());
     window.show();
     return QApplication::exec();
 }

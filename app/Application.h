@@ -15,6 +15,7 @@ class OutboxWorker;
 class RubricScorer;
 class TeamtailorClient;
 class QNetworkAccessManagerHolder;
+class DemoEnvironment;
 class SecretStore;
 class Store;
 class WebhookServer;
@@ -47,6 +48,8 @@ public:
     bool startPipeline(QString *error);
     InterviewPipeline *pipeline() const { return m_pipeline.get(); }
     OutboxWorker *outboxWorker() const { return m_outbox.get(); }
+    // --- demo (--demo): the embedded Teamtailor sandbox; null otherwise ---
+    DemoEnvironment *demo() const { return m_demo.get(); }
 
 private:
     explicit AppServices(const Options &options);
@@ -62,6 +65,7 @@ private:
     std::unique_ptr<RubricScorer> m_scorer;
     std::unique_ptr<OutboxWorker> m_outbox;
     std::unique_ptr<InterviewPipeline> m_pipeline;
+    std::unique_ptr<DemoEnvironment> m_demo; // demo
 };
 
 int runHeadless(const Options &options);
