@@ -12,6 +12,7 @@ class Activation;
 class DataDirLock;
 class InterviewPipeline;
 class OutboxWorker;
+class Reconciler;
 class RubricScorer;
 class TeamtailorClient;
 class QNetworkAccessManagerHolder;
@@ -62,6 +63,7 @@ private:
     std::unique_ptr<RubricScorer> m_scorer;
     std::unique_ptr<OutboxWorker> m_outbox;
     std::unique_ptr<InterviewPipeline> m_pipeline;
+    std::unique_ptr<Reconciler> m_reconciler;
 };
 
 int runHeadless(const Options &options);
