@@ -18,6 +18,7 @@
 #include "net/api/TeamtailorClient.h"
 #include "net/outbox/OutboxWorker.h"
 #include "net/pipeline/InterviewPipeline.h"
+#include "net/pipeline/Reconciler.h"
 
 #include <QNetworkAccessManager>
 #include <QRandomGenerator>
@@ -53,6 +54,7 @@ AppServices::~AppServices()
         m_webhook->inbox()->setHandler(nullptr);
         m_webhook->setExtraMetrics({});
     }
+    m_reconciler.reset();
     m_pipeline.reset();
     m_outbox.reset();
     m_client.reset();
@@ -181,6 +183,9 @@ bool AppServices::startPipeline(QString *error)
         return true;
     }
     m_outbox->start();
+    // Catch-up on start and every 5 minutes: stage changes and published jobs webhooks may have missed.
+    m_reconciler = std::make_unique<Reconciler>(m_store.get(), m_client.get(), m_pipeline.get(), Clock::system());
+    m_reconciler->start();
     return true;
 }
 // --- end interview pipeline ------------------------------------------------------------------

@@ -12,6 +12,7 @@ class Activation;
 class DataDirLock;
 class InterviewPipeline;
 class OutboxWorker;
+class Reconciler;
 class RubricScorer;
 class TeamtailorClient;
 class QNetworkAccessManagerHolder;
@@ -65,6 +66,7 @@ private:
     std::unique_ptr<RubricScorer> m_scorer;
     std::unique_ptr<OutboxWorker> m_outbox;
     std::unique_ptr<InterviewPipeline> m_pipeline;
+    std::unique_ptr<Reconciler> m_reconciler;
     std::unique_ptr<DemoEnvironment> m_demo; // demo
 };
 

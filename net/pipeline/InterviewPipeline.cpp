@@ -387,6 +387,7 @@ void InterviewPipeline::lookupAndInvite(const Invite &invite0, int attempt)
     };
     if (!invite0.applicationId.isEmpty()) {
         auto *r = m_client->jobApplication(invite0.applicationId);
+        r->setParent(this); // never outlives us (or the client, destroyed after us)
         r->onFinished(this, [invite0, retry, finish](const ApiResult<tt::JobApplication> &result) {
             if (!result.ok())
                 return retry(result.error());
@@ -399,6 +400,7 @@ void InterviewPipeline::lookupAndInvite(const Invite &invite0, int attempt)
         return;
     }
     auto *r = m_client->candidateApplications(invite0.candidateId);
+    r->setParent(this); // never outlives us (or the client, destroyed after us)
     r->onFinished(this, [invite0, retry, finish](const ApiResult<CandidateApplications> &result) {
         if (!result.ok())
             return retry(result.error());
@@ -501,6 +503,7 @@ void InterviewPipeline::ensureStages(const QString &jobId, int attempt)
     if (q.exec() && q.next() && q.value(0).toInt() > 0)
         return;
     auto *r = m_client->listJobStages(jobId);
+    r->setParent(this); // never outlives us (or the client, destroyed after us)
     r->onFinished(this, [this, jobId, attempt](const ApiResult<Page<tt::Stage>> &result) {
         if (!result.ok()) {
             // The result rules need the job's stages: transient failures are retried with backoff.
@@ -540,6 +543,7 @@ bool InterviewPipeline::onJobPublished(const DomainEvent &e)
     // Default mappings apply by stage name as soon as the job's stages are known; the job is flagged
     // for review so an admin can add overrides. Stale flags are recomputed with the new stages.
     auto *r = m_client->listJobStages(e.jobId);
+    r->setParent(this); // never outlives us (or the client, destroyed after us)
     r->onFinished(this, [this, jobId = e.jobId](const ApiResult<Page<tt::Stage>> &result) {
         if (!result.ok()) {
             qCWarning(lcPipeline).noquote() << "cannot read the stages of job" << jobId << ":" << result.error().message;

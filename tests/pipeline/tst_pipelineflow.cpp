@@ -13,6 +13,7 @@
 #include "net/api/TeamtailorClient.h"
 #include "net/outbox/OutboxWorker.h"
 #include "net/pipeline/InterviewPipeline.h"
+#include "net/pipeline/Reconciler.h"
 #include "net/webhook/Inbox.h"
 #include "net/webhook/WebhookServer.h"
 #include "sandbox/Sandbox.h"
@@ -372,6 +373,33 @@ private Q_SLOTS:
             QStringLiteral("sent"), 30000);
         QCOMPARE(rig.inviteNotes(candidateId).size(), 1);
         QCOMPARE(rig.worker->outbox().count(QStringLiteral("dead")), 0);
+    }
+
+    void reconcilerCatchesAMissedStageChange()
+    {
+        // No company webhooks and no trigger: the move reaches Intrvio only through the reconciler.
+        Rig rig;
+        QVERIFY(rig.setUp(false));
+        qint64 phone = 0, first = 0;
+        const qint64 appId = rig.pickApplication(&phone, &first);
+        const qint64 candidateId = rig.sandbox->application(appId)->candidateId;
+        Reconciler reconciler(rig.store.get(), rig.client.get(), rig.pipeline.get(), *rig.clock);
+        QVERIFY(rig.sandbox->moveApplication(appId, phone));
+        QSignalSpy finished(&reconciler, &Reconciler::finished);
+        reconciler.runOnce();
+        QVERIFY(finished.wait(30000));
+        QVERIFY(finished.at(0).at(0).toBool());
+        QTRY_COMPARE_WITH_TIMEOUT(rig.resultOf(candidateId).value_or(sandbox::PartnerResult {}).status(),
+            QStringLiteral("sent"), 30000);
+        // A second pass sees the same change again and changes nothing.
+        rig.store->setSetting(QString::fromLatin1(Reconciler::CursorSetting),
+            QDateTime::currentDateTimeUtc().addSecs(-3600).toString(Qt::ISODate));
+        reconciler.runOnce();
+        QVERIFY(finished.wait(30000));
+        QTest::qWait(300); // let a (wrong) second invite surface before counting
+        QCOMPARE(rig.inviteNotes(candidateId).size(), 1);
+        QCOMPARE(rig.resultsOf(candidateId), 1);
+        QCOMPARE(rig.scalar(QStringLiteral("SELECT count(*) FROM interviews")), QStringLiteral("1"));
     }
 
     void expiredTokenFails()
