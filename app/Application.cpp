@@ -159,6 +159,9 @@ int runGui(const Options &options)
     context.demo = options.demo;
     context.store = services->store();
     context.secrets = services->secrets();
+    // activation wizard: on first run (no partner-api-key) it opens by itself
+    context.activation = services->activation();
+    context.firstRunWizard = !options.demo;
     MainWindow window(context);
     window.show();
     return QApplication::exec();
