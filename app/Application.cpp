@@ -250,6 +250,9 @@ int runGui(const Options &options)
     context.secrets = services->secrets();
     if (services->demo()) // demo
         context.sync = services->demo()->syncController();
+    // activation wizard: on first run (no partner-api-key) it opens by itself
+    context.activation = services->activation();
+    context.firstRunWizard = !options.demo;
     MainWindow window(context);
     if (services->demo()) // demo
         installDemoPanel(window, *services->demo());

@@ -866,6 +866,10 @@ SettingsView::SettingsView(Store *store, SecretStore *secrets, const Clock *cloc
         ++row;
     }
     grid->setColumnStretch(1, 1);
+    auto *wizardButton = new QPushButton(tr("Run the activation wizard…"), keys);
+    wizardButton->setObjectName(QStringLiteral("runActivationWizard"));
+    grid->addWidget(wizardButton, row, 0, 1, 2);
+    connect(wizardButton, &QPushButton::clicked, this, &SettingsView::activationWizardRequested);
     layout->addWidget(keys);
 
     auto *gdpr = new QGroupBox(tr("Privacy (GDPR)"), page);

@@ -168,6 +168,7 @@ public:
 
 Q_SIGNALS:
     void dataChanged(); // settings saved or a candidate erased
+    void activationWizardRequested();
 
 private:
     void replaceSecret(const QString &name);

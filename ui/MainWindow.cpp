@@ -2,6 +2,7 @@
 
 #include "AdminViews.h"
 #include "MappingEditor.h"
+#include "ui/ActivationWizard.h"
 #include "models/admin/AdminData.h"
 #include "models/admin/AdminInterfaces.h"
 #include "models/Clock.h"
@@ -83,6 +84,13 @@ MainWindow::MainWindow(const Context &context, QWidget *parent)
     buildNavigation();
     buildStatusBar();
     refreshKeychainState();
+    if (m_context.firstRunWizard && m_context.secrets && m_context.store) {
+        // First run: no partner API key stored yet.
+        m_context.secrets->read(QStringLiteral("partner-api-key"), this, [this](const SecretResult &r) {
+            if (r.status == SecretResult::Status::NotFound)
+                openActivationWizard();
+        });
+    }
     refreshStatus();
 
     m_statusTimer = new QTimer(this);
@@ -118,6 +126,9 @@ void MainWindow::buildActions()
         w->open();
     });
     wizard->setObjectName(QStringLiteral("actionMappingWizard"));
+    QAction *wizardAction
+        = ttMenu->addAction(tr("&Activation wizard…"), this, [this] { openActivationWizard(); });
+    wizardAction->setObjectName(QStringLiteral("actionActivationWizard"));
 
     auto *toolbar = addToolBar(tr("Main"));
     toolbar->setObjectName(QStringLiteral("mainToolBar"));
@@ -172,6 +183,8 @@ void MainWindow::buildNavigation()
             case SettingsPage:
                 page = m_settings = new SettingsView(store, m_context.secrets, m_context.clock, m_pages);
                 connect(m_settings, &SettingsView::dataChanged, this, [this] { refresh(true); });
+                connect(m_settings, &SettingsView::activationWizardRequested, this,
+                    [this] { openActivationWizard(); });
                 break;
             case MappingPage:
                 page = m_mapping = new MappingEditor(store, m_context.clock, m_pages);
@@ -333,6 +346,29 @@ void MainWindow::showPage(Page page)
 MainWindow::Page MainWindow::currentPage() const
 {
     return static_cast<Page>(m_pages->currentIndex());
+}
+
+ActivationWizard *MainWindow::openActivationWizard()
+{
+    if (!m_wizard) {
+        ActivationWizard::Context ctx;
+        ctx.store = m_context.store;
+        ctx.secrets = m_context.secrets;
+        ctx.activation = m_context.activation;
+        ctx.clock = m_context.clock;
+        m_wizard = new ActivationWizard(ctx, this);
+        m_wizard->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_wizard, &QWizard::finished, this, [this] {
+            if (m_settings)
+                m_settings->reload();
+            refreshKeychainState();
+            refreshStatus();
+        });
+    }
+    m_wizard->show();
+    m_wizard->raise();
+    m_wizard->activateWindow();
+    return m_wizard;
 }
 
 } // namespace intrvio

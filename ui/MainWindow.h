@@ -14,6 +14,8 @@ class QToolButton;
 
 namespace intrvio {
 
+class Activation;
+class ActivationWizard;
 class ActivityView;
 class CandidatesView;
 class Clock;
@@ -41,6 +43,10 @@ public:
         SyncController *sync = nullptr;
         InterviewActions *interviewActions = nullptr;
         const Clock *clock = nullptr; // default: the system clock
+        // Activation wizard: the running activation (optional) and whether to open the wizard
+        // by itself when no partner-api-key is stored (first run).
+        Activation *activation = nullptr;
+        bool firstRunWizard = false;
     };
 
     // Navigation pages, in order.
@@ -68,6 +74,9 @@ public:
     // Starts a sync through the SyncController (no-op without one or while one runs).
     void startSync(bool full = false);
 
+    // Opens the activation wizard (non-modal; one at a time). Returns it.
+    ActivationWizard *openActivationWizard();
+
 private:
     void buildNavigation();
     void buildStatusBar();
@@ -93,6 +102,7 @@ private:
     ActivityView *m_activity = nullptr;
     SettingsView *m_settings = nullptr;
     MappingEditor *m_mapping = nullptr;
+    QPointer<ActivationWizard> m_wizard;
 };
 
 } // namespace intrvio
