@@ -186,9 +186,10 @@ void DemoEnvironment::connectPartner(const QUrl &partnerBaseUrl, Activation *act
         if (m_ready)
             return;
         m_ready = true;
+        m_readyLine = QStringLiteral("demo: ready (") + (ok ? QStringLiteral("synced: ") : QStringLiteral("sync failed: "))
+            + message + QLatin1Char(')');
         if (m_guide)
-            *m_guide << "demo: ready (" << (ok ? QStringLiteral("synced: ") : QStringLiteral("sync failed: "))
-                     << message << ")" << Qt::endl;
+            *m_guide << m_readyLine << Qt::endl;
         Q_EMIT ready(ok, message);
     });
     // Triggers call our GET /config, which needs the secrets the activation reads asynchronously.
@@ -327,6 +328,9 @@ void DemoEnvironment::printGuide(QTextStream &out)
         << "demo:   " << moveCommand() << "\n"
         << "demo: then open " << candidatePageUrl(pick.candidateId).toString()
         << " to see the Intrvio result on the candidate card." << Qt::endl;
+    // With a stored activation the first sync can end during start-up, before the guide is shown.
+    if (m_ready)
+        out << m_readyLine << Qt::endl;
 }
 
 #ifdef INTRVIO_WITH_UI

@@ -100,6 +100,7 @@ private:
     bool m_teamtailorSideDone = false;
     bool m_firstSyncStarted = false;
     bool m_ready = false;
+    QString m_readyLine; // printed when the guide is attached, if the first sync ended before that
     QTextStream *m_guide = nullptr;
 };
 

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 packaging/install-deps.sh test
 
-export CCACHE_DIR=${CCACHE_DIR:-$PWD/build/.ccache} CCACHE_BASEDIR=$PWD
+export CCACHE_BASEDIR=$PWD
 export QT_QPA_PLATFORM=offscreen
 jobs=$(nproc)
 
