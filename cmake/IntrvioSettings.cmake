@@ -15,9 +15,8 @@ target_compile_definitions(intrvio_build_settings INTERFACE
     QT_NO_FOREACH
     QT_DISABLE_DEPRECATED_BEFORE=0x060400
     INTRVIO_VERSION="${PROJECT_VERSION}")
-if(INTRVIO_BUILD_UI)
-    target_compile_definitions(intrvio_build_settings INTERFACE INTRVIO_WITH_UI)
-endif()
+# INTRVIO_WITH_UI is set on intrvio_app only (app/CMakeLists.txt): the libraries compile the same
+# in both configurations, so the compiler cache serves the second one.
 
 # intrvio_add_test(<name> LIBS <libs...> [SOURCES extra.cpp] [ENV VAR=value...] [TIMEOUT s] [LABELS ...])
 # Called from tests/<area>/CMakeLists.txt; adding tests/<area>/tst_<class>.cpp is one line there:
