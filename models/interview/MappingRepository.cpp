@@ -33,7 +33,14 @@ StageMapping fromRow(const QSqlQuery &q)
     return m;
 }
 
-QJsonObject describe(const StageMapping &m)
+QVariant nullable(const QString &s)
+{
+    return s.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(s);
+}
+
+} // namespace
+
+QJsonObject describeMapping(const StageMapping &m)
 {
     QJsonObject o { { QStringLiteral("stage"), m.stage }, { QStringLiteral("template"), m.templateId } };
     if (!m.jobId.isEmpty())
@@ -47,12 +54,6 @@ QJsonObject describe(const StageMapping &m)
     return o;
 }
 
-QVariant nullable(const QString &s)
-{
-    return s.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(s);
-}
-
-} // namespace
 
 QString MappingRepository::ImportSummary::toString() const
 {
@@ -153,7 +154,7 @@ bool MappingRepository::save(StageMapping m, const QString &actor, QString *erro
     }
     if (m_audit
         && !m_audit->append(actor, QString::fromLatin1(AuditLog::ActionMappingSaved),
-            QStringLiteral("mapping:%1").arg(rowId), describe(m))) {
+            QStringLiteral("mapping:%1").arg(rowId), describeMapping(m))) {
         db.rollback();
         *error = QStringLiteral("cannot write the audit log");
         return false;
@@ -186,7 +187,7 @@ bool MappingRepository::remove(qint64 id, const QString &actor, QString *error)
     if (!q.exec()
         || (m_audit
             && !m_audit->append(actor, QString::fromLatin1(AuditLog::ActionMappingRemoved),
-                QStringLiteral("mapping:%1").arg(id), describe(*existing)))
+                QStringLiteral("mapping:%1").arg(id), describeMapping(*existing)))
         || !db.commit()) {
         *error = QStringLiteral("cannot remove mapping %1: %2").arg(id).arg(q.lastError().text());
         db.rollback();
@@ -233,7 +234,7 @@ QList<StageMapping> MappingRepository::refreshStale(const QString &actor)
             qCWarning(lcStore).noquote()
                 << "cannot update the stale flag of mapping" << m.id << q.lastError().text();
         if (m.stale && m_audit) {
-            QJsonObject details = describe(m);
+            QJsonObject details = describeMapping(m);
             details.insert(QStringLiteral("reason"), m.staleReason);
             m_audit->append(actor, QString::fromLatin1(AuditLog::ActionMappingStale),
                 QStringLiteral("mapping:%1").arg(m.id), details);
@@ -288,7 +289,7 @@ bool MappingRepository::importFile(const MappingFile::Contents &contents, Templa
         fresh.staleReason.clear();
         if (!insertRow(fresh, &why, nullptr))
             return fail(why);
-        imported.append(describe(m));
+        imported.append(describeMapping(m));
     }
     s.mappingsAfter = static_cast<int>(contents.mappings.size());
     if (m_audit

@@ -3,6 +3,7 @@
 #include "models/interview/Mapping.h"
 #include "models/interview/MappingFile.h"
 
+#include <QJsonObject>
 #include <QList>
 
 #include <optional>
@@ -13,6 +14,9 @@ class AuditLog;
 class Clock;
 class Store;
 class TemplateRepository;
+
+// How a mapping is described in the audit log (stage, template, job, rules).
+QJsonObject describeMapping(const StageMapping &m);
 
 // Stage mappings in the store (table `mappings`; job_id '' is a default mapping). Every change is
 // audited when an AuditLog is given.

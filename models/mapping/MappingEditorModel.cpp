@@ -16,20 +16,6 @@ namespace intrvio {
 
 namespace {
 
-QJsonObject describe(const StageMapping &m)
-{
-    QJsonObject o { { QStringLiteral("stage"), m.stage }, { QStringLiteral("template"), m.templateId } };
-    if (!m.jobId.isEmpty())
-        o.insert(QStringLiteral("job"), m.jobId);
-    if (m.rules.passThreshold)
-        o.insert(QStringLiteral("pass"), *m.rules.passThreshold);
-    if (!m.rules.onPass.isEmpty())
-        o.insert(QStringLiteral("onPass"), m.rules.onPass);
-    if (!m.rules.onFail.isEmpty())
-        o.insert(QStringLiteral("onFail"), m.rules.onFail);
-    return o;
-}
-
 QVariant nullable(const QString &s)
 {
     return s.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(s);
@@ -94,7 +80,7 @@ bool applyMappingChange(Store &store, const Clock &clock, AuditLog *audit, const
             return fail(del.lastError().text());
         if (!e.after && audit) {
             const QJsonObject gone = e.before
-                ? describe(*e.before)
+                ? describeMapping(*e.before)
                 : QJsonObject { { QStringLiteral("stage"), e.stage },
                       { QStringLiteral("template"), find.value(1).toString() } };
             if (!audit->append(actor, QString::fromLatin1(AuditLog::ActionMappingRemoved),
@@ -134,7 +120,7 @@ bool applyMappingChange(Store &store, const Clock &clock, AuditLog *audit, const
         q.finish();
         if (audit
             && !audit->append(actor, QString::fromLatin1(AuditLog::ActionMappingSaved),
-                QStringLiteral("mapping:%1").arg(id), describe(m)))
+                QStringLiteral("mapping:%1").arg(id), describeMapping(m)))
             return fail(QStringLiteral("cannot write the audit log"));
     }
     if (!db.commit())
