@@ -19,15 +19,12 @@ std::optional<QByteArray> base64UrlDecode(QByteArrayView text)
 {
     for (const char c : text) {
         const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
-            || c == '_' || c == '=';
+            || c == '_';
         if (!ok)
             return std::nullopt;
     }
     // A single leftover character cannot encode a byte.
-    QByteArrayView stripped = text;
-    while (stripped.endsWith('='))
-        stripped.chop(1);
-    if (stripped.size() % 4 == 1)
+    if (text.size() % 4 == 1)
         return std::nullopt;
     auto result = QByteArray::fromBase64Encoding(QByteArray(text.data(), text.size()),
         QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);

@@ -7,8 +7,9 @@
 
 namespace intrvio::crypto {
 
-// RFC 4648 §5 base64url without padding (JOSE). Decoding also accepts '=' padding; any other
-// character outside the alphabet is an error.
+// RFC 4648 §5 base64url without padding, as JOSE compact serialisation requires (RFC 7515 §2):
+// '=' padding and any character outside the alphabet are errors, so a token that decodes is one
+// that ProviderKey::classify() also recognises.
 QByteArray base64UrlEncode(QByteArrayView data);
 std::optional<QByteArray> base64UrlDecode(QByteArrayView text);
 
