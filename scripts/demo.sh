@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 packaging/install-deps.sh build
 
-export CCACHE_BASEDIR=$PWD
+export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1 # cache hits across checkouts in different folders
 cmake -S . -B build/app -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINTRVIO_BUILD_TESTS=OFF >/dev/null
 cmake --build build/app --parallel "$(nproc)"
 

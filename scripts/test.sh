@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 packaging/install-deps.sh test
 
-export CCACHE_BASEDIR=$PWD
+export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1 # cache hits across checkouts in different folders
 export QT_QPA_PLATFORM=offscreen
 jobs=$(nproc)
 
