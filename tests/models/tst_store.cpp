@@ -3,6 +3,7 @@
 #include "models/Store.h"
 
 #include <QFile>
+#include <QMutex>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -122,6 +123,45 @@ private Q_SLOTS:
         const QString backup = path + QLatin1String(".pre-migration-v1.bak");
         QVERIFY(QFile::exists(backup));
         QCOMPARE(versionOf(backup), 1);
+    }
+
+    void concurrentOpensUpgradeOnce()
+    {
+        // Several processes (here threads, each with its own connection) opening an old store at the
+        // same moment: exactly one applies the migrations, the others find the store current.
+        for (int round = 0; round < 5; ++round) {
+            QTemporaryDir dir;
+            const QString path = dir.filePath(QString::fromLatin1(Store::FileName));
+            writeRawDatabase(path, 1,
+                             {QString::fromUtf8(migrations().at(0).statements.at(0)),
+                              QStringLiteral("INSERT INTO settings VALUES('region', 'eu')")});
+            std::atomic<int> opened{0};
+            QStringList errors;
+            QMutex errorsMutex;
+            QList<QThread *> threads;
+            for (int i = 0; i < 4; ++i) {
+                threads << QThread::create([&] {
+                    StoreError e;
+                    auto s = Store::open(path, &e);
+                    if (s && s->schemaVersion() == Store::latestSchemaVersion()) {
+                        ++opened;
+                    } else {
+                        QMutexLocker locker(&errorsMutex);
+                        errors << (s ? QStringLiteral("version %1").arg(s->schemaVersion()) : e.message);
+                    }
+                });
+            }
+            for (QThread *t : threads)
+                t->start();
+            for (QThread *t : threads) {
+                t->wait();
+                delete t;
+            }
+            QVERIFY2(errors.isEmpty(), qPrintable(errors.join(QLatin1String("; "))));
+            QCOMPARE(opened.load(), 4);
+            QCOMPARE(versionOf(path + QLatin1String(".pre-migration-v1.bak")), 1);
+            QVERIFY(!QFile::exists(path + QLatin1String(".upgrade.lock")));
+        }
     }
 
     void backupWhileAnotherConnectionWrites()
