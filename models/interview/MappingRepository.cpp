@@ -199,7 +199,19 @@ bool MappingRepository::remove(qint64 id, const QString &actor, QString *error)
 MappingDecision MappingRepository::resolve(
     const QString &jobId, const QString &stageId, const QString &stageName) const
 {
-    return resolveMapping(list(), jobId, stageId, stageName);
+    // Company webhooks name the stage without its id (protocol §6.2), while a job's override may be
+    // keyed by stage id: the synced stages give the id of the job's stage with that name.
+    QString id = stageId;
+    if (id.isEmpty() && !jobId.isEmpty() && !stageName.trimmed().isEmpty()) {
+        QSqlQuery q(m_store.database());
+        q.prepare(QStringLiteral("SELECT id FROM stages WHERE job_id = ? AND name = ? COLLATE NOCASE"
+                                 " ORDER BY row_order LIMIT 1"));
+        q.addBindValue(jobId);
+        q.addBindValue(stageName.trimmed());
+        if (q.exec() && q.next())
+            id = q.value(0).toString();
+    }
+    return resolveMapping(list(), jobId, id, stageName);
 }
 
 QList<StageInfo> MappingRepository::syncedStages() const

@@ -43,7 +43,8 @@ public:
     bool save(StageMapping m, const QString &actor, QString *error, qint64 *id = nullptr);
     bool remove(qint64 id, const QString &actor, QString *error);
 
-    // resolveMapping() over the stored mappings.
+    // resolveMapping() over the stored mappings. Without a stage id, the id of the job's synced stage
+    // with that name is used, so an override keyed by stage id also applies to a name-only event.
     MappingDecision resolve(const QString &jobId, const QString &stageId, const QString &stageName) const;
 
     // The synced Teamtailor stages (migration 2's `stages` table).
