@@ -156,7 +156,7 @@ bool MappingRepository::save(StageMapping m, const QString &actor, QString *erro
         && !m_audit->append(actor, QString::fromLatin1(AuditLog::ActionMappingSaved),
             QStringLiteral("mapping:%1").arg(rowId), describeMapping(m))) {
         db.rollback();
-        *error = QStringLiteral("cannot write the audit log");
+        *error = m_audit->errorString();
         return false;
     }
     if (!db.commit()) {
@@ -309,7 +309,7 @@ bool MappingRepository::importFile(const MappingFile::Contents &contents, Templa
             QStringLiteral("mappings"),
             { { QStringLiteral("templatesChanged"), QJsonArray::fromStringList(templateIds) },
                 { QStringLiteral("replaced"), s.mappingsBefore }, { QStringLiteral("mappings"), imported } }))
-        return fail(QStringLiteral("cannot write the audit log"));
+        return fail(m_audit->errorString());
     if (!db.commit())
         return fail(QStringLiteral("cannot commit: %1").arg(db.lastError().text()));
     s.stale = refreshStale(actor);
