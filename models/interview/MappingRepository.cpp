@@ -108,7 +108,7 @@ bool MappingRepository::insertRow(const StageMapping &m, QString *error, qint64 
         "pass_threshold = excluded.pass_threshold, on_pass = excluded.on_pass, "
         "on_fail = excluded.on_fail, updated_at = excluded.updated_at RETURNING id"));
     q.addBindValue(m.jobId);
-    q.addBindValue(m.stage.trimmed());
+    q.addBindValue(m.stage);
     q.addBindValue(m.templateId);
     q.addBindValue(
         m.rules.passThreshold ? QVariant(*m.rules.passThreshold) : QVariant(QMetaType::fromType<int>()));
@@ -297,6 +297,7 @@ bool MappingRepository::importFile(const MappingFile::Contents &contents, Templa
     for (const StageMapping &m : contents.mappings) {
         QString why;
         StageMapping fresh = m;
+        fresh.stage = fresh.stage.trimmed();
         fresh.stale = false;
         fresh.staleReason.clear();
         if (!insertRow(fresh, &why, nullptr))

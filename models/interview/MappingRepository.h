@@ -59,8 +59,12 @@ public:
     bool importFile(const MappingFile::Contents &contents, TemplateRepository &templates,
         const QString &actor, ImportSummary *summary, QString *error);
 
-private:
+    // Writes one mappings row as given (insert, or update of the row with the same job and stage) on
+    // the store's connection, with no transaction, validation or audit of its own: for callers that
+    // apply several rows in their own transaction (save(), importFile(), the mapping editor).
     bool insertRow(const StageMapping &m, QString *error, qint64 *id);
+
+private:
 
     Store &m_store;
     const Clock &m_clock;
