@@ -7,6 +7,7 @@
 #include "models/admin/CandidatesModel.h"
 #include "models/admin/JobsModel.h"
 #include "models/Store.h"
+#include "models/interview/AuditLog.h"
 #include "net/secrets/SecretStore.h"
 #include "PartnerResultCard.h"
 #include "ResultBadgeDelegate.h"
@@ -1029,8 +1030,9 @@ bool SettingsView::exportCandidate(const QString &idOrEmail, const QString &path
         return false;
     }
     QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    AdminAudit::record(m_store->database(), *m_clock, QStringLiteral("admin"),
-        QStringLiteral("candidate.export"), QStringLiteral("candidate:") + id, QString());
+    AuditLog(*m_store, *m_clock)
+        .append(QStringLiteral("admin"), QString::fromLatin1(AuditLog::ActionCandidateExported),
+            QStringLiteral("candidate:") + id);
     return true;
 }
 

@@ -3,6 +3,7 @@
 #include "AdminInterfaces.h"
 #include "models/Clock.h"
 #include "models/Redaction.h"
+#include "models/interview/AuditLog.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -71,23 +72,27 @@ QString redactedStoredHeaders(const QString &stored)
     return out.join(QLatin1Char('\n'));
 }
 
-bool AdminAudit::record(QSqlDatabase db, const Clock &clock, const QString &actor, const QString &action,
-    const QString &subject, const QString &details, QString *error)
+QString auditDetailsText(const QString &stored)
 {
-    QSqlQuery q(db);
-    q.prepare(
-        QStringLiteral("INSERT INTO audit_log (at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)"));
-    q.addBindValue(clock.now().toUTC().toString(Qt::ISODate));
-    q.addBindValue(actor);
-    q.addBindValue(action);
-    q.addBindValue(subject);
-    q.addBindValue(details);
-    if (!q.exec()) {
-        if (error)
-            *error = q.lastError().text();
-        return false;
+    const QJsonDocument doc = QJsonDocument::fromJson(stored.toUtf8());
+    if (!doc.isObject())
+        return stored;
+    const QJsonObject o = doc.object();
+    QStringList parts;
+    for (auto it = o.begin(); it != o.end(); ++it) {
+        const QJsonValue v = it.value();
+        QString text;
+        if (v.isObject())
+            text = QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
+        else if (v.isArray())
+            text = QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact));
+        else if (v.isBool())
+            text = v.toBool() ? QStringLiteral("yes") : QStringLiteral("no");
+        else
+            text = v.toVariant().toString();
+        parts << it.key() + QStringLiteral(": ") + text;
     }
-    return true;
+    return parts.join(QStringLiteral(", "));
 }
 
 // ---- InterviewsModel --------------------------------------------------------------------------
@@ -373,9 +378,11 @@ bool OutboxModel::retry(qint64 id, const Clock &clock, const QString &actor, QSt
                   .arg(id);
         return false;
     }
-    if (!AdminAudit::record(db, clock, actor, QStringLiteral("outbox.retry"),
-            QStringLiteral("outbox:%1").arg(id), QStringLiteral("dead letter put back in the queue"),
-            error)) {
+    // The same row as `intrvio outbox retry` writes.
+    AuditLog audit(db, clock);
+    if (!audit.append(actor, QString::fromLatin1(AuditLog::ActionOutboxRetried), QStringLiteral("outbox:%1").arg(id),
+            QJsonObject { { QStringLiteral("rows"), 1 } })) {
+        *error = audit.errorString();
         db.rollback();
         return false;
     }
@@ -438,7 +445,7 @@ QVariant AuditLogModel::data(const QModelIndex &index, int role) const
     case Subject:
         return field(row, 4);
     case Details:
-        return Redaction::text(field(row, 5).toString());
+        return Redaction::text(auditDetailsText(field(row, 5).toString()));
     }
     return {};
 }

@@ -112,11 +112,9 @@ private:
     QString m_text;
 };
 
-namespace AdminAudit {
-// Appends one audit entry with the clock's time. Part of the caller's transaction if one is open.
-bool record(QSqlDatabase db, const Clock &clock, const QString &actor, const QString &action,
-    const QString &subject, const QString &details, QString *error = nullptr);
-} // namespace AdminAudit
+// An audit row's details (a compact JSON object, as AuditLog::append writes them) as
+// "key: value, key: value"; nested objects and arrays stay compact JSON; anything else as stored. Pure.
+QString auditDetailsText(const QString &stored);
 
 // Stored headers (JSON object, JSON array of [name, value] pairs, or "Name: value" lines) as
 // redacted "Name: value" lines. Pure.

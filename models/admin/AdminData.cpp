@@ -3,6 +3,7 @@
 #include "ActivityModels.h"
 #include "models/Clock.h"
 #include "models/Store.h"
+#include "models/interview/AuditLog.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -204,12 +205,11 @@ bool AdminSettings::save(Store &store, const Clock &clock, const QString &actor,
             return false;
         }
     }
-    if (!AdminAudit::record(db, clock, actor, QStringLiteral("settings.save"), QStringLiteral("settings"),
-            QStringLiteral("region=%1 lock=%2 retention=%3")
-                .arg(region)
-                .arg(residencyLock)
-                .arg(retentionDays),
-            error)) {
+    AuditLog audit(store, clock);
+    if (!audit.append(actor, QString::fromLatin1(AuditLog::ActionSettingsSaved), QStringLiteral("settings"),
+            QJsonObject { { QStringLiteral("region"), region }, { QStringLiteral("residencyLock"), residencyLock },
+                { QStringLiteral("retentionDays"), retentionDays } })) {
+        *error = audit.errorString();
         db.rollback();
         return false;
     }
@@ -293,18 +293,21 @@ bool CandidatePrivacy::erase(
         { QStringLiteral("applications"), QStringLiteral("DELETE FROM applications WHERE candidate_id = ?") },
         { QStringLiteral("candidates"), QStringLiteral("DELETE FROM candidates WHERE id = ?") },
     };
-    QStringList counts;
+    QJsonObject counts;
     for (const auto &[table, sql] : deletes) {
         QSqlQuery d(db);
         d.prepare(sql);
         d.addBindValue(id);
         if (!exec(d, error))
             return fail();
-        counts << QStringLiteral("%1=%2").arg(table).arg(d.numRowsAffected());
+        counts.insert(table, d.numRowsAffected());
     }
-    if (!AdminAudit::record(db, clock, actor, QStringLiteral("candidate.erase"),
-            QStringLiteral("candidate:") + id, counts.join(QLatin1Char(' ')), error))
+    AuditLog audit(db, clock);
+    if (!audit.append(actor, QString::fromLatin1(AuditLog::ActionCandidateErased), QStringLiteral("candidate:") + id,
+            QJsonObject { { QStringLiteral("deleted"), counts } })) {
+        *error = audit.errorString();
         return fail();
+    }
     if (!db.commit()) {
         *error = db.lastError().text();
         return fail();
@@ -601,13 +604,14 @@ bool DemoData::seedCompany(QSqlDatabase db, const Clock &clock, QString *error)
         { "admin", "mapping.override", "job:101 stage:101-3" }, { "system", "sync.full", "company" },
         { "pipeline", "interview.invite", "candidate:5003" } };
     for (int i = 0; i < 4; ++i) {
-        if (!run(db,
-                QStringLiteral(
-                    "INSERT INTO audit_log (at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)"),
-                { at(400 - 90 * i), QString::fromLatin1(actions[i][0]), QString::fromLatin1(actions[i][1]),
-                    QString::fromLatin1(actions[i][2]), QString() },
-                error))
+        // Through the one audit writer, at a time in the past.
+        const ManualClock then(now.addSecs(-60LL * (400 - 90 * i)));
+        AuditLog audit(db, then);
+        if (!audit.append(QString::fromLatin1(actions[i][0]), QString::fromLatin1(actions[i][1]),
+                QString::fromLatin1(actions[i][2]))) {
+            *error = audit.errorString();
             return fail();
+        }
     }
     if (!run(db,
             QStringLiteral("INSERT OR REPLACE INTO sync_state (resource, last_synced_at) VALUES ('jobs', ?), "

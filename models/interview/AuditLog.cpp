@@ -31,14 +31,25 @@ QList<AuditEntry> readEntries(QSqlQuery &q)
 } // namespace
 
 AuditLog::AuditLog(Store &store, const Clock &clock)
-    : m_store(store)
+    : m_store(&store)
     , m_clock(clock)
 { }
+
+AuditLog::AuditLog(QSqlDatabase db, const Clock &clock)
+    : m_db(std::move(db))
+    , m_clock(clock)
+{ }
+
+QSqlDatabase AuditLog::database() const
+{
+    // The store's connection is looked up on each use, as Store itself does.
+    return m_store ? m_store->database() : m_db;
+}
 
 bool AuditLog::append(
     const QString &actor, const QString &action, const QString &subject, const QJsonObject &details)
 {
-    QSqlQuery q(m_store.database());
+    QSqlQuery q(database());
     q.prepare(
         QStringLiteral("INSERT INTO audit_log(at, actor, action, subject, details) VALUES(?, ?, ?, ?, ?)"));
     q.addBindValue(m_clock.now().toUTC().toString(Qt::ISODateWithMs));
@@ -49,15 +60,17 @@ bool AuditLog::append(
             ? QString()
             : QString::fromUtf8(QJsonDocument(details).toJson(QJsonDocument::Compact)));
     if (!q.exec()) {
-        qCWarning(lcStore).noquote() << "cannot write audit row" << action << subject << q.lastError().text();
+        m_error = QStringLiteral("Cannot write the audit log (%1 %2): %3").arg(action, subject, q.lastError().text());
+        qCWarning(lcStore).noquote() << m_error;
         return false;
     }
+    m_error.clear();
     return true;
 }
 
 QList<AuditEntry> AuditLog::recent(int limit) const
 {
-    QSqlQuery q(m_store.database());
+    QSqlQuery q(database());
     q.prepare(QStringLiteral(
         "SELECT id, at, actor, action, subject, details FROM audit_log ORDER BY id DESC LIMIT ?"));
     q.addBindValue(limit);
@@ -67,7 +80,7 @@ QList<AuditEntry> AuditLog::recent(int limit) const
 
 QList<AuditEntry> AuditLog::forSubject(const QString &subject) const
 {
-    QSqlQuery q(m_store.database());
+    QSqlQuery q(database());
     q.prepare(
         QStringLiteral("SELECT id, at, actor, action, subject, details FROM audit_log WHERE subject = ? "
                        "ORDER BY id DESC"));

@@ -108,7 +108,7 @@ bool MappingRepository::insertRow(const StageMapping &m, QString *error, qint64 
         "pass_threshold = excluded.pass_threshold, on_pass = excluded.on_pass, "
         "on_fail = excluded.on_fail, updated_at = excluded.updated_at RETURNING id"));
     q.addBindValue(m.jobId);
-    q.addBindValue(m.stage.trimmed());
+    q.addBindValue(m.stage);
     q.addBindValue(m.templateId);
     q.addBindValue(
         m.rules.passThreshold ? QVariant(*m.rules.passThreshold) : QVariant(QMetaType::fromType<int>()));
@@ -156,7 +156,7 @@ bool MappingRepository::save(StageMapping m, const QString &actor, QString *erro
         && !m_audit->append(actor, QString::fromLatin1(AuditLog::ActionMappingSaved),
             QStringLiteral("mapping:%1").arg(rowId), describeMapping(m))) {
         db.rollback();
-        *error = QStringLiteral("cannot write the audit log");
+        *error = m_audit->errorString();
         return false;
     }
     if (!db.commit()) {
@@ -199,7 +199,19 @@ bool MappingRepository::remove(qint64 id, const QString &actor, QString *error)
 MappingDecision MappingRepository::resolve(
     const QString &jobId, const QString &stageId, const QString &stageName) const
 {
-    return resolveMapping(list(), jobId, stageId, stageName);
+    // Company webhooks name the stage without its id (protocol §6.2), while a job's override may be
+    // keyed by stage id: the synced stages give the id of the job's stage with that name.
+    QString id = stageId;
+    if (id.isEmpty() && !jobId.isEmpty() && !stageName.trimmed().isEmpty()) {
+        QSqlQuery q(m_store.database());
+        q.prepare(QStringLiteral("SELECT id FROM stages WHERE job_id = ? AND name = ? COLLATE NOCASE"
+                                 " ORDER BY row_order LIMIT 1"));
+        q.addBindValue(jobId);
+        q.addBindValue(stageName.trimmed());
+        if (q.exec() && q.next())
+            id = q.value(0).toString();
+    }
+    return resolveMapping(list(), jobId, id, stageName);
 }
 
 QList<StageInfo> MappingRepository::syncedStages() const
@@ -285,6 +297,7 @@ bool MappingRepository::importFile(const MappingFile::Contents &contents, Templa
     for (const StageMapping &m : contents.mappings) {
         QString why;
         StageMapping fresh = m;
+        fresh.stage = fresh.stage.trimmed();
         fresh.stale = false;
         fresh.staleReason.clear();
         if (!insertRow(fresh, &why, nullptr))
@@ -297,7 +310,7 @@ bool MappingRepository::importFile(const MappingFile::Contents &contents, Templa
             QStringLiteral("mappings"),
             { { QStringLiteral("templatesChanged"), QJsonArray::fromStringList(templateIds) },
                 { QStringLiteral("replaced"), s.mappingsBefore }, { QStringLiteral("mappings"), imported } }))
-        return fail(QStringLiteral("cannot write the audit log"));
+        return fail(m_audit->errorString());
     if (!db.commit())
         return fail(QStringLiteral("cannot commit: %1").arg(db.lastError().text()));
     s.stale = refreshStale(actor);

@@ -43,7 +43,8 @@ public:
     bool save(StageMapping m, const QString &actor, QString *error, qint64 *id = nullptr);
     bool remove(qint64 id, const QString &actor, QString *error);
 
-    // resolveMapping() over the stored mappings.
+    // resolveMapping() over the stored mappings. Without a stage id, the id of the job's synced stage
+    // with that name is used, so an override keyed by stage id also applies to a name-only event.
     MappingDecision resolve(const QString &jobId, const QString &stageId, const QString &stageName) const;
 
     // The synced Teamtailor stages (migration 2's `stages` table).
@@ -58,8 +59,12 @@ public:
     bool importFile(const MappingFile::Contents &contents, TemplateRepository &templates,
         const QString &actor, ImportSummary *summary, QString *error);
 
-private:
+    // Writes one mappings row as given (insert, or update of the row with the same job and stage) on
+    // the store's connection, with no transaction, validation or audit of its own: for callers that
+    // apply several rows in their own transaction (save(), importFile(), the mapping editor).
     bool insertRow(const StageMapping &m, QString *error, qint64 *id);
+
+private:
 
     Store &m_store;
     const Clock &m_clock;

@@ -141,7 +141,7 @@ bool TemplateRepository::save(const InterviewTemplate &t, const QString &actor, 
             { { QStringLiteral("created"), created }, { QStringLiteral("name"), t.name },
                 { QStringLiteral("questions"), static_cast<int>(t.questions.size()) } })) {
         db.rollback();
-        *error = QStringLiteral("cannot write the audit log");
+        *error = m_audit->errorString();
         return false;
     }
     if (!db.commit()) {
@@ -184,7 +184,7 @@ bool TemplateRepository::remove(const QString &id, const QString &actor, QString
         && !m_audit->append(
             actor, QString::fromLatin1(AuditLog::ActionTemplateRemoved), QStringLiteral("template:") + id)) {
         db.rollback();
-        *error = QStringLiteral("cannot write the audit log");
+        *error = m_audit->errorString();
         return false;
     }
     if (!db.commit()) {

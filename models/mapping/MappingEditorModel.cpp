@@ -16,11 +16,6 @@ namespace intrvio {
 
 namespace {
 
-QVariant nullable(const QString &s)
-{
-    return s.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(s);
-}
-
 QJsonObject readMime(const QMimeData *data, const char *type)
 {
     if (!data || !data->hasFormat(QLatin1String(type)))
@@ -60,7 +55,7 @@ bool applyMappingChange(Store &store, const Clock &clock, AuditLog *audit, const
         *error = why;
         return false;
     };
-    const QString now = clock.now().toUTC().toString(Qt::ISODateWithMs);
+    MappingRepository rows(store, clock);
     // Deletes first, then inserts, so a move whose keys swap never collides.
     for (const MappingChange::Entry &e : change.entries) {
         QSqlQuery find(db);
@@ -85,7 +80,7 @@ bool applyMappingChange(Store &store, const Clock &clock, AuditLog *audit, const
                       { QStringLiteral("template"), find.value(1).toString() } };
             if (!audit->append(actor, QString::fromLatin1(AuditLog::ActionMappingRemoved),
                     QStringLiteral("mapping:%1").arg(id), gone))
-                return fail(QStringLiteral("cannot write the audit log"));
+                return fail(audit->errorString());
         }
     }
     for (const MappingChange::Entry &e : change.entries) {
@@ -94,34 +89,18 @@ bool applyMappingChange(Store &store, const Clock &clock, AuditLog *audit, const
         const StageMapping &m = *e.after;
         if (m.rules.passThreshold && (*m.rules.passThreshold < 0 || *m.rules.passThreshold > 100))
             return fail(QStringLiteral("the pass threshold must be from 0 to 100"));
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral(
-            "INSERT INTO mappings(job_id, stage, template_id, pass_threshold, on_pass, on_fail, stale, "
-            "stale_reason, created_at, updated_at) VALUES(COALESCE(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "RETURNING id"));
-        q.addBindValue(e.jobId);
-        q.addBindValue(e.stage);
-        q.addBindValue(m.templateId);
-        q.addBindValue(
-            m.rules.passThreshold ? QVariant(*m.rules.passThreshold) : QVariant(QMetaType::fromType<int>()));
-        q.addBindValue(nullable(m.rules.onPass));
-        q.addBindValue(nullable(m.rules.onFail));
-        q.addBindValue(m.stale ? 1 : 0);
-        q.addBindValue(nullable(m.staleReason));
-        q.addBindValue(now);
-        q.addBindValue(now);
-        if (!q.exec() || !q.next()) {
-            const QString why = q.lastError().text();
-            return fail(why.contains(QLatin1String("FOREIGN KEY"))
-                    ? QStringLiteral("unknown template '%1'").arg(m.templateId)
-                    : QStringLiteral("cannot store the mapping for stage '%1': %2").arg(e.stage, why));
-        }
-        const qint64 id = q.value(0).toLongLong();
-        q.finish();
+        // The entry's key is the row's key.
+        StageMapping row = m;
+        row.jobId = e.jobId;
+        row.stage = e.stage;
+        qint64 id = 0;
+        QString why;
+        if (!rows.insertRow(row, &why, &id))
+            return fail(why);
         if (audit
             && !audit->append(actor, QString::fromLatin1(AuditLog::ActionMappingSaved),
                 QStringLiteral("mapping:%1").arg(id), describeMapping(m)))
-            return fail(QStringLiteral("cannot write the audit log"));
+            return fail(audit->errorString());
     }
     if (!db.commit())
         return fail(db.lastError().text());

@@ -197,9 +197,16 @@ QList<DomainEvent> normalizeCompany(const CompanyWebhook &hook, const Previous &
         DomainEvent stage = make(DomainEvent::StageChanged);
         fill(stage);
         const bool hasStage = !stage.stageId.isEmpty() || !stage.stageName.isEmpty();
-        const bool changed = previous.stageId
-            ? (!stage.stageId.isEmpty() && *previous.stageId != stage.stageId)
-            : (hasStage && !rejectedNow);
+        // Company webhooks name the stage but carry no stage id (protocol §6.2), so against a
+        // mirrored application the name tells whether the stage changed.
+        bool changed = false;
+        if (!previous.stageId)
+            changed = hasStage && !rejectedNow;
+        else if (!stage.stageId.isEmpty())
+            changed = *previous.stageId != stage.stageId;
+        else if (!stage.stageName.isEmpty())
+            changed = !previous.stageName
+                || previous.stageName->compare(stage.stageName, Qt::CaseInsensitive) != 0;
         if (changed)
             out.append(stage);
         return out;

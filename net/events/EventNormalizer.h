@@ -50,6 +50,7 @@ CompanyWebhook decodeCompanyWebhook(const QByteArray &body);
 struct Previous
 {
     std::optional<QString> stageId;
+    std::optional<QString> stageName; // the mirrored name of stageId, when the stage is synced
     std::optional<bool> rejected;
     std::optional<QString> jobStatus;
 };

@@ -450,11 +450,14 @@ bool Inbox::processRow(qint64 id, const QString &route, const QByteArray &body, 
         EventNormalizer::Previous prev;
         QSqlQuery q(m_store->database());
         if (hook.ok() && hook.resource == QLatin1String("job_application")) {
-            q.prepare(QStringLiteral("SELECT stage_id, rejected_at FROM applications WHERE id = ?"));
+            q.prepare(QStringLiteral("SELECT a.stage_id, a.rejected_at, s.name FROM applications a"
+                                     " LEFT JOIN stages s ON s.id = a.stage_id WHERE a.id = ?"));
             q.addBindValue(hook.dataId);
             if (q.exec() && q.next()) {
                 prev.stageId = q.value(0).toString();
                 prev.rejected = !q.value(1).isNull() && !q.value(1).toString().isEmpty();
+                if (!q.value(2).isNull())
+                    prev.stageName = q.value(2).toString();
             }
         } else if (hook.ok() && hook.resource == QLatin1String("job")) {
             q.prepare(QStringLiteral("SELECT status FROM jobs WHERE id = ?"));

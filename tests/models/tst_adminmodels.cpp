@@ -5,9 +5,14 @@
 #include "models/admin/JobsModel.h"
 #include "models/Clock.h"
 #include "models/Store.h"
+#include "models/interview/AuditLog.h"
+#include "models/interview/Mapping.h"
+#include "models/interview/MappingRepository.h"
 
 #include <QAbstractItemModelTester>
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -248,6 +253,85 @@ private Q_SLOTS:
         const QString out = redactedStoredHeaders(stored);
         QVERIFY2(out.contains(mustContain), qPrintable(out));
         QVERIFY2(!out.contains(mustNotContain), qPrintable(out));
+    }
+
+    void auditDetailsText_data()
+    {
+        QTest::addColumn<QString>("stored");
+        QTest::addColumn<QString>("shown");
+        QTest::newRow("empty") << QString() << QString();
+        QTest::newRow("plain text") << QStringLiteral("region=eu") << QStringLiteral("region=eu");
+        QTest::newRow("scalars") << QStringLiteral("{\"region\":\"eu\",\"residencyLock\":true,\"rows\":1}")
+                                 << QStringLiteral("region: eu, residencyLock: yes, rows: 1");
+        QTest::newRow("nested") << QStringLiteral("{\"deleted\":{\"candidates\":1},\"ids\":[1,2]}")
+                                << QStringLiteral("deleted: {\"candidates\":1}, ids: [1,2]");
+        QTest::newRow("array document") << QStringLiteral("[1]") << QStringLiteral("[1]");
+    }
+    void auditDetailsText()
+    {
+        QFETCH(QString, stored);
+        QFETCH(QString, shown);
+        QCOMPARE(intrvio::auditDetailsText(stored), shown);
+    }
+
+    // Admin actions, repositories and the pipeline write through AuditLog::append: every row has the
+    // same columns and formats, and the Activity view's model shows them.
+    void auditRowsShareOneShape()
+    {
+        QSqlQuery wipe(db());
+        QVERIFY(wipe.exec(QStringLiteral("DELETE FROM audit_log")));
+        QString error;
+        AdminSettings settings;
+        settings.publicUrl = QStringLiteral("https://hooks.example.com");
+        QVERIFY2(settings.save(*m_store, m_clock, QStringLiteral("admin"), &error), qPrintable(error));
+        OutboxModel outbox(db());
+        outbox.setStateFilter(QStringLiteral("dead"));
+        QCOMPARE(outbox.rowCount(), 1);
+        QVERIFY2(outbox.retry(outbox.keyAt(0), m_clock, QStringLiteral("admin"), &error), qPrintable(error));
+        const QString candidate = scalar(db(), QStringLiteral("SELECT min(id) FROM candidates")).toString();
+        QVERIFY2(CandidatePrivacy::erase(db(), candidate, m_clock, QStringLiteral("admin"), &error), qPrintable(error));
+        AuditLog audit(*m_store, m_clock);
+        StageMapping m;
+        m.stage = QStringLiteral("Final interview");
+        m.templateId = scalar(db(), QStringLiteral("SELECT min(id) FROM templates")).toString();
+        QVERIFY2(MappingRepository(*m_store, m_clock, &audit).save(m, QStringLiteral("admin"), &error),
+            qPrintable(error));
+        QVERIFY(audit.append(QStringLiteral("cli"), QString::fromLatin1(AuditLog::ActionSecretSet),
+            QStringLiteral("secret:partner-api-key")));
+
+        const QList<AuditEntry> rows = audit.recent();
+        QStringList actions;
+        for (const AuditEntry &e : rows) {
+            actions << e.action;
+            QCOMPARE(e.at, m_clock.now());
+            QVERIFY(!e.actor.isEmpty());
+            QVERIFY(!e.subject.isEmpty());
+        }
+        QCOMPARE(actions,
+            QStringList({ QStringLiteral("secret.set"), QStringLiteral("mapping.saved"), QStringLiteral("candidate.erase"),
+                QStringLiteral("outbox.retry"), QStringLiteral("settings.save") }));
+        // Stored text: ISO 8601 with milliseconds; details a JSON object or NULL.
+        QSqlQuery q(db());
+        QVERIFY(q.exec(QStringLiteral("SELECT at, details FROM audit_log")));
+        int n = 0;
+        while (q.next()) {
+            ++n;
+            QCOMPARE(q.value(0).toString(), m_clock.now().toString(Qt::ISODateWithMs));
+            QVERIFY2(q.value(1).isNull() || QJsonDocument::fromJson(q.value(1).toString().toUtf8()).isObject(),
+                qPrintable(q.value(1).toString()));
+        }
+        QCOMPARE(n, 5);
+        QCOMPARE(rows.at(3).details.value(QLatin1String("rows")).toInt(), 1);
+        QCOMPARE(rows.at(2).details.value(QLatin1String("deleted")).toObject().value(QLatin1String("candidates")).toInt(), 1);
+        QCOMPARE(rows.at(4).details.value(QLatin1String("region")).toString(), QStringLiteral("eu"));
+
+        AuditLogModel model(db());
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setTextFilter(QStringLiteral("outbox"));
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.index(0, AuditLogModel::Details).data().toString(), QStringLiteral("rows: 1"));
+        QCOMPARE(model.index(0, AuditLogModel::At).data().toString(),
+            m_clock.now().toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
     }
 
     void status()

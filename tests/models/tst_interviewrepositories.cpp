@@ -193,6 +193,35 @@ private Q_SLOTS:
             QString::fromLatin1(AuditLog::ActionMappingRemoved));
     }
 
+    // A company webhook names the stage but not its id: the job's synced stage of that name lets an
+    // override keyed by stage id apply.
+    void nameOnlyResolvesOverrideById()
+    {
+        TemplateRepository templates(*m_store, m_clock, m_audit.get());
+        MappingRepository mappings(*m_store, m_clock, m_audit.get());
+        QString error;
+        QVERIFY(templates.save(smallTemplate(QStringLiteral("a")), QStringLiteral("admin"), &error));
+        QVERIFY(templates.save(smallTemplate(QStringLiteral("b")), QStringLiteral("admin"), &error));
+        QVERIFY(mappings.save(mapping({}, QStringLiteral("Phone screen"), QStringLiteral("a")),
+            QStringLiteral("admin"), &error));
+        QVERIFY(mappings.save(mapping(QStringLiteral("123"), QStringLiteral("2"), QStringLiteral("b")),
+            QStringLiteral("admin"), &error));
+        // Not synced yet: only the default by name can apply.
+        QCOMPARE(mappings.resolve(QStringLiteral("123"), QString(), QStringLiteral("Phone screen")).templateId,
+            QStringLiteral("a"));
+        exec(*m_store, QStringLiteral("INSERT INTO jobs(id, title) VALUES('123', 'Engineer'), ('124', 'Designer')"));
+        exec(*m_store,
+            QStringLiteral("INSERT INTO stages(id, job_id, name, row_order) VALUES('2', '123', 'Phone screen', 1),"
+                           " ('7', '124', 'Phone screen', 1)"));
+        MappingDecision d = mappings.resolve(QStringLiteral("123"), QString(), QStringLiteral("phone screen"));
+        QCOMPARE(d.source, MappingDecision::Source::OverrideById);
+        QCOMPARE(d.templateId, QStringLiteral("b"));
+        d = mappings.resolve(QStringLiteral("124"), QString(), QStringLiteral("Phone screen"));
+        QCOMPARE(d.source, MappingDecision::Source::Default);
+        QCOMPARE(d.templateId, QStringLiteral("a"));
+        QVERIFY(!mappings.resolve(QStringLiteral("123"), QString(), QStringLiteral("Offer")).found());
+    }
+
     void importIsAtomic()
     {
         TemplateRepository templates(*m_store, m_clock, m_audit.get());

@@ -133,6 +133,46 @@ private Q_SLOTS:
         QCOMPARE(got, types);
     }
 
+    // The documented company-webhook payload names the stage and carries no stage id (protocol
+    // §6.2): against a mirrored application the stage name decides.
+    void companyStageByName_data()
+    {
+        QTest::addColumn<QByteArray>("attrs");
+        QTest::addColumn<QString>("prevStageName"); // "" = stage not mirrored
+        QTest::addColumn<bool>("changed");
+        QTest::newRow("other name") << QByteArray(R"({"stage-name":"Phone screen"})") << QStringLiteral("Inbox") << true;
+        QTest::newRow("same name") << QByteArray(R"({"stage-name":"Phone screen"})") << QStringLiteral("Phone screen")
+                                   << false;
+        QTest::newRow("same name other case")
+            << QByteArray(R"({"stage_name":"phone screen"})") << QStringLiteral("Phone screen") << false;
+        QTest::newRow("stage not mirrored") << QByteArray(R"({"stage-name":"Phone screen"})") << QString() << true;
+        QTest::newRow("no stage at all") << QByteArray(R"({"updated-at":"2026-01-01T00:00:00Z"})")
+                                         << QStringLiteral("Inbox") << false;
+        QTest::newRow("id wins over name")
+            << QByteArray(R"({"stage-id":9,"stage-name":"Renamed"})") << QStringLiteral("Inbox") << false;
+    }
+    void companyStageByName()
+    {
+        QFETCH(QByteArray, attrs);
+        QFETCH(QString, prevStageName);
+        QFETCH(bool, changed);
+        const auto hook = EventNormalizer::decodeCompanyWebhook(
+            QByteArray(R"({"payload":{"event_name":"job_application.update","data":{"id":"77","type":"job-applications","attributes":)")
+            + attrs + "}}}");
+        QVERIFY2(hook.ok(), qPrintable(hook.error));
+        EventNormalizer::Previous prev;
+        prev.stageId = QStringLiteral("9");
+        prev.rejected = false;
+        if (!prevStageName.isEmpty())
+            prev.stageName = prevStageName;
+        const auto events = EventNormalizer::normalizeCompany(hook, prev);
+        QCOMPARE(events.size(), changed ? 1 : 0);
+        if (changed) {
+            QCOMPARE(events.first().type, QStringLiteral("job-application.stage_changed"));
+            QCOMPARE(events.first().stageName.toLower(), QStringLiteral("phone screen"));
+        }
+    }
+
     void companyErrors_data()
     {
         QTest::addColumn<QByteArray>("body");

@@ -3,28 +3,15 @@
 // verified) and the real outbox worker: stage move -> one note with a working link -> answers ->
 // completed partner result -> the pass rule moves the application. Also the trigger path, 503s,
 // 429 storms and an outage during the flow, dead letters and their retry, and expiry.
-#include "models/Clock.h"
-#include "models/Store.h"
 #include "models/interview/InterviewRepository.h"
-#include "models/interview/MappingRepository.h"
-#include "models/interview/RubricScorer.h"
 #include "models/interview/TemplateRepository.h"
-#include "net/activation/Activation.h"
-#include "net/api/TeamtailorClient.h"
 #include "net/outbox/OutboxWorker.h"
-#include "net/pipeline/InterviewPipeline.h"
 #include "net/pipeline/Reconciler.h"
-#include "net/webhook/Inbox.h"
-#include "net/webhook/WebhookServer.h"
-#include "sandbox/Sandbox.h"
+#include "tests/support/PipelineRig.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QRegularExpression>
 #include <QSqlQuery>
-#include <QTemporaryDir>
 #include <QUrlQuery>
 #include <QtTest>
 
@@ -32,164 +19,9 @@ using namespace intrvio;
 
 namespace {
 
-struct Http
-{
-    int status = 0;
-    QByteArray body;
-};
-
-Http request(QNetworkAccessManager &nam, const QByteArray &verb, const QUrl &url, const QByteArray &body = {},
-    const QByteArray &contentType = {})
-{
-    QNetworkRequest req(url);
-    if (!contentType.isEmpty())
-        req.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
-    QNetworkReply *reply = verb == "GET" ? nam.get(req) : nam.post(req, body);
-    QSignalSpy done(reply, &QNetworkReply::finished);
-    if (!reply->isFinished())
-        done.wait(20000);
-    Http h;
-    h.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    h.body = reply->readAll();
-    reply->deleteLater();
-    return h;
-}
-
-// Everything one flow needs, wired like AppServices does.
-struct Rig
-{
-    QTemporaryDir dir;
-    std::unique_ptr<Store> store;
-    std::unique_ptr<Activation> activation;
-    std::unique_ptr<WebhookServer> server;
-    std::unique_ptr<Sandbox> sandbox;
-    QNetworkAccessManager nam;
-    std::unique_ptr<TeamtailorClient> client;
-    std::unique_ptr<OutboxWorker> worker;
-    RubricScorer scorer;
-    std::unique_ptr<InterviewPipeline> pipeline;
-    const Clock *clock = &Clock::system();
-
-    bool setUp(bool companyWebhooks, OutboxWorker::Policy policy = {}, const Clock *c = nullptr)
-    {
-        if (c)
-            clock = c;
-        StoreError se;
-        store = Store::open(dir.filePath(QStringLiteral("intrvio.sqlite")), &se);
-        if (!store)
-            return false;
-        TemplateRepository(*store, *clock).seedDefaults();
-        StageMapping m;
-        m.stage = QStringLiteral("Phone screen");
-        m.templateId = QStringLiteral("phone-screen");
-        m.rules.passThreshold = 50;
-        m.rules.onPass = QStringLiteral("First interview");
-        m.rules.onFail = QStringLiteral("reject");
-        QString error;
-        if (!MappingRepository(*store, *clock).save(m, QStringLiteral("test"), &error))
-            return false;
-
-        activation = std::make_unique<Activation>(store.get(), nullptr);
-        server = std::make_unique<WebhookServer>(store.get(), activation.get(), *clock);
-        if (!server->listen(WebhookServerConfig {}, &error))
-            return false;
-        sandbox::Config cfg;
-        cfg.partnerBaseUrl = server->url();
-        cfg.companyWebhooks = companyWebhooks;
-        cfg.rateLimit = 0;
-        sandbox = std::make_unique<Sandbox>(cfg);
-        sandbox->seedDemo();
-        if (!sandbox->listen())
-            return false;
-        const QString providerKey = sandbox->activatePartner();
-        activation->setSecrets(cfg.partnerApiKey.toUtf8(), cfg.webhookSecret.toUtf8(), providerKey.toUtf8(),
-            cfg.companyWebhookKey.toUtf8());
-
-        client = std::make_unique<TeamtailorClient>(&nam,
-            RequestBuilder(ApiEndpoints::forBaseUrl(sandbox->baseUrl()), { cfg.companyApiToken, cfg.partnerApiKey }),
-            *clock, 7);
-        RequestOptions o = client->options();
-        o.timeoutMs = 3000;
-        client->setOptions(o);
-        worker = std::make_unique<OutboxWorker>(store.get(), client.get(), *clock, 42);
-        policy.pollMs = 100;
-        worker->setPolicy(policy);
-        pipeline = std::make_unique<InterviewPipeline>(store.get(), client.get(), worker.get(), &scorer, *clock);
-        pipeline->setPublicUrl(server->url());
-        server->setInterviewHandler(pipeline.get());
-        server->inbox()->setHandler(pipeline.get());
-        worker->start();
-        return true;
-    }
-
-    ~Rig()
-    {
-        if (server)
-            server->setInterviewHandler(nullptr);
-        pipeline.reset();
-        worker.reset();
-        server.reset();
-    }
-
-    // A job with a "Phone screen" stage, and an application of it in the job's first stage.
-    qint64 pickApplication(qint64 *phoneStage, qint64 *firstInterview)
-    {
-        for (const auto &app : sandbox->applications()) {
-            const qint64 phone = sandbox->stageIdByName(app.jobId, QStringLiteral("Phone screen"));
-            const qint64 first = sandbox->stageIdByName(app.jobId, QStringLiteral("First interview"));
-            const auto stages = sandbox->stages(app.jobId);
-            if (phone && first && !stages.isEmpty() && app.stageId == stages.first().id && !app.rejectedAt.isValid()) {
-                *phoneStage = phone;
-                *firstInterview = first;
-                return app.id;
-            }
-        }
-        return 0;
-    }
-
-    QList<sandbox::Note> inviteNotes(qint64 candidateId) const
-    {
-        QList<sandbox::Note> out;
-        for (const auto &n : sandbox->notesOfCandidate(candidateId)) {
-            if (n.note.contains(QLatin1String("/interview/")))
-                out.append(n);
-        }
-        return out;
-    }
-
-    std::optional<sandbox::PartnerResult> resultOf(qint64 candidateId) const
-    {
-        std::optional<sandbox::PartnerResult> found;
-        for (const auto &r : sandbox->partnerResults()) {
-            if (r.candidateId == candidateId)
-                found = r;
-        }
-        return found;
-    }
-
-    int resultsOf(qint64 candidateId) const
-    {
-        int n = 0;
-        for (const auto &r : sandbox->partnerResults())
-            n += r.candidateId == candidateId;
-        return n;
-    }
-
-    QString scalar(const QString &sql) const
-    {
-        QSqlQuery q(store->database());
-        if (!q.exec(sql) || !q.next())
-            return {};
-        return q.value(0).toString();
-    }
-};
-
-QUrl linkIn(const QString &note)
-{
-    static const QRegularExpression re(QStringLiteral("(https?://\\S+/interview/[A-Za-z0-9_-]+)"));
-    const auto m = re.match(note);
-    return m.hasMatch() ? QUrl(m.captured(1)) : QUrl();
-}
+using Rig = test::PipelineRig;
+using test::httpRequest;
+using test::interviewLinkIn;
 
 // Strong answers: every keyword of every question.
 QByteArray strongAnswers(const InterviewTemplate &tpl)
@@ -215,20 +47,20 @@ private:
     // Candidate answers through the page; returns the completed partner result.
     void answer(Rig &rig, qint64 candidateId, const QUrl &link)
     {
-        const Http page = request(rig.nam, "GET", link);
+        const test::HttpResult page = httpRequest(rig.nam, "GET", link);
         QCOMPARE(page.status, 200);
         QVERIFY(page.body.contains("consent"));
-        const Http json = request(rig.nam, "GET", QUrl(link.toString() + QStringLiteral(".json")));
+        const test::HttpResult json = httpRequest(rig.nam, "GET", QUrl(link.toString() + QStringLiteral(".json")));
         QCOMPARE(json.status, 200);
         QVERIFY(QJsonDocument::fromJson(json.body).object().contains(QLatin1String("questions")));
         QTRY_COMPARE_WITH_TIMEOUT(rig.resultOf(candidateId).value_or(sandbox::PartnerResult {}).status(),
             QStringLiteral("pending"), 20000);
         const auto tpl = TemplateRepository(*rig.store, *rig.clock).find(QStringLiteral("phone-screen"));
         QVERIFY(tpl);
-        const Http posted = request(rig.nam, "POST", link, strongAnswers(*tpl), "application/x-www-form-urlencoded");
+        const test::HttpResult posted = httpRequest(rig.nam, "POST", link, strongAnswers(*tpl), "application/x-www-form-urlencoded");
         QCOMPARE(posted.status, 201);
         // Single use: a second submission is refused.
-        const Http again = request(rig.nam, "POST", link, strongAnswers(*tpl), "application/x-www-form-urlencoded");
+        const test::HttpResult again = httpRequest(rig.nam, "POST", link, strongAnswers(*tpl), "application/x-www-form-urlencoded");
         QCOMPARE(again.status, 409);
     }
 
@@ -246,9 +78,9 @@ private:
             QJsonDocument(details).toJson().constData());
         QVERIFY(!r.attributes.value(QLatin1String("assessment-criteria")).toArray().isEmpty());
         // The report page behind the result's url works and is read-only.
-        const Http report = request(rig.nam, "GET", QUrl(r.url()));
+        const test::HttpResult report = httpRequest(rig.nam, "GET", QUrl(r.url()));
         QCOMPARE(report.status, 200);
-        QCOMPARE(request(rig.nam, "POST", QUrl(r.url()), "x", "text/plain").status, 405);
+        QCOMPARE(httpRequest(rig.nam, "POST", QUrl(r.url()), "x", "text/plain").status, 405);
         // The pass rule moved the application.
         QTRY_COMPARE_WITH_TIMEOUT(rig.sandbox->application(applicationId)->stageId, firstInterview, 30000);
         QCOMPARE(rig.resultsOf(candidateId), 1);
@@ -268,7 +100,7 @@ private:
         QString error;
         QVERIFY2(rig.sandbox->moveApplication(appId, phone, &error), qPrintable(error));
         QTRY_COMPARE_WITH_TIMEOUT(rig.inviteNotes(candidateId).size(), 1, 60000);
-        const QUrl link = linkIn(rig.inviteNotes(candidateId).first().note);
+        const QUrl link = interviewLinkIn(rig.inviteNotes(candidateId).first().note);
         QVERIFY(link.isValid());
         QTRY_COMPARE_WITH_TIMEOUT(rig.resultOf(candidateId).value_or(sandbox::PartnerResult {}).status(),
             QStringLiteral("sent"), 60000);
@@ -306,7 +138,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(rig.resultOf(candidateId).value_or(sandbox::PartnerResult {}).status(),
             QStringLiteral("sent"), 30000);
         QCOMPARE(rig.scalar(QStringLiteral("SELECT threshold FROM interviews")), QStringLiteral("40"));
-        answer(rig, candidateId, linkIn(rig.inviteNotes(candidateId).first().note));
+        answer(rig, candidateId, interviewLinkIn(rig.inviteNotes(candidateId).first().note));
         if (QTest::currentTestFailed())
             return;
         verifyCompleted(rig, candidateId, appId, first);
@@ -413,13 +245,13 @@ private Q_SLOTS:
         QVERIFY(rig.sandbox->moveApplication(appId, phone));
         QTRY_COMPARE_WITH_TIMEOUT(rig.resultOf(candidateId).value_or(sandbox::PartnerResult {}).status(),
             QStringLiteral("sent"), 30000);
-        const QUrl link = linkIn(rig.inviteNotes(candidateId).first().note);
+        const QUrl link = interviewLinkIn(rig.inviteNotes(candidateId).first().note);
         clock.advanceSecs(8 * 24 * 3600);
-        QCOMPARE(request(rig.nam, "GET", link).status, 410);
+        QCOMPARE(httpRequest(rig.nam, "GET", link).status, 410);
         QTRY_COMPARE_WITH_TIMEOUT(rig.resultOf(candidateId).value_or(sandbox::PartnerResult {}).status(),
             QStringLiteral("failed"), 30000);
         QVERIFY(rig.resultOf(candidateId)->summary().contains(QLatin1String("expired")));
-        QCOMPARE(request(rig.nam, "GET", QUrl(rig.server->url().toString() + QStringLiteral("/interview/nope"))).status, 404);
+        QCOMPARE(httpRequest(rig.nam, "GET", QUrl(rig.server->url().toString() + QStringLiteral("/interview/nope"))).status, 404);
     }
 };
 
