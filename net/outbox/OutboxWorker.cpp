@@ -94,6 +94,7 @@ void OutboxWorker::sendNext()
 {
     if (m_inFlight)
         return;
+    m_ctx.builder = m_client->builder(); // keys replaced in the keychain apply from the next row
     const auto item = m_outbox.nextDue();
     if (!item) {
         Q_EMIT idle();
