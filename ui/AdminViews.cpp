@@ -334,6 +334,15 @@ CandidatesView::CandidatesView(QSqlDatabase db, QWidget *parent)
     m_table->setColumnWidth(CandidatesModel::Email, 215);
     m_table->setColumnWidth(CandidatesModel::Job, 180);
     m_table->setColumnWidth(CandidatesModel::Stage, 125);
+    m_table->setColumnWidth(CandidatesModel::Updated, 130);
+    // Header clicks sort in SQL (name, email, updated, score); other columns keep the natural order
+    // and show no indicator. Starts unsorted: the first page is the cheapest.
+    m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
+    m_table->setSortingEnabled(true);
+    connect(m_table->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this, [this](int section) {
+        if (section >= 0 && m_model->sortColumn() != section)
+            m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
+    });
 
     auto *scroll = new QScrollArea(split);
     scroll->setWidgetResizable(true);
