@@ -18,6 +18,7 @@
 #include "models/Clock.h"
 #include "net/outbox/Outbox.h"
 #include "net/outbox/OutboxStageMover.h"
+#include "net/outbox/OutboxWorker.h"
 #include "net/pipeline/InterviewPipeline.h"
 #include "net/webhook/WebhookServer.h"
 #include "sandbox/Sandbox.h"
@@ -353,6 +354,51 @@ private Q_SLOTS:
         // A final interview cannot be resent; the button says so by being off.
         QVERIFY(select());
         QVERIFY(!cancel->isEnabled());
+    }
+
+    void resendBeforeDeliveryKeepsTheLink()
+    {
+        // The worker is held, so the invite note waits in the outbox with its link.
+        m_services->outboxWorker()->stop();
+        const DemoEnvironment::Pick pick = m_services->demo()->nextCandidate();
+        QVERIFY(pick.applicationId);
+        const int notesBefore = int(sandbox()->notesOfCandidate(pick.candidateId).size());
+        QString error;
+        QVERIFY2(m_services->demo()->moveNextCandidate(&error).applicationId, qPrintable(error));
+        qint64 id = 0;
+        QTRY_VERIFY_WITH_TIMEOUT(([&] {
+            QSqlQuery q(m_services->store()->database());
+            q.prepare(QStringLiteral("SELECT id FROM interviews WHERE application_id = ?"));
+            q.addBindValue(QString::number(pick.applicationId));
+            if (q.exec() && q.next())
+                id = q.value(0).toLongLong();
+            return id != 0;
+        }()),
+            20000);
+        QSqlQuery q(m_services->store()->database());
+        q.prepare(QStringLiteral("SELECT body FROM outbox WHERE interview_id = ? AND kind = 'note' AND state = 'pending'"));
+        q.addBindValue(id);
+        QVERIFY(q.exec() && q.next());
+        const QByteArray heldBody = q.value(0).toByteArray();
+        q.finish();
+        QVERIFY(heldBody.contains("/interview/"));
+
+        QSignalSpy done(m_services->interviewActions(), &InterviewActions::done);
+        m_services->interviewActions()->resend(id);
+        QVERIFY(done.wait(5000));
+        QVERIFY2(done.at(0).at(1).toBool(), qPrintable(done.at(0).at(2).toString()));
+        QVERIFY2(done.at(0).at(2).toString().contains(QStringLiteral("same link")), qPrintable(done.at(0).at(2).toString()));
+        // One note row with the same body, replacing the waiting one (never two notes).
+        q.prepare(QStringLiteral("SELECT COUNT(*), MIN(body) FROM outbox WHERE interview_id = ? AND kind = 'note'"));
+        q.addBindValue(id);
+        QVERIFY(q.exec() && q.next());
+        QCOMPARE(q.value(0).toInt(), 1);
+        QCOMPARE(q.value(1).toByteArray(), heldBody);
+        q.finish();
+        m_services->outboxWorker()->start();
+        QTRY_COMPARE_WITH_TIMEOUT(int(sandbox()->notesOfCandidate(pick.candidateId).size()), notesBefore + 1, 20000);
+        const QString note = sandbox()->notesOfCandidate(pick.candidateId).last().note;
+        QVERIFY(QByteArray(heldBody).contains(note.section(QStringLiteral("/interview/"), 1).section(QLatin1Char(' '), 0, 0).toUtf8()));
     }
 
     void cleanupTestCase()
