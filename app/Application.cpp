@@ -315,7 +315,8 @@ std::unique_ptr<MainWindow> createMainWindow(AppServices &services)
     const Options &options = services.options();
     MainWindow::Context context;
     context.dataDir = options.dataDir;
-    context.listenUrl = services.webhookServer() ? services.webhookServer()->url() : options.listenUrl();
+    const bool listening = services.webhookServer() && services.webhookServer()->port() != 0;
+    context.listenUrl = listening ? services.webhookServer()->url() : options.listenUrl();
     context.demo = options.demo;
     context.store = services.store();
     context.secrets = services.secrets();
@@ -330,10 +331,9 @@ std::unique_ptr<MainWindow> createMainWindow(AppServices &services)
         context.boardUndoMs = mover->holdMs();
     }
     context.connection = services.connectionDescription();
-    context.region = options.regionGiven ? regionName(options.region) : QString();
+    context.region = regionName(options.region); // what the client uses unless Settings names one
     auto window = std::make_unique<MainWindow>(context);
-    if (services.webhookServer())
-        window->setWebhookState(true);
+    window->setWebhookState(listening);
     if (InterviewPipeline *pipeline = services.pipeline()) {
         // Badges follow the interviews: the board and the Interviews view re-read on a change.
         MainWindow *w = window.get();
