@@ -215,7 +215,7 @@ void AppServices::followSecretChanges()
             else
                 credentials.partnerKey = value;
             m_client->setCredentials(credentials);
-            qCInfo(lcApp).noquote() << name << (value.isEmpty() ? "cleared" : "replaced") << "; applies from the next request";
+            qCInfo(lcApp).noquote() << name << (value.isEmpty() ? "cleared," : "replaced,") << "applies from the next request";
             if (name == QLatin1String("company-api-token") && !value.isEmpty() && m_outbox && m_pipeline && !m_reconciler) {
                 m_outbox->start();
                 m_reconciler = std::make_unique<Reconciler>(m_store.get(), m_client.get(), m_pipeline.get(), Clock::system());

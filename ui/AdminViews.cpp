@@ -331,9 +331,10 @@ CandidatesView::CandidatesView(QSqlDatabase db, QWidget *parent)
     m_table->setModel(m_model);
     m_table->setItemDelegateForColumn(CandidatesModel::Result, new ResultBadgeDelegate(m_table));
     m_table->setColumnWidth(CandidatesModel::Name, 150);
-    m_table->setColumnWidth(CandidatesModel::Email, 215);
+    m_table->setColumnWidth(CandidatesModel::Email, 200);
     m_table->setColumnWidth(CandidatesModel::Job, 180);
     m_table->setColumnWidth(CandidatesModel::Stage, 125);
+    m_table->setColumnWidth(CandidatesModel::Result, 150);
     m_table->setColumnWidth(CandidatesModel::Updated, 130);
     // Header clicks sort in SQL (name, email, updated, score); other columns keep the natural order
     // and show no indicator. Starts unsorted: the first page is the cheapest.

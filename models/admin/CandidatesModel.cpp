@@ -92,7 +92,7 @@ QStringList CandidatesModel::whereTerms(QVariantList *binds) const
 
 QStringList CandidatesModel::headers() const
 {
-    return { tr("Name"), tr("Email"), tr("Job"), tr("Stage"), tr("Updated"), tr("Interview result") };
+    return { tr("Name"), tr("Email"), tr("Job"), tr("Stage"), tr("Interview result"), tr("Updated") };
 }
 
 QString CandidatesModel::sortExpr(int column) const

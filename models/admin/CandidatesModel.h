@@ -14,7 +14,7 @@ class CandidatesModel : public PagedSqlModel
 {
     Q_OBJECT
 public:
-    enum Column { Name, Email, Job, Stage, Updated, Result, ColumnCount };
+    enum Column { Name, Email, Job, Stage, Result, Updated, ColumnCount };
 
     struct Filter
     {

@@ -70,7 +70,7 @@ void Activation::reloadSecret(const QString &name)
             m_keychainMessage = r.message;
             qCWarning(lcWebhook).noquote() << "cannot re-read" << name << "from the keychain:" << r.message;
         }
-        qCInfo(lcWebhook).noquote() << name << (r.ok() ? "replaced" : "cleared") << "; activated:" << activated();
+        qCInfo(lcWebhook).noquote() << name << (r.ok() ? "re-read after a change," : "cleared,") << "activated:" << activated();
         if (wasActivated != activated())
             Q_EMIT activatedChanged();
     });
