@@ -24,6 +24,9 @@
 #include <QRandomGenerator>
 // demo
 #include "Demo.h"
+// admin GUI
+#include "AdminServices.h"
+#include "net/outbox/OutboxStageMover.h"
 
 #include <QTimer>
 
@@ -48,6 +51,8 @@ AppServices::AppServices(const Options &options)
 
 AppServices::~AppServices()
 {
+    m_interviewActions.reset(); // admin GUI
+    m_stageMover.reset(); // admin GUI
     m_demo.reset(); // demo: the sandbox stops calling us first
     if (m_webhook) { // interview pipeline: unhook before the pipeline goes
         m_webhook->setInterviewHandler(nullptr);
@@ -158,6 +163,7 @@ bool AppServices::startPipeline(QString *error)
     m_client = std::make_unique<TeamtailorClient>(m_nam.get(),
         RequestBuilder(ApiEndpoints::resolve(regionName(m_options.region), m_options.teamtailorUrl), credentials),
         Clock::system(), QRandomGenerator::system()->generate());
+    followSecretChanges(); // live secrets
     m_scorer = std::make_unique<RubricScorer>();
     m_outbox = std::make_unique<OutboxWorker>(m_store.get(), m_client.get(), Clock::system(),
         QRandomGenerator::system()->generate());
@@ -189,6 +195,61 @@ bool AppServices::startPipeline(QString *error)
     return true;
 }
 // --- end interview pipeline ------------------------------------------------------------------
+
+// --- live secrets ------------------------------------------------------------------------------
+// One source of truth: a key replaced or cleared through the SecretStore (Settings, the wizard) is
+// re-read from the keychain and applies to the next request; the webhook verifiers re-read theirs
+// in Activation. Setting the company token later starts the outbox that was waiting for it.
+void AppServices::followSecretChanges()
+{
+    QObject::connect(m_secrets.get(), &SecretStore::secretChanged, m_client.get(), [this](const QString &name) {
+        if (name != QLatin1String("company-api-token") && name != QLatin1String("partner-api-key"))
+            return;
+        m_secrets->read(name, m_client.get(), [this, name](const SecretResult &r) {
+            if (!r.ok() && r.status != SecretResult::Status::NotFound)
+                qCWarning(lcApp).noquote() << "cannot re-read" << name << "from the keychain:" << r.message;
+            ApiCredentials credentials = m_client->builder().credentials();
+            const QString value = r.ok() ? r.value : QString();
+            if (name == QLatin1String("company-api-token"))
+                credentials.companyToken = value;
+            else
+                credentials.partnerKey = value;
+            m_client->setCredentials(credentials);
+            qCInfo(lcApp).noquote() << name << (value.isEmpty() ? "cleared," : "replaced,") << "applies from the next request";
+            if (name == QLatin1String("company-api-token") && !value.isEmpty() && m_outbox && m_pipeline && !m_reconciler) {
+                m_outbox->start();
+                m_reconciler = std::make_unique<Reconciler>(m_store.get(), m_client.get(), m_pipeline.get(), Clock::system());
+                m_reconciler->start();
+            }
+        });
+    });
+}
+// --- end live secrets --------------------------------------------------------------------------
+
+// --- admin GUI ---------------------------------------------------------------------------------
+void AppServices::startAdminServices()
+{
+    if (!m_pipeline || m_stageMover)
+        return;
+    m_stageMover = std::make_unique<OutboxStageMover>(m_store.get(), m_client.get(), m_outbox.get(), Clock::system());
+    m_stageMover->setActor(PipelineInterviewActions::defaultActor());
+    m_interviewActions = std::make_unique<PipelineInterviewActions>(m_pipeline.get(), PipelineInterviewActions::defaultActor());
+}
+
+InterviewActions *AppServices::interviewActions() const
+{
+    return m_interviewActions.get();
+}
+
+QString AppServices::connectionDescription() const
+{
+    if (m_demo)
+        return QObject::tr("Teamtailor sandbox (demo) · %1").arg(m_demo->sandboxUrl().toString());
+    if (!m_options.teamtailorUrl.isEmpty())
+        return QObject::tr("Teamtailor at %1").arg(m_options.teamtailorUrl.toString());
+    return {};
+}
+// --- end admin GUI -----------------------------------------------------------------------------
 
 int runHeadless(const Options &options)
 {
@@ -242,23 +303,49 @@ int runGui(const Options &options)
     if (!services->startWebhookServer(&error))
         qCWarning(lcApp).noquote() << "webhook server not started:" << error;
     services->startPipeline(&error); // interview pipeline
-    MainWindow::Context context;
-    context.dataDir = options.dataDir;
-    context.listenUrl = options.listenUrl();
-    context.demo = options.demo;
-    context.store = services->store();
-    context.secrets = services->secrets();
-    if (services->demo()) // demo
-        context.sync = services->demo()->syncController();
-    // activation wizard: on first run (no partner-api-key) it opens by itself
-    context.activation = services->activation();
-    context.firstRunWizard = !options.demo;
-    MainWindow window(context);
-    if (services->demo()) // demo
-        installDemoPanel(window, *services->demo());
-    window.show();
+    const std::unique_ptr<MainWindow> window = createMainWindow(*services); // admin GUI
+    window->show();
     return QApplication::exec();
 }
+
+// --- admin GUI: the main window over the services ----------------------------------------------
+std::unique_ptr<MainWindow> createMainWindow(AppServices &services)
+{
+    services.startAdminServices();
+    const Options &options = services.options();
+    MainWindow::Context context;
+    context.dataDir = options.dataDir;
+    const bool listening = services.webhookServer() && services.webhookServer()->port() != 0;
+    context.listenUrl = listening ? services.webhookServer()->url() : options.listenUrl();
+    context.demo = options.demo;
+    context.store = services.store();
+    context.secrets = services.secrets();
+    if (services.demo()) // demo
+        context.sync = services.demo()->syncController();
+    // activation wizard: on first run (no partner-api-key) it opens by itself
+    context.activation = services.activation();
+    context.firstRunWizard = !options.demo;
+    context.interviewActions = services.interviewActions();
+    if (OutboxStageMover *mover = services.stageMover()) {
+        context.stageMover = mover;
+        context.boardUndoMs = mover->holdMs();
+    }
+    context.connection = services.connectionDescription();
+    context.region = regionName(options.region); // what the client uses unless Settings names one
+    auto window = std::make_unique<MainWindow>(context);
+    window->setWebhookState(listening);
+    if (InterviewPipeline *pipeline = services.pipeline()) {
+        // Badges follow the interviews: the board and the Interviews view re-read on a change.
+        MainWindow *w = window.get();
+        auto changed = [w] { w->refresh(true); };
+        QObject::connect(pipeline, &InterviewPipeline::interviewCreated, w, changed);
+        QObject::connect(pipeline, &InterviewPipeline::interviewChanged, w, changed);
+    }
+    if (services.demo()) // demo
+        installDemoPanel(*window, *services.demo());
+    return window;
+}
+// --- end admin GUI -----------------------------------------------------------------------------
 #endif
 
 int runMain(int argc, char **argv)

@@ -10,6 +10,9 @@ namespace intrvio {
 
 class Activation;
 class DataDirLock;
+class InterviewActions;
+class OutboxStageMover;
+class PipelineInterviewActions;
 class InterviewPipeline;
 class OutboxWorker;
 class Reconciler;
@@ -48,12 +51,25 @@ public:
     // Without company-api-token the pages work but nothing is sent; a warning says how to fix it.
     bool startPipeline(QString *error);
     InterviewPipeline *pipeline() const { return m_pipeline.get(); }
+    TeamtailorClient *client() const { return m_client.get(); }
     OutboxWorker *outboxWorker() const { return m_outbox.get(); }
     // --- demo (--demo): the embedded Teamtailor sandbox; null otherwise ---
     DemoEnvironment *demo() const { return m_demo.get(); }
 
+    // --- admin GUI ---
+    // After startPipeline(): the pipeline board's moves through the outbox and the Interviews
+    // view's Resend/Cancel over the pipeline (null without a pipeline). Idempotent.
+    void startAdminServices();
+    OutboxStageMover *stageMover() const { return m_stageMover.get(); }
+    InterviewActions *interviewActions() const;
+    // The Teamtailor connection as the status bar names it: the demo sandbox, a custom API URL,
+    // or empty (the region).
+    QString connectionDescription() const;
+
 private:
     explicit AppServices(const Options &options);
+    // live secrets: keys replaced or cleared through the SecretStore reach the client at once
+    void followSecretChanges();
     Options m_options;
     std::unique_ptr<DataDirLock> m_lock;
     std::unique_ptr<Store> m_store;
@@ -68,11 +84,18 @@ private:
     std::unique_ptr<InterviewPipeline> m_pipeline;
     std::unique_ptr<Reconciler> m_reconciler;
     std::unique_ptr<DemoEnvironment> m_demo; // demo
+    // admin GUI (destroyed before the outbox worker and the pipeline they use)
+    std::unique_ptr<OutboxStageMover> m_stageMover;
+    std::unique_ptr<PipelineInterviewActions> m_interviewActions;
 };
 
 int runHeadless(const Options &options);
 #ifdef INTRVIO_WITH_UI
+class MainWindow;
 int runGui(const Options &options);
+// The main window over the services (after startWebhookServer/startPipeline): board, Resend/Cancel,
+// status bar connection; in demo mode the demo panel, opening on the demo job's pipeline board.
+std::unique_ptr<MainWindow> createMainWindow(AppServices &services);
 #endif
 
 // main() in one call: parses, picks the application type, runs.

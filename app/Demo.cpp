@@ -18,6 +18,7 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QTextStream>
 #include <QTimer>
 
@@ -25,7 +26,12 @@
 #include "ui/DemoPanel.h"
 #include "ui/MainWindow.h"
 
+#include <QDesktopServices>
+#include <QFrame>
 #include <QDockWidget>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
 #endif
 
 #include <algorithm>
@@ -127,6 +133,19 @@ bool DemoEnvironment::prepare(QString *error)
 
     m_sandbox = std::make_unique<Sandbox>(config);
     m_sandbox->seedDemo();
+    // Invite notes carry the candidate's link: the demo can answer as the candidate.
+    connect(m_sandbox.get(), &Sandbox::noteCreated, this, [this](qint64 noteId, qint64 candidateId) {
+        static const QRegularExpression link(QStringLiteral("https?://\\S+/interview/[A-Za-z0-9_-]+"));
+        for (const sandbox::Note &n : m_sandbox->notesOfCandidate(candidateId)) {
+            if (n.id != noteId)
+                continue;
+            const QRegularExpressionMatch m = link.match(n.note);
+            if (m.hasMatch()) {
+                m_interviewLink = QUrl(m.captured(0));
+                Q_EMIT interviewLinkChanged(m_interviewLink);
+            }
+        }
+    });
     if (!m_sandbox->listen(QHostAddress::LocalHost, 0)) {
         *error
             = QStringLiteral("cannot start the demo's Teamtailor sandbox: %1").arg(m_sandbox->errorString());
@@ -284,7 +303,7 @@ DemoEnvironment::Pick DemoEnvironment::nextCandidate() const
         const auto candidate = m_sandbox->candidate(app.candidateId);
         Pick p { app.id, app.candidateId, phone,
             candidate ? QString(candidate->firstName + QLatin1Char(' ') + candidate->lastName) : QString(),
-            job ? job->title : QString() };
+            job ? job->title : QString(), app.jobId };
         if (job && !job->stageIds.isEmpty() && job->stageIds.first() == app.stageId) {
             best = p;
             break;
@@ -305,6 +324,11 @@ DemoEnvironment::Pick DemoEnvironment::moveNextCandidate(QString *error)
     if (!m_sandbox->moveApplication(pick.applicationId, pick.stageId, error))
         return {};
     return pick;
+}
+
+qint64 DemoEnvironment::demoJobId() const
+{
+    return nextCandidate().jobId;
 }
 
 QString DemoEnvironment::moveCommand() const
@@ -362,6 +386,45 @@ void installDemoPanel(MainWindow &window, DemoEnvironment &demo)
         window.setWebhookState(true);
     // The first sync runs before the window can start it: refresh the views when it ends.
     QObject::connect(&demo, &DemoEnvironment::ready, &window, [&window] { window.refresh(true); });
+
+    // The demo opens on the pipeline board of the demo job, with what to try above it.
+    auto *hint = new QFrame;
+    hint->setObjectName(QStringLiteral("boardHint"));
+    hint->setFrameShape(QFrame::StyledPanel);
+    hint->setStyleSheet(QStringLiteral("#boardHint { background: #fff8e1; border: 1px solid #ffe082; border-radius: 6px; }"));
+    auto *hl = new QHBoxLayout(hint);
+    auto *text = new QLabel(QObject::tr("<b>Try it:</b> drag a candidate into <b>\u201cPhone screen\u201d</b>. Teamtailor "
+                                        "triggers an Intrvio interview and the card shows <i>Sent</i>. Then "
+                                        "<b>Answer as the candidate</b>: the score appears on the card within a minute."),
+        hint);
+    text->setObjectName(QStringLiteral("boardHintText"));
+    text->setWordWrap(true);
+    hl->addWidget(text, 1);
+    auto *answer = new QPushButton(QObject::tr("&Answer as the candidate"), hint);
+    answer->setObjectName(QStringLiteral("boardAnswerAsCandidate"));
+    auto updateAnswer = [answer, &demo] {
+        const QUrl link = demo.latestInterviewLink();
+        answer->setEnabled(link.isValid());
+        answer->setToolTip(link.isValid()
+                ? QObject::tr("Opens the interview page the candidate received: %1").arg(link.toString())
+                : QObject::tr("Available once a candidate was invited (drag one into Phone screen)."));
+    };
+    updateAnswer();
+    QObject::connect(&demo, &DemoEnvironment::interviewLinkChanged, answer, updateAnswer);
+    QObject::connect(answer, &QPushButton::clicked, answer, [&demo] {
+        if (demo.latestInterviewLink().isValid())
+            QDesktopServices::openUrl(demo.latestInterviewLink());
+    });
+    hl->addWidget(answer);
+    window.setBoardHint(hint);
+    auto openBoard = [&window, &demo] {
+        if (const qint64 job = demo.demoJobId())
+            window.openBoard(QString::number(job));
+    };
+    if (demo.isReady())
+        openBoard();
+    else
+        QObject::connect(&demo, &DemoEnvironment::ready, &window, openBoard);
 }
 #endif
 

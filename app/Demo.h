@@ -65,6 +65,7 @@ public:
         qint64 stageId = 0; // the "Phone screen" stage of its job
         QString candidateName;
         QString jobTitle;
+        qint64 jobId = 0;
     };
     Pick nextCandidate() const;
     // Moves nextCandidate() to "Phone screen" through the sandbox's C++ API (fires the trigger and
@@ -73,6 +74,12 @@ public:
     // `curl` command line moving nextCandidate() through the sandbox's control route.
     QString moveCommand() const;
 
+    // The newest interview link Intrvio sent to the sandbox in a note (what the candidate would get):
+    // "Answer as the candidate" opens it. Empty until an invite note arrived.
+    QUrl latestInterviewLink() const { return m_interviewLink; }
+    // The job the demo starts on (the next candidate's); 0 when none.
+    qint64 demoJobId() const;
+
     // Headless: prints the URLs and how to drive the demo on `out`, then one line per call the
     // sandbox makes to us (and "demo: ready" once synced).
     void printGuide(QTextStream &out);
@@ -80,6 +87,7 @@ public:
 Q_SIGNALS:
     // Activated, triggers set and the first sync finished (ok or not).
     void ready(bool syncOk, const QString &message);
+    void interviewLinkChanged(const QUrl &link);
 
 private:
     void setUpTeamtailorSide();
@@ -102,6 +110,7 @@ private:
     bool m_ready = false;
     QString m_readyLine; // printed when the guide is attached, if the first sync ended before that
     QTextStream *m_guide = nullptr;
+    QUrl m_interviewLink;
 };
 
 #ifdef INTRVIO_WITH_UI

@@ -165,7 +165,14 @@ JobsView::JobsView(QSqlDatabase db, QWidget *parent)
     dl->setContentsMargins(0, 8, 0, 0);
     m_title = heading(QString(), detail, 1.15);
     m_title->setObjectName(QStringLiteral("jobDetailTitle"));
-    dl->addWidget(m_title);
+    auto *titleRow = new QHBoxLayout;
+    titleRow->addWidget(m_title, 1);
+    m_openBoard = new QPushButton(tr("Open pipeline &board"), detail);
+    m_openBoard->setObjectName(QStringLiteral("jobsOpenBoard"));
+    m_openBoard->setToolTip(tr("Stages as columns; drag candidates between them (also: double-click or Enter on a job)"));
+    m_openBoard->setEnabled(false);
+    titleRow->addWidget(m_openBoard);
+    dl->addLayout(titleRow);
     m_counts = new QLabel(detail);
     m_counts->setObjectName(QStringLiteral("jobDetailCounts"));
     m_counts->setStyleSheet(QStringLiteral("color: #546e7a;"));
@@ -190,7 +197,23 @@ JobsView::JobsView(QSqlDatabase db, QWidget *parent)
     });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
         [this](const QModelIndex &current) { showJob(current.data(AdminRole::Id).toString()); });
+    auto openBoard = [this](const QModelIndex &index) {
+        const QString id = index.siblingAtColumn(0).data(AdminRole::Id).toString();
+        if (!id.isEmpty())
+            Q_EMIT openBoardRequested(id);
+    };
+    connect(m_table, &QAbstractItemView::activated, this, openBoard); // Enter (and a double-click on some styles)
+    connect(m_table, &QAbstractItemView::doubleClicked, this, openBoard);
+    connect(m_openBoard, &QPushButton::clicked, this, [this] {
+        if (const QString id = currentJobId(); !id.isEmpty())
+            Q_EMIT openBoardRequested(id);
+    });
     reload();
+}
+
+QString JobsView::currentJobId() const
+{
+    return m_table->currentIndex().siblingAtColumn(0).data(AdminRole::Id).toString();
 }
 
 void JobsView::reload()
@@ -225,6 +248,7 @@ void JobsView::selectJob(const QString &jobId)
 void JobsView::showJob(const QString &jobId)
 {
     m_stages->setJob(jobId);
+    m_openBoard->setEnabled(!jobId.isEmpty());
     if (jobId.isEmpty()) {
         m_title->setText(tr("Select a job to see its stages"));
         m_counts->clear();
@@ -308,9 +332,19 @@ CandidatesView::CandidatesView(QSqlDatabase db, QWidget *parent)
     m_table->setModel(m_model);
     m_table->setItemDelegateForColumn(CandidatesModel::Result, new ResultBadgeDelegate(m_table));
     m_table->setColumnWidth(CandidatesModel::Name, 150);
-    m_table->setColumnWidth(CandidatesModel::Email, 215);
+    m_table->setColumnWidth(CandidatesModel::Email, 200);
     m_table->setColumnWidth(CandidatesModel::Job, 180);
     m_table->setColumnWidth(CandidatesModel::Stage, 125);
+    m_table->setColumnWidth(CandidatesModel::Result, 150);
+    m_table->setColumnWidth(CandidatesModel::Updated, 130);
+    // Header clicks sort in SQL (name, email, updated, score); other columns keep the natural order
+    // and show no indicator. Starts unsorted: the first page is the cheapest.
+    m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
+    m_table->setSortingEnabled(true);
+    connect(m_table->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this, [this](int section) {
+        if (section >= 0 && m_model->sortColumn() != section)
+            m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
+    });
 
     auto *scroll = new QScrollArea(split);
     scroll->setWidgetResizable(true);
@@ -593,9 +627,10 @@ void InterviewsView::updateButtons()
 {
     const QModelIndex i = m_table->currentIndex();
     const QString state = i.isValid() ? m_model->state(i.row()) : QString();
-    const bool open
-        = !state.isEmpty() && state != QLatin1String("completed") && state != QLatin1String("cancelled");
-    m_resend->setEnabled(m_actions && i.isValid() && state != QLatin1String("completed"));
+    // Completed and failed interviews are final: nothing to resend or cancel.
+    const bool open = !state.isEmpty() && state != QLatin1String("completed") && state != QLatin1String("cancelled")
+        && state != QLatin1String("failed") && state != QLatin1String("expired");
+    m_resend->setEnabled(m_actions && open);
     m_cancel->setEnabled(m_actions && open);
 }
 

@@ -48,6 +48,11 @@ public:
     explicit JobsView(QSqlDatabase db, QWidget *parent = nullptr);
     void reload();
     void selectJob(const QString &jobId);
+    QString currentJobId() const;
+
+Q_SIGNALS:
+    // "Open board", a double-click or Enter on a job.
+    void openBoardRequested(const QString &jobId);
 
 private:
     void showJob(const QString &jobId);
@@ -62,6 +67,7 @@ private:
     QLabel *m_title = nullptr;
     QLabel *m_counts = nullptr;
     QTableView *m_stageTable = nullptr;
+    QPushButton *m_openBoard = nullptr;
     QSqlDatabase m_db;
 };
 

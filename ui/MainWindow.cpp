@@ -2,6 +2,7 @@
 
 #include "AdminViews.h"
 #include "MappingEditor.h"
+#include "ui/PipelineBoard.h"
 #include "ui/ActivationWizard.h"
 #include "models/admin/AdminData.h"
 #include "models/admin/AdminInterfaces.h"
@@ -14,9 +15,13 @@
 #include <QDir>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QListView>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QProgressBar>
+#include <QPushButton>
+#include <QSqlQuery>
+#include <QVBoxLayout>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -170,6 +175,7 @@ void MainWindow::buildNavigation()
             switch (Page(i)) {
             case JobsPage:
                 page = m_jobs = new JobsView(db, m_pages);
+                connect(m_jobs, &JobsView::openBoardRequested, this, &MainWindow::openBoard);
                 break;
             case CandidatesPage:
                 page = m_candidates = new CandidatesView(db, m_pages);
@@ -204,6 +210,40 @@ void MainWindow::buildNavigation()
         page->setObjectName(QString::fromLatin1(info.objectName));
         m_pages->addWidget(page);
     }
+    // The pipeline board: a page of its own, reached from the Jobs view.
+    m_boardPage = new QWidget(m_pages);
+    m_boardPage->setObjectName(QStringLiteral("boardPage"));
+    auto *boardLayout = new QVBoxLayout(m_boardPage);
+    boardLayout->setContentsMargins(12, 12, 12, 12);
+    auto *boardBar = new QHBoxLayout;
+    auto *back = new QPushButton(style()->standardIcon(QStyle::SP_ArrowBack), tr("&Jobs"), m_boardPage);
+    back->setObjectName(QStringLiteral("boardBack"));
+    back->setToolTip(tr("Back to the jobs (Alt+Left)"));
+    back->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Left));
+    connect(back, &QPushButton::clicked, this, [this] { showPage(JobsPage); });
+    boardBar->addWidget(back);
+    m_boardTitle = new QLabel(m_boardPage);
+    m_boardTitle->setObjectName(QStringLiteral("boardTitle"));
+    QFont titleFont = m_boardTitle->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
+    titleFont.setBold(true);
+    m_boardTitle->setFont(titleFont);
+    boardBar->addWidget(m_boardTitle, 1);
+    boardLayout->addLayout(boardBar);
+    m_board = new PipelineBoard(store, m_context.stageMover, m_boardPage);
+    m_board->setUndoMs(m_context.boardUndoMs);
+    connect(m_board, &PipelineBoard::moveFinished, this, [this] {
+        refreshStatus();
+        if (m_jobs)
+            m_jobs->reload();
+    });
+    boardLayout->addWidget(m_board, 1);
+    m_pages->addWidget(m_boardPage);
+    // Jobs in the navigation also leads back from the board (it is the current row meanwhile).
+    connect(m_nav, &QListWidget::itemClicked, this, [this](QListWidgetItem *item) {
+        m_pages->setCurrentIndex(m_nav->row(item));
+    });
+
     splitter->setStretchFactor(0, 0);
     splitter->setStretchFactor(1, 1);
     splitter->setCollapsible(1, false);
@@ -297,10 +337,14 @@ void MainWindow::refreshStatus()
         return;
     }
     const StatusSnapshot s = StatusSnapshot::load(m_context.store->database());
-    const QString region = s.region.isEmpty() ? tr("region not set") : s.region.toUpper();
+    QString connection = m_context.connection;
+    if (connection.isEmpty()) {
+        const QString region = !s.region.isEmpty() ? s.region : m_context.region;
+        connection = region.isEmpty() ? tr("Teamtailor (region not set)") : tr("Teamtailor %1").arg(region.toUpper());
+    }
     m_connectionLabel->setText(s.lastSync.isValid()
-            ? tr("Teamtailor %1 · synced %2").arg(region, ago(s.lastSync, m_context.clock->now()))
-            : tr("Teamtailor %1 · never synced").arg(region));
+            ? tr("%1 · synced %2").arg(connection, ago(s.lastSync, m_context.clock->now()))
+            : tr("%1 · never synced").arg(connection));
     m_connectionLabel->setToolTip(s.lastSync.isValid() ? s.lastSync.toString(Qt::ISODate) : QString());
     QString outbox = tr("Outbox: %1 pending").arg(s.outboxPending);
     if (s.outboxDead > 0)
@@ -324,6 +368,8 @@ void MainWindow::refresh(bool views)
         m_activity->reload();
     if (m_mapping)
         m_mapping->reload();
+    if (m_board && m_pages->currentIndex() == BoardPage)
+        m_board->reload();
 }
 
 void MainWindow::refreshKeychainState()
@@ -340,7 +386,42 @@ void MainWindow::refreshKeychainState()
 
 void MainWindow::showPage(Page page)
 {
+    if (page == BoardPage) {
+        openBoard(m_board->model()->jobId());
+        return;
+    }
     m_nav->setCurrentRow(page);
+    m_pages->setCurrentIndex(page);
+}
+
+void MainWindow::openBoard(const QString &jobId)
+{
+    QString title = tr("Pipeline board");
+    if (m_context.store && !jobId.isEmpty()) {
+        QSqlQuery q(m_context.store->database());
+        q.prepare(QStringLiteral("SELECT title FROM jobs WHERE id = ?"));
+        q.addBindValue(jobId);
+        if (q.exec() && q.next())
+            title = tr("Pipeline board — %1").arg(q.value(0).toString());
+    }
+    m_boardTitle->setText(title);
+    if (jobId == m_board->model()->jobId())
+        m_board->reload();
+    else
+        m_board->setJob(jobId);
+    {
+        const QSignalBlocker block(m_nav);
+        m_nav->setCurrentRow(JobsPage);
+    }
+    m_pages->setCurrentIndex(BoardPage);
+    if (QListView *first = m_board->findChild<QListView *>())
+        first->setFocus(Qt::OtherFocusReason);
+}
+
+void MainWindow::setBoardHint(QWidget *hint)
+{
+    hint->setParent(m_boardPage);
+    static_cast<QVBoxLayout *>(m_boardPage->layout())->insertWidget(1, hint);
 }
 
 MainWindow::Page MainWindow::currentPage() const

@@ -23,6 +23,8 @@ class InterviewActions;
 class InterviewsView;
 class JobsView;
 class MappingEditor;
+class PipelineBoard;
+class StageMover;
 class SecretStore;
 class SettingsView;
 class Store;
@@ -47,6 +49,14 @@ public:
         // by itself when no partner-api-key is stored (first run).
         Activation *activation = nullptr;
         bool firstRunWizard = false;
+        // Pipeline board: how a drop reaches Teamtailor (optional; without it moves are refused
+        // with a message) and how long Undo is offered.
+        StageMover *stageMover = nullptr;
+        int boardUndoMs = 5000;
+        // The Teamtailor connection in the status bar, e.g. "Teamtailor sandbox (demo) · <url>" or a
+        // custom API URL; empty: the region in the settings, else `region`.
+        QString connection;
+        QString region;
     };
 
     // Navigation pages, in order.
@@ -57,7 +67,9 @@ public:
         InterviewsPage,
         ActivityPage,
         SettingsPage,
-        PageCount
+        PageCount,
+        // Not in the navigation: opened from the Jobs view for one job.
+        BoardPage = PageCount,
     };
 
     explicit MainWindow(const Context &context, QWidget *parent = nullptr);
@@ -76,6 +88,12 @@ public:
 
     // Opens the activation wizard (non-modal; one at a time). Returns it.
     ActivationWizard *openActivationWizard();
+
+    // Shows the pipeline board of one job (Jobs view: "Open board", double-click or Enter).
+    void openBoard(const QString &jobId);
+    PipelineBoard *board() const { return m_board; }
+    // A widget shown above the board (the demo's "what to try" hint). The window owns it.
+    void setBoardHint(QWidget *hint);
 
 private:
     void buildNavigation();
@@ -102,6 +120,9 @@ private:
     ActivityView *m_activity = nullptr;
     SettingsView *m_settings = nullptr;
     MappingEditor *m_mapping = nullptr;
+    PipelineBoard *m_board = nullptr;
+    QWidget *m_boardPage = nullptr;
+    QLabel *m_boardTitle = nullptr;
     QPointer<ActivationWizard> m_wizard;
 };
 

@@ -442,7 +442,7 @@ void PipelineBoard::onCardMoved(const QString &applicationId, const QString &fro
 {
     const QString name = m_model->cardName(applicationId);
     auto it = m_pending.find(applicationId);
-    if (it != m_pending.end() && !it->timer) {
+    if (it != m_pending.end() && it->sent) {
         // Already on its way to Teamtailor: one move at a time per application.
         m_model->moveCard(applicationId, fromStageId);
         setStatus(tr("%1 is still being moved to %2; try again when Teamtailor has answered.")
@@ -467,15 +467,38 @@ void PipelineBoard::onCardMoved(const QString &applicationId, const QString &fro
         send(applicationId);
         return;
     }
+    const bool queuesAtOnce = m_mover && m_mover->queuesAtOnce();
+    if (queuesAtOnce) {
+        // Queued durably now (and held back by the mover for the window); the timer only ends
+        // the Undo offer.
+        send(applicationId);
+        it = m_pending.find(applicationId);
+        if (it == m_pending.end())
+            return; // answered at once
+    }
     if (!it->timer) {
         it->timer = new QTimer(this);
         it->timer->setSingleShot(true);
-        connect(it->timer, &QTimer::timeout, this, [this, applicationId] { send(applicationId); });
+        if (queuesAtOnce) {
+            connect(it->timer, &QTimer::timeout, this, [this, applicationId] {
+                auto p = m_pending.find(applicationId);
+                if (p != m_pending.end() && p->timer) {
+                    p->timer->deleteLater();
+                    p->timer = nullptr;
+                }
+                m_undoOrder.removeAll(applicationId);
+                m_undo->setVisible(!m_undoOrder.isEmpty());
+            });
+        } else {
+            connect(it->timer, &QTimer::timeout, this, [this, applicationId] { send(applicationId); });
+        }
     }
     it->timer->start(m_undoMs);
     m_undoOrder.append(applicationId);
     m_undo->show();
-    setStatus(tr("Moving %1 to %2…").arg(name, m_model->stageName(toStageId)), false);
+    setStatus(tr("Moving %1 to %2… (Undo for %n s)", nullptr, qMax(1, m_undoMs / 1000))
+                  .arg(name, m_model->stageName(toStageId)),
+        false);
 }
 
 bool PipelineBoard::undo()
@@ -487,10 +510,31 @@ bool PipelineBoard::undo()
             continue;
         delete it->timer;
         const QString from = it->fromStageId;
-        m_pending.erase(it);
+        const QString to = it->toStageId;
+        const bool sent = it->sent;
+        m_pending.erase(it); // the first move's answer is ignored from now on
         m_model->moveCard(id, from);
         m_undo->setVisible(!m_undoOrder.isEmpty());
-        setStatus(tr("Undone: %1 stays in %2.").arg(m_model->cardName(id), m_model->stageName(from)), false);
+        const QString name = m_model->cardName(id);
+        if (!sent || !m_mover) {
+            setStatus(tr("Undone: %1 stays in %2.").arg(name, m_model->stageName(from)), false);
+            return true;
+        }
+        setStatus(tr("Undoing: %1 goes back to %2…").arg(name, m_model->stageName(from)), false);
+        m_mover->undo(id, from, to, this, [this, id, from, to](bool ok, const QString &error) {
+            const QString name = m_model->cardName(id);
+            QString message;
+            if (ok) {
+                message = tr("Undone: %1 stays in %2.").arg(name, m_model->stageName(from));
+            } else {
+                if (!m_pending.contains(id))
+                    m_model->moveCard(id, to);
+                message = tr("Could not undo moving %1: %2 The card is in %3.")
+                              .arg(name, error, m_model->stageName(m_model->stageOf(id)));
+            }
+            setStatus(message, !ok);
+            Q_EMIT moveFinished(id, ok, message);
+        });
         return true;
     }
     m_undo->hide();
@@ -506,11 +550,22 @@ void PipelineBoard::send(const QString &applicationId)
         it->timer->deleteLater();
         it->timer = nullptr;
     }
+    it->sent = true;
+    it->serial = ++m_serial;
+    const quint64 serial = it->serial;
     m_undoOrder.removeAll(applicationId);
     m_undo->setVisible(!m_undoOrder.isEmpty());
     const QString to = it->toStageId;
-    auto done = [this, applicationId](bool ok, const QString &error) {
-        const Pending p = m_pending.take(applicationId);
+    auto done = [this, applicationId, serial](bool ok, const QString &error) {
+        auto it = m_pending.find(applicationId);
+        if (it == m_pending.end() || it->serial != serial)
+            return; // undone or superseded
+        if (it->timer)
+            it->timer->deleteLater();
+        const Pending p = *it;
+        m_pending.erase(it);
+        m_undoOrder.removeAll(applicationId);
+        m_undo->setVisible(!m_undoOrder.isEmpty());
         const QString name = m_model->cardName(applicationId);
         QString message;
         if (ok) {

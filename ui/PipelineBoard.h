@@ -1,5 +1,7 @@
 #pragma once
 
+#include "models/admin/AdminInterfaces.h"
+
 #include <QAbstractItemModel>
 #include <QHash>
 #include <QList>
@@ -18,18 +20,6 @@ class QTimer;
 namespace intrvio {
 
 class Store;
-
-// Sends "move application X to stage Y" to Teamtailor. The board does not know how (direct PATCH,
-// durable outbox, ...); the composition root provides the implementation.
-class StageMover
-{
-public:
-    virtual ~StageMover() = default;
-    // ok == false: Teamtailor refused or the move could not be sent; `error` says why.
-    using Done = std::function<void(bool ok, const QString &error)>;
-    // Calls `done` exactly once, later, on the caller's thread, while `context` lives.
-    virtual void move(const QString &applicationId, const QString &stageId, QObject *context, Done done) = 0;
-};
 
 // One job's pipeline as a two-level model: top-level rows are the stages in row order, their
 // children the applications (cards) in that stage. Cards can be dragged (mimeData) and dropped on a
@@ -125,7 +115,11 @@ private:
     {
         QString fromStageId;
         QString toStageId;
-        QTimer *timer = nullptr; // null once sent
+        // Movers that queue at once: the Undo offer (null once it ended). Others: the wait before
+        // sending (null once sent).
+        QTimer *timer = nullptr;
+        bool sent = false;
+        quint64 serial = 0; // answers for an older send of the same card are ignored
     };
     void rebuildColumns();
     void onCardMoved(const QString &applicationId, const QString &fromStageId, const QString &toStageId);
@@ -137,6 +131,7 @@ private:
     int m_undoMs = 5000;
     QHash<QString, Pending> m_pending;
     QStringList m_undoOrder; // newest last
+    quint64 m_serial = 0;
     QWidget *m_columnsHost = nullptr;
     QHBoxLayout *m_columnsLayout = nullptr;
     QList<QPointer<QObject>> m_columnWidgets; // column frames and their delegate

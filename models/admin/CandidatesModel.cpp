@@ -2,6 +2,7 @@
 
 #include "AdminInterfaces.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSqlError>
@@ -22,7 +23,8 @@ const char selectCandidates[]
       " (SELECT coalesce(pr.status, i.state) FROM interviews i LEFT JOIN partner_results pr ON pr.id = "
       "i.partner_result_id"
       "   WHERE i.candidate_id = c.id ORDER BY i.id DESC LIMIT 1),"
-      " (SELECT i.score FROM interviews i WHERE i.candidate_id = c.id ORDER BY i.id DESC LIMIT 1)"
+      " (SELECT i.score FROM interviews i WHERE i.candidate_id = c.id ORDER BY i.id DESC LIMIT 1),"
+      " coalesce(c.updated_at, c.created_at, '')"
       " FROM candidates c";
 
 QString likePattern(const QString &text)
@@ -90,7 +92,24 @@ QStringList CandidatesModel::whereTerms(QVariantList *binds) const
 
 QStringList CandidatesModel::headers() const
 {
-    return { tr("Name"), tr("Email"), tr("Job"), tr("Stage"), tr("Interview result") };
+    return { tr("Name"), tr("Email"), tr("Job"), tr("Stage"), tr("Interview result"), tr("Updated") };
+}
+
+QString CandidatesModel::sortExpr(int column) const
+{
+    switch (column) {
+    case Name:
+        return QStringLiteral("lower(trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')))");
+    case Email:
+        return QStringLiteral("lower(coalesce(c.email, ''))");
+    case Updated:
+        return QStringLiteral("coalesce(c.updated_at, c.created_at, '')");
+    case Result: // the latest interview's score; none sorts below 0
+        return QStringLiteral(
+            "coalesce((SELECT i.score FROM interviews i WHERE i.candidate_id = c.id ORDER BY i.id DESC LIMIT 1), -1)");
+    default:
+        return {};
+    }
 }
 
 QString CandidatesModel::candidateId(int row) const
@@ -132,6 +151,10 @@ QVariant CandidatesModel::data(const QModelIndex &index, int role) const
             return field(row, 4);
         case Stage:
             return field(row, 5);
+        case Updated: {
+            const QDateTime t = QDateTime::fromString(field(row, 8).toString(), Qt::ISODate);
+            return t.isValid() ? t.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm")) : field(row, 8);
+        }
         }
     }
     return {};

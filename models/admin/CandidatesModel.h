@@ -8,12 +8,13 @@
 namespace intrvio {
 
 // Candidates, fetched lazily page by page (keyset on rowid) so 100 000 rows stay fluid.
-// Search and every filter are WHERE terms evaluated by SQLite.
+// Search and every filter are WHERE terms evaluated by SQLite; so is sorting (header click on
+// Name, Email, Updated or Interview result: ORDER BY in SQL with keyset paging on the sort value).
 class CandidatesModel : public PagedSqlModel
 {
     Q_OBJECT
 public:
-    enum Column { Name, Email, Job, Stage, Result, ColumnCount };
+    enum Column { Name, Email, Job, Stage, Result, Updated, ColumnCount };
 
     struct Filter
     {
@@ -40,6 +41,7 @@ protected:
     QString keyExpr() const override { return QStringLiteral("c.rowid"); }
     QStringList whereTerms(QVariantList *binds) const override;
     QStringList headers() const override;
+    QString sortExpr(int column) const override;
 
 private:
     Filter m_filter;

@@ -63,20 +63,55 @@ void PagedSqlModel::reload()
     m_busy = false;
 }
 
+void PagedSqlModel::sort(int column, Qt::SortOrder order)
+{
+    const int sortable = sortExpr(column).isEmpty() ? -1 : column;
+    if (sortable == m_sortColumn && (sortable < 0 || order == m_sortOrder) && !m_rows.isEmpty())
+        return;
+    m_sortColumn = sortable;
+    m_sortOrder = order;
+    reload();
+}
+
 QList<QVariantList> PagedSqlModel::fetchPage()
 {
     QVariantList binds;
     QStringList terms = whereTerms(&binds);
-    if (!m_rows.isEmpty()) {
-        terms.append(keyExpr() + (newestFirst() ? QStringLiteral(" < ?") : QStringLiteral(" > ?")));
-        binds.append(m_rows.constLast().constFirst());
-    }
+    const QString sortBy = m_sortColumn >= 0 ? sortExpr(m_sortColumn) : QString();
     QString sql = selectSql();
-    if (!terms.isEmpty())
-        sql += QStringLiteral(" WHERE ") + terms.join(QStringLiteral(" AND "));
-    sql += QStringLiteral(" ORDER BY ") + keyExpr() + (newestFirst() ? QStringLiteral(" DESC") : QString())
-        + QStringLiteral(" LIMIT ?");
-    binds.append(m_pageSize);
+    if (sortBy.isEmpty()) {
+        if (!m_rows.isEmpty()) {
+            terms.append(keyExpr() + (newestFirst() ? QStringLiteral(" < ?") : QStringLiteral(" > ?")));
+            binds.append(m_rows.constLast().constFirst());
+        }
+        if (!terms.isEmpty())
+            sql += QStringLiteral(" WHERE ") + terms.join(QStringLiteral(" AND "));
+        sql += QStringLiteral(" ORDER BY ") + keyExpr() + (newestFirst() ? QStringLiteral(" DESC") : QString());
+        sql += QStringLiteral(" LIMIT ?");
+        binds.append(m_pageSize);
+    } else {
+        // Two steps in one statement: the page's keys are picked on the sort value alone (SQLite's
+        // top-N sort over cheap keys), then only those rows compute the SELECT's columns. The sort
+        // value travels as an extra leading column and is kept at the end of the row.
+        Q_ASSERT(sql.startsWith(QLatin1String("SELECT ")));
+        const bool desc = m_sortOrder == Qt::DescendingOrder;
+        const QString dir = desc ? QStringLiteral(" DESC") : QStringLiteral(" ASC");
+        const QString orderBy = sortBy + dir + QStringLiteral(", ") + keyExpr() + dir;
+        if (!m_rows.isEmpty()) {
+            terms.append(QStringLiteral("(") + sortBy + QStringLiteral(", ") + keyExpr()
+                + (desc ? QStringLiteral(") < (?, ?)") : QStringLiteral(") > (?, ?)")));
+            binds.append(m_rows.constLast().constLast());
+            binds.append(m_rows.constLast().constFirst());
+        }
+        const int from = sql.lastIndexOf(QLatin1String(" FROM "));
+        QString inner = QStringLiteral("SELECT ") + keyExpr() + sql.mid(from);
+        if (!terms.isEmpty())
+            inner += QStringLiteral(" WHERE ") + terms.join(QStringLiteral(" AND "));
+        inner += QStringLiteral(" ORDER BY ") + orderBy + QStringLiteral(" LIMIT ?");
+        binds.append(m_pageSize);
+        sql = QStringLiteral("SELECT ") + sortBy + QStringLiteral(", ") + sql.mid(7) + QStringLiteral(" WHERE ")
+            + keyExpr() + QStringLiteral(" IN (") + inner + QStringLiteral(") ORDER BY ") + orderBy;
+    }
 
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
@@ -94,11 +129,14 @@ QList<QVariantList> PagedSqlModel::fetchPage()
     }
     QList<QVariantList> page;
     const int fields = q.record().count();
+    const int first = sortBy.isEmpty() ? 0 : 1;
     while (q.next()) {
         QVariantList row;
         row.reserve(fields);
-        for (int i = 0; i < fields; ++i)
+        for (int i = first; i < fields; ++i)
             row.append(q.value(i));
+        if (first)
+            row.append(q.value(0)); // the sort value, after the SELECT's own fields
         page.append(std::move(row));
     }
     m_atEnd = page.size() < m_pageSize;

@@ -13,6 +13,9 @@ namespace intrvio {
 //
 // Subclasses give the SELECT (its first column must be the key), the key expression, the WHERE
 // terms with their bound values, and the headers; they map fields to columns in data().
+// Sorting is SQL too: a subclass that names a sort expression for a column (sortExpr) gets
+// ORDER BY <expr>, <key> with keyset paging on the pair (row values), so page N of a sorted
+// view still costs what page 1 does and no rows are held beyond the fetched pages.
 class PagedSqlModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -37,6 +40,12 @@ public:
     qint64 keyAt(int row) const;
     int rowOfKey(qint64 key) const;
 
+    // Header click: re-reads the first page in the new order. Columns without a sort expression
+    // go back to the natural (key) order.
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+    int sortColumn() const { return m_sortColumn; }
+    Qt::SortOrder sortOrder() const { return m_sortOrder; }
+
 protected:
     virtual QString selectSql() const = 0; // "SELECT <key>, ... FROM ... [JOIN ...]"
     virtual QString keyExpr() const = 0; // e.g. "c.rowid"
@@ -46,6 +55,12 @@ protected:
         return {};
     }
     virtual bool newestFirst() const { return false; }
+    // A non-NULL SQL expression (in the SELECT's scope) to order `column` by; empty: not sortable.
+    virtual QString sortExpr(int column) const
+    {
+        Q_UNUSED(column)
+        return {};
+    }
     virtual QStringList headers() const = 0;
 
     // Field `field` of the SELECT (0 is the key) for `row`.
@@ -61,6 +76,8 @@ private:
     bool m_atEnd = true;
     bool m_busy = false;
     QString m_error;
+    int m_sortColumn = -1;
+    Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
 };
 
 } // namespace intrvio

@@ -37,10 +37,53 @@ void Activation::setSecrets(const QByteArray &partnerApiKey, const QByteArray &w
     Q_EMIT loadedChanged();
 }
 
+void Activation::assign(const QString &name, const QByteArray &v)
+{
+    if (name == QLatin1String("partner-api-key"))
+        m_partnerApiKey = v;
+    else if (name == QLatin1String("webhook-secret"))
+        m_webhookSecret = v;
+    else if (name == QLatin1String("provider-key"))
+        m_providerKey = v;
+    else if (name == QLatin1String("company-webhook-secret"))
+        m_companyWebhookSecret = v;
+}
+
+void Activation::reloadSecret(const QString &name)
+{
+    if (!m_secrets)
+        return;
+    static const QStringList ours { QStringLiteral("partner-api-key"), QStringLiteral("webhook-secret"),
+        QStringLiteral("provider-key"), QStringLiteral("company-webhook-secret") };
+    if (!ours.contains(name))
+        return;
+    m_secrets->read(name, this, [this, name](const SecretResult &r) {
+        const bool wasActivated = activated();
+        if (r.ok()) {
+            assign(name, r.value.toUtf8());
+        } else if (r.status == SecretResult::Status::NotFound) {
+            assign(name, QByteArray());
+        } else {
+            // Unreadable now: refuse with it rather than keep a value the admin may have replaced.
+            assign(name, QByteArray());
+            m_keychainOk = false;
+            m_keychainMessage = r.message;
+            qCWarning(lcWebhook).noquote() << "cannot re-read" << name << "from the keychain:" << r.message;
+        }
+        qCInfo(lcWebhook).noquote() << name << (r.ok() ? "re-read after a change," : "cleared,") << "activated:" << activated();
+        if (wasActivated != activated())
+            Q_EMIT activatedChanged();
+    });
+}
+
 void Activation::load()
 {
     if (!m_secrets)
         return;
+    if (!m_watching) {
+        m_watching = true;
+        connect(m_secrets, &SecretStore::secretChanged, this, [this](const QString &name) { reloadSecret(name); });
+    }
     const QStringList names { QStringLiteral("partner-api-key"), QStringLiteral("webhook-secret"),
         QStringLiteral("provider-key"), QStringLiteral("company-webhook-secret") };
     m_outstanding = int(names.size());
@@ -48,15 +91,7 @@ void Activation::load()
     for (const QString &name : names) {
         m_secrets->read(name, this, [this, name](const SecretResult &r) {
             if (r.ok()) {
-                const QByteArray v = r.value.toUtf8();
-                if (name == QLatin1String("partner-api-key"))
-                    m_partnerApiKey = v;
-                else if (name == QLatin1String("webhook-secret"))
-                    m_webhookSecret = v;
-                else if (name == QLatin1String("provider-key"))
-                    m_providerKey = v;
-                else
-                    m_companyWebhookSecret = v;
+                assign(name, r.value.toUtf8());
             } else if (r.status != SecretResult::Status::NotFound) {
                 m_keychainOk = false;
                 m_keychainMessage = r.message;

@@ -29,8 +29,12 @@ public:
 
     Activation(Store *store, SecretStore *secrets, QObject *parent = nullptr);
 
-    // Reads partner-api-key, webhook-secret, provider-key and company-webhook-secret.
+    // Reads partner-api-key, webhook-secret, provider-key and company-webhook-secret. Afterwards a
+    // change made through the SecretStore (Settings, the wizard) is re-read at once: the keychain
+    // stays the one source of truth, and a cleared key stops working without a restart.
     void load();
+    // Re-reads one of the four names from the keychain (absent: cleared).
+    void reloadSecret(const QString &name);
     bool loaded() const { return m_loaded; }
     bool keychainOk() const { return m_keychainOk; }
     QString keychainMessage() const { return m_keychainMessage; }
@@ -93,9 +97,12 @@ Q_SIGNALS:
     void activatedChanged();
 
 private:
+    void assign(const QString &name, const QByteArray &value);
+
     Store *m_store;
     SecretStore *m_secrets;
     bool m_loaded = false;
+    bool m_watching = false;
     bool m_keychainOk = false;
     QString m_keychainMessage;
     int m_outstanding = 0;

@@ -46,6 +46,9 @@ public:
     RequestBuilder(ApiEndpoints endpoints, ApiCredentials credentials);
 
     const ApiEndpoints &endpoints() const { return m_endpoints; }
+    // A key replaced or cleared in the keychain applies to the next request.
+    void setCredentials(const ApiCredentials &credentials) { m_credentials = credentials; }
+    const ApiCredentials &credentials() const { return m_credentials; }
     bool hasCredential(Api api) const;
 
     // base + "/" + path (path without a leading slash, e.g. "jobs/12/stages") + query.

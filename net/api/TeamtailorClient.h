@@ -27,6 +27,8 @@ public:
     void setOptions(const RequestOptions &options) { m_ctx.options = options; }
     const RequestOptions &options() const { return m_ctx.options; }
     const RequestBuilder &builder() const { return m_ctx.builder; }
+    // Keys replaced or cleared in the keychain: requests started from now on use these.
+    void setCredentials(const ApiCredentials &credentials) { m_ctx.builder.setCredentials(credentials); }
     RateLimiter *publicLimiter() const { return m_ctx.publicLimiter; }
     RateLimiter *partnerLimiter() const { return m_ctx.partnerLimiter; }
     const RequestContext &context() const { return m_ctx; }

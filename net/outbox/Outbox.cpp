@@ -153,6 +153,16 @@ bool Outbox::markFailed(qint64 id, int status, const QString &error, const QDate
     return q.exec();
 }
 
+bool Outbox::cancelHeld(qint64 id)
+{
+    QSqlQuery q(m_store.database());
+    q.prepare(QStringLiteral("DELETE FROM outbox WHERE id = ? AND state = 'pending' AND attempts = 0"
+                             " AND next_attempt_at > ?"));
+    q.addBindValue(id);
+    q.addBindValue(stamp(m_clock.now()));
+    return q.exec() && q.numRowsAffected() == 1;
+}
+
 int Outbox::retry(qint64 id)
 {
     QSqlQuery q(m_store.database());

@@ -69,6 +69,9 @@ public:
     bool markFailed(qint64 id, int status, const QString &error, const QDateTime &nextAttemptAt, bool dead);
     // Dead (or pending) rows back to pending, due now, attempts reset. Returns rows changed.
     int retry(qint64 id);
+    // Drops a row that was never attempted and is not due yet (a move taken back in its Undo
+    // window). False when it was attempted, sent, due or gone: it may be on its way.
+    bool cancelHeld(qint64 id);
     int retryAllDead();
     // Sent rows of notes no longer need their body (it holds the interview link): cleared.
     bool clearBody(qint64 id);

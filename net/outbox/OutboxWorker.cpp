@@ -68,12 +68,15 @@ OutboxWorker::OutboxWorker(Store *store, TeamtailorClient *client, const Clock &
 
 void OutboxWorker::start()
 {
+    m_running = true;
     m_timer.start(m_policy.pollMs);
     kick();
 }
 
 void OutboxWorker::stop()
 {
+    // Paused: kicks and the answer to a request in flight send nothing more until start().
+    m_running = false;
     m_timer.stop();
 }
 
@@ -92,8 +95,9 @@ qint64 OutboxWorker::backoffMs(int attempts, qint64 retryAfterMs, const Policy &
 
 void OutboxWorker::sendNext()
 {
-    if (m_inFlight)
+    if (m_inFlight || !m_running)
         return;
+    m_ctx.builder = m_client->builder(); // keys replaced in the keychain apply from the next row
     const auto item = m_outbox.nextDue();
     if (!item) {
         Q_EMIT idle();

@@ -39,8 +39,9 @@ public:
     Outbox &outbox() { return m_outbox; }
 
     void start(); // polls every Policy::pollMs
-    void stop();
-    void kick(); // look for due rows now (after a commit that queued some)
+    void stop(); // nothing is sent until start(), kicks included
+    void kick(); // look for due rows now (after a commit that queued some); no-op while stopped
+    bool isRunning() const { return m_running; }
     bool busy() const { return m_inFlight; }
 
     // Backoff before attempt `attempts + 1` after `attempts` failures: base * 2^(attempts-1), capped,
@@ -69,6 +70,7 @@ private:
     Policy m_policy;
     QTimer m_timer;
     bool m_inFlight = false;
+    bool m_running = false;
 };
 
 } // namespace intrvio

@@ -866,4 +866,141 @@ PageAnswer InterviewPipeline::reportPage(const QString &token)
     return page(200, InterviewPage::renderReportHtml(r));
 }
 
+// --- admin actions (Interviews view) ---------------------------------------------------------
+
+InterviewPipeline::AdminOutcome InterviewPipeline::resendInvite(qint64 interviewId, const QString &actor)
+{
+    AdminOutcome out;
+    InterviewRepository repo(*m_store, m_clock);
+    const auto rec = repo.find(interviewId);
+    if (!rec) {
+        out.message = QStringLiteral("interview %1 does not exist (erased or never created).").arg(interviewId);
+        return out;
+    }
+    const auto state = InterviewStateMachine::parse(rec->state);
+    if (!state || InterviewStateMachine::isFinal(*state)) {
+        out.message = QStringLiteral("the interview is %1, so there is nothing to resend; move the candidate into "
+                                     "the stage again in Teamtailor for a new interview.")
+                          .arg(rec->state);
+        return out;
+    }
+    if (!m_client->builder().hasCredential(RequestBuilder::Api::Public)) {
+        out.message = QStringLiteral("the company API token is not set, so no note can reach Teamtailor (set it "
+                                     "in Settings).");
+        return out;
+    }
+    const bool expired = rec->expiresAt.isValid() && rec->expiresAt <= m_clock.now();
+    // The first invite note still holds the link while it has not been delivered.
+    QSqlQuery q(m_store->database());
+    q.prepare(QStringLiteral("SELECT id, body FROM outbox WHERE interview_id = ? AND kind = ? AND state != 'sent'"
+                             " AND length(body) > 0 ORDER BY id DESC LIMIT 1"));
+    q.addBindValue(interviewId);
+    q.addBindValue(QString::fromLatin1(OutboxKind::Note));
+    const bool held = q.exec() && q.next();
+    const qint64 heldRow = held ? q.value(0).toLongLong() : 0;
+    const QByteArray heldBody = held ? q.value(1).toByteArray() : QByteArray();
+    q.finish();
+
+    TemplateRepository templates(*m_store, m_clock);
+    const auto tpl = templates.find(rec->templateId);
+    Tx tx(m_store);
+    QString error;
+    OutboxItem note;
+    note.kind = QString::fromLatin1(OutboxKind::Note);
+    note.method = QStringLiteral("POST");
+    note.url = m_client->builder().url(RequestBuilder::Api::Public, QStringLiteral("notes")).toString();
+    note.interviewId = rec->id;
+    note.candidateId = rec->candidateId;
+    note.idempotencyKey = QStringLiteral("note-resend:%1:%2").arg(rec->id).arg(m_clock.now().toMSecsSinceEpoch());
+    QDateTime validUntil = rec->expiresAt;
+    if (held && !expired) {
+        // Same link: the waiting note is sent now in place of the old row.
+        note.body = heldBody;
+        QSqlQuery drop(m_store->database());
+        drop.prepare(QStringLiteral("DELETE FROM outbox WHERE id = ? AND state != 'sent'"));
+        drop.addBindValue(heldRow);
+        if (!drop.exec()) {
+            out.message = drop.lastError().text();
+            return out;
+        }
+        out.message = QStringLiteral("invitation queued again with the same link (the first note had not reached "
+                                     "Teamtailor yet).");
+    } else {
+        const auto token = repo.renewToken(rec->id, tpl ? tpl->expiryDays : 7, &error);
+        if (!token) {
+            out.message = error;
+            return out;
+        }
+        QSqlQuery r(m_store->database());
+        r.prepare(QStringLiteral("UPDATE interviews SET report_token_hash = ? WHERE id = ?"));
+        r.addBindValue(InterviewToken::hash(reportTokenFor(*token)));
+        r.addBindValue(rec->id);
+        r.exec();
+        if (held) { // an expired link is not worth sending any more
+            QSqlQuery drop(m_store->database());
+            drop.prepare(QStringLiteral("DELETE FROM outbox WHERE id = ? AND state != 'sent'"));
+            drop.addBindValue(heldRow);
+            drop.exec();
+        }
+        if (const auto fresh = repo.find(rec->id))
+            validUntil = fresh->expiresAt;
+        QUrl link = m_publicUrl;
+        QString path = link.path();
+        if (path.endsWith(QLatin1Char('/')))
+            path.chop(1);
+        link.setPath(path + QStringLiteral("/interview/") + *token);
+        note.body = CreateNoteRequest::body(rec->candidateId,
+            QStringLiteral("Intrvio interview invitation (%1), sent again. Send the candidate this link: %2 (valid "
+                           "until %3 UTC). Earlier links for this interview no longer work.")
+                .arg(tpl ? tpl->name : rec->templateId, link.toString(QUrl::FullyEncoded),
+                    validUntil.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm"))),
+            {});
+        out.newLink = true;
+        out.message = expired
+            ? QStringLiteral("the link had expired, so a new link (valid until %1 UTC) was sent in a new note.")
+                  .arg(validUntil.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm")))
+            : QStringLiteral("a new link (valid until %1 UTC) was sent in a new note; links are kept only as hashes, "
+                             "so the earlier one cannot be sent again and no longer works.")
+                  .arg(validUntil.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+    }
+    if (!m_outbox->outbox().add(note, &error)) {
+        out.message = error;
+        return out;
+    }
+    AuditLog(*m_store, m_clock)
+        .append(actor, QStringLiteral("interview.resent"), QStringLiteral("interview:%1").arg(rec->id),
+            QJsonObject { { QStringLiteral("new-link"), out.newLink }, { QStringLiteral("expired"), expired } });
+    if (!tx.commit()) {
+        out.message = QStringLiteral("the store did not accept the change; try again.");
+        return out;
+    }
+    m_outbox->kick();
+    out.ok = true;
+    Q_EMIT interviewChanged(rec->id, rec->state);
+    return out;
+}
+
+InterviewPipeline::AdminOutcome InterviewPipeline::cancelInterview(qint64 interviewId, const QString &actor)
+{
+    AdminOutcome out;
+    InterviewRepository repo(*m_store, m_clock);
+    const auto rec = repo.find(interviewId);
+    if (!rec) {
+        out.message = QStringLiteral("interview %1 does not exist (erased or never created).").arg(interviewId);
+        return out;
+    }
+    const auto state = InterviewStateMachine::parse(rec->state);
+    if (!state || InterviewStateMachine::isFinal(*state)) {
+        out.message = QStringLiteral("the interview is already %1 and cannot be cancelled.").arg(rec->state);
+        return out;
+    }
+    if (!cancel(*rec, QStringLiteral("cancelled by %1").arg(actor), actor)) {
+        out.message = QStringLiteral("the store did not accept the change; try again.");
+        return out;
+    }
+    out.ok = true;
+    out.message = QStringLiteral("cancelled; Teamtailor's result shows it as failed (cancelled by %1).").arg(actor);
+    return out;
+}
+
 } // namespace intrvio

@@ -72,6 +72,20 @@ public:
     // (application, template, generation) changes nothing. Returns false on a store error.
     bool invite(const Invite &invite, QString *error);
 
+    // --- admin actions (Interviews view) ---
+    struct AdminOutcome
+    {
+        bool ok = false;
+        bool newLink = false; // resend: a fresh token was issued (the old link stops working)
+        QString message; // for the admin: what happened, or why nothing did and what to do
+    };
+    // Sends the invitation again as a new note through the outbox. An invite note that has not
+    // reached Teamtailor yet is sent again with the same link; once delivered, the link exists only
+    // as a hash, so a fresh link is issued (also when the old one expired) and the message says so.
+    AdminOutcome resendInvite(qint64 interviewId, const QString &actor);
+    // Ends an open interview as failed ("cancelled by <actor>") and queues the partner result.
+    AdminOutcome cancelInterview(qint64 interviewId, const QString &actor);
+
 Q_SIGNALS:
     void interviewCreated(qint64 interviewId);
     void interviewChanged(qint64 interviewId, const QString &state);

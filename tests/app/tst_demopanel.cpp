@@ -7,6 +7,7 @@
 #include "sandbox/Sandbox.h"
 #include "ui/DemoPanel.h"
 #include "ui/MainWindow.h"
+#include "ui/PipelineBoard.h"
 
 #include <QDockWidget>
 #include <QLabel>
@@ -41,15 +42,10 @@ private Q_SLOTS:
         QSignalSpy ready(demo, &DemoEnvironment::ready);
         QVERIFY2(services->startWebhookServer(&error), qPrintable(error));
 
-        MainWindow::Context context;
-        context.dataDir = options.dataDir;
-        context.listenUrl = services->webhookServer()->url();
-        context.demo = true;
-        context.store = services->store();
-        context.secrets = services->secrets();
-        context.sync = demo->syncController();
-        MainWindow window(context);
-        installDemoPanel(window, *demo);
+        QVERIFY2(services->startPipeline(&error), qPrintable(error));
+        // The window as `intrvio --demo` builds it (demo panel included).
+        const std::unique_ptr<MainWindow> built = createMainWindow(*services);
+        MainWindow &window = *built;
         window.resize(1440, 860);
         window.show();
 
@@ -118,9 +114,23 @@ private Q_SLOTS:
         // otherwise into the temporary directory, which still proves the window renders.
         const QString out = qEnvironmentVariable("INTRVIO_SCREENSHOT_DIR", dir.path());
         QDir().mkpath(out);
-        window.showPage(MainWindow::JobsPage);
-        if (auto *jobs = window.findChild<QTableView *>(QStringLiteral("jobsTable")))
-            jobs->setCurrentIndex(jobs->model()->index(2, 0));
+        // The demo opens on the demo job's pipeline board with the hint of what to try.
+        QCOMPARE(window.currentPage(), MainWindow::BoardPage);
+        // The screenshot shows the moved candidate's job, the card with its Intrvio badge.
+        window.openBoard(QString::number(demo->sandbox()->application(pick.applicationId)->jobId));
+        QVERIFY(window.findChild<QWidget *>(QStringLiteral("boardHint"))->isVisible());
+        // The moved candidate was invited: the hint can answer as the candidate.
+        auto *answer = window.findChild<QPushButton *>(QStringLiteral("boardAnswerAsCandidate"));
+        QTRY_VERIFY_WITH_TIMEOUT(answer->isEnabled(), 20000);
+        window.refresh(true);
+        const QModelIndex card = window.board()->model()->cardIndex(QString::number(pick.applicationId));
+        QVERIFY(card.isValid());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (window.board()->reload(), !window.board()->model()->cardIndex(QString::number(pick.applicationId))
+                                            .data(AdminRole::ResultState).toString().isEmpty()),
+            20000);
+        auto *connection = window.findChild<QLabel *>(QStringLiteral("connectionStatus"));
+        QVERIFY2(connection->text().startsWith(QStringLiteral("Teamtailor sandbox (demo)")), qPrintable(connection->text()));
         QCoreApplication::processEvents();
         const QImage image = window.grab().toImage();
         QVERIFY(!image.isNull());

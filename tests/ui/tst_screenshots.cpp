@@ -5,7 +5,9 @@
 #include "models/Store.h"
 #include "net/secrets/SecretStore.h"
 #include "ui/MainWindow.h"
+#include "models/admin/CandidatesModel.h"
 #include "ui/MappingEditor.h"
+#include "ui/PipelineBoard.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -92,13 +94,21 @@ private Q_SLOTS:
         jobs->setCurrentIndex(jobs->model()->index(2, 0)); // Senior Backend Engineer
         shoot(QStringLiteral("main-jobs.png"));
 
+        // The pipeline board of that job, opened from the Jobs view with Enter.
+        jobs->setFocus();
+        QTest::keyClick(jobs, Qt::Key_Return);
+        QCOMPARE(window.currentPage(), MainWindow::BoardPage);
+        QCOMPARE(window.board()->model()->jobId(), QStringLiteral("101"));
+        QVERIFY(window.board()->model()->rowCount() >= 3);
+        shoot(QStringLiteral("board.png"));
+
         window.showPage(MainWindow::CandidatesPage);
         auto *candidates = window.findChild<QTableView *>(QStringLiteral("candidatesTable"));
         QVERIFY(candidates);
         int best = 0;
         for (int r = 0; r < candidates->model()->rowCount(); ++r) {
-            if (candidates->model()->index(r, 4).data(AdminRole::ResultScore).toInt()
-                > candidates->model()->index(best, 4).data(AdminRole::ResultScore).toInt())
+            if (candidates->model()->index(r, CandidatesModel::Result).data(AdminRole::ResultScore).toInt()
+                > candidates->model()->index(best, CandidatesModel::Result).data(AdminRole::ResultScore).toInt())
                 best = r;
         }
         candidates->setCurrentIndex(candidates->model()->index(best, 0));
