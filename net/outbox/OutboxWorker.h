@@ -39,7 +39,7 @@ public:
     Outbox &outbox() { return m_outbox; }
 
     void start(); // polls every Policy::pollMs
-    void stop();
+    void stop(); // sends nothing more (kick() included) until start()
     void kick(); // look for due rows now (after a commit that queued some)
     bool busy() const { return m_inFlight; }
 
@@ -56,6 +56,9 @@ private:
     void sendNext();
     void send(const OutboxItem &item);
     void probeNote(const OutboxItem &item);
+    void probePartnerResult(const OutboxItem &item);
+    void confirmPartnerResult(const OutboxItem &item, const QString &resultId, bool adopt);
+    void adoptPartnerResult(const OutboxItem &item, const QString &resultId);
     void finish(const OutboxItem &item, int status, const QString &resourceId);
     void failed(const OutboxItem &item, const ApiError &error);
     QUrl resolveUrl(const OutboxItem &item, QByteArray *body, QString *why) const;
@@ -69,6 +72,7 @@ private:
     Policy m_policy;
     QTimer m_timer;
     bool m_inFlight = false;
+    bool m_stopped = false;
 };
 
 } // namespace intrvio
