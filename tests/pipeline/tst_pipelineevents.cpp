@@ -5,6 +5,7 @@
 // interview, note and partner result; a partner-result POST whose answer was lost is not repeated.
 #include "models/admin/AdminData.h"
 #include "models/mapping/MappingEditorModel.h"
+#include "net/sync/SyncService.h"
 #include "tests/pipeline/PipelineRig.h"
 
 using namespace intrvio;
@@ -167,6 +168,38 @@ private Q_SLOTS:
         QVERIFY(second.isValid() && second != m.link);
         QCOMPARE(request(rig.nam, "GET", second).status, 200);
         QCOMPARE(request(rig.nam, "GET", m.link).status, 410);
+    }
+
+    void afterAFullSync()
+    {
+        // With the mirror filled by a sync (as in a real installation), company webhooks, which name
+        // the new stage only by name, are compared with it: a move invites, a rejection cancels, a
+        // restore is recognised and the next move invites again.
+        Rig rig;
+        QVERIFY(rig.setUp(true));
+        SyncService sync(rig.client.get(), rig.store.get(), *rig.clock);
+        QSignalSpy synced(&sync, &SyncService::finished);
+        sync.start(SyncService::Mode::Full);
+        QVERIFY(synced.wait(60000));
+        QVERIFY2(synced.at(0).at(0).toBool(), qPrintable(synced.at(0).at(1).toString()));
+        QVERIFY(rig.scalar(QStringLiteral("SELECT count(*) FROM applications")).toInt() > 0);
+
+        const Moved m = moveIntoPhoneScreen(rig);
+        QVERIFY(m.link.isValid());
+        QVERIFY(rig.sandbox->rejectApplication(m.appId));
+        QTRY_COMPARE_WITH_TIMEOUT(status(rig, m.candidateId), QStringLiteral("failed"), 30000);
+        QVERIFY(rig.sandbox->restoreApplication(m.appId));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            rig.scalar(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'interview.restored'")), QStringLiteral("1"), 30000);
+        QVERIFY(rig.sandbox->moveApplication(m.appId, m.first));
+        QVERIFY(rig.sandbox->moveApplication(m.appId, m.phone));
+        QTRY_COMPARE_WITH_TIMEOUT(rig.inviteNotes(m.candidateId).size(), 2, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(rig.resultsOf(m.candidateId), 2, 30000);
+        QCOMPARE(interviewCount(rig, m.candidateId), 2);
+        // The mirror follows: the application is in "Phone screen" and not rejected.
+        QCOMPARE(rig.scalar(QStringLiteral("SELECT stage_id || ' ' || coalesce(rejected_at, '-') FROM applications WHERE id = '%1'")
+                                .arg(m.appId)),
+            QStringLiteral("%1 -").arg(m.phone));
     }
 
     void candidateDeletedErasesLocalData()
