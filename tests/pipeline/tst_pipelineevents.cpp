@@ -404,6 +404,35 @@ private Q_SLOTS:
         QCOMPARE(rig.resultsOf(candidateId), 1);
     }
 
+    void triggerAndCompanyWebhookWhileTheOutboxWaits()
+    {
+        // The same, with nothing sent until both reports are handled: whichever path created the
+        // interview, it ends with the trigger's result and no partner-result POST is queued.
+        Rig rig;
+        QVERIFY(rig.setUp(true));
+        qint64 phone = 0, first = 0;
+        const qint64 appId = rig.pickApplication(&phone, &first);
+        const qint64 candidateId = rig.sandbox->application(appId)->candidateId;
+        QString error;
+        QVERIFY(rig.sandbox->setTrigger(phone, {}, &error));
+        rig.worker->stop();
+        QVERIFY(rig.sandbox->moveApplication(appId, phone));
+        QTRY_VERIFY_WITH_TIMEOUT(count(rig.sandbox->requestLog(), "GET", QStringLiteral("/v1/job-applications/%1").arg(appId)) >= 1
+                && count(rig.sandbox->requestLog(), "GET", QStringLiteral("/v1/candidates/%1/job-applications").arg(candidateId)) >= 1
+                && rig.server->inbox()->idle(),
+            30000);
+        const QString resultId = rig.resultOf(candidateId)->id;
+        QTRY_COMPARE_WITH_TIMEOUT(rig.scalar(QStringLiteral("SELECT partner_result_id FROM interviews")), resultId, 30000);
+        QCOMPARE(rig.scalar(QStringLiteral("SELECT count(*) FROM interviews")), QStringLiteral("1"));
+        QCOMPARE(rig.scalar(QStringLiteral("SELECT count(*) FROM outbox WHERE kind = 'partner-result.create'")), QStringLiteral("0"));
+        rig.worker->start();
+        QTRY_COMPARE_WITH_TIMEOUT(status(rig, candidateId), QStringLiteral("sent"), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(outboxDrained(rig), 30000);
+        QCOMPARE(rig.resultsOf(candidateId), 1);
+        QCOMPARE(rig.inviteNotes(candidateId).size(), 1);
+        QCOMPARE(count(rig.sandbox->requestLog(), "POST", QStringLiteral("/partner/v1/partner-results"), false), 0);
+    }
+
     void lostPartnerResultAnswerIsNotRepeated()
     {
         // The partner-result POST reaches Teamtailor but its answer is lost: the retry finds the
