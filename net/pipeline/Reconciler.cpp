@@ -47,6 +47,11 @@ void Reconciler::runOnce()
     m_events = 0;
     // Overlap the previous pass a little: clocks differ, and a repeat is harmless.
     m_passStartedAt = m_clock.now().toUTC().addSecs(-120).toString(Qt::ISODate);
+    if (!m_client->builder().hasCredential(RequestBuilder::Api::Partner)) {
+        qCDebug(lcPipeline) << "reconciler: no partner-api-key; partner results still sending are not checked";
+        startApplications();
+        return;
+    }
     fetchPartnerResults({});
 }
 
@@ -56,8 +61,10 @@ void Reconciler::fetchPartnerResults(const QUrl &page)
     r->setParent(this); // never outlives us (or the client, destroyed after us)
     r->onFinished(this, [this](const ApiResult<Page<tt::PartnerResult>> &result) {
         if (!result.ok()) {
+            // The stage changes and published jobs are still caught up; the results wait for the next pass.
             qCWarning(lcPipeline).noquote() << "reconciler: cannot list partner results:" << result.error().message;
-            return done(false);
+            m_sending.clear();
+            return startApplications();
         }
         for (const auto &pr : result.value().items) {
             if (pr.status == QLatin1String("sending") && !knownPartnerResult(pr.id))
@@ -121,7 +128,7 @@ void Reconciler::feedSending()
             if (!result.ok()) {
                 qCWarning(lcPipeline).noquote() << "reconciler: cannot read the applications of candidate"
                                                 << pr.candidateId << ":" << result.error().message;
-                return done(false);
+                return feedSending(); // this one waits for the next pass
             }
             DomainEvent e;
             e.type = QString::fromLatin1(DomainEvent::PartnerTriggered);
