@@ -433,6 +433,21 @@ void InterviewPipeline::lookupAndInvite(const Invite &invite0, int attempt)
             ensureStages(app.jobId); // stage names, to compare the next webhook's `stage-name` with
         if (!app.rejectedAt.isEmpty()) {
             qCInfo(lcPipeline) << "application" << app.id << "is rejected; not invited";
+            if (!in.updateUrl.isEmpty()) {
+                // A trigger's result does not stay "sending": Teamtailor is told why.
+                OutboxItem item;
+                item.idempotencyKey = QStringLiteral("pr-refused:%1").arg(in.updateUrl);
+                item.kind = QString::fromLatin1(OutboxKind::PartnerResultUpdate);
+                item.method = QStringLiteral("PUT");
+                item.url = in.updateUrl;
+                item.body = QJsonDocument(PartnerResultBuilder::status(QString::fromLatin1(PartnerResultBuilder::StatusFailed),
+                                              QStringLiteral("The application is rejected in Teamtailor; no interview was sent.")))
+                                .toJson(QJsonDocument::Compact);
+                if (m_outbox->outbox().add(item, &error))
+                    m_outbox->kick();
+                else
+                    qCWarning(lcPipeline).noquote() << "cannot answer the trigger for application" << app.id << ":" << error;
+            }
             return;
         }
         if (!invite(in, &error))

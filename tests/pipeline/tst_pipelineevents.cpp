@@ -370,6 +370,36 @@ private Q_SLOTS:
         QCOMPARE(rig.scalar(QStringLiteral("SELECT threshold || ' ' || source FROM interviews")), QStringLiteral("35 trigger"));
     }
 
+    void triggerForAnApplicationRejectedMeanwhile()
+    {
+        // The trigger's event was stored but not handled, and the application was rejected since:
+        // the reconciler's replay invites nobody, and the trigger's result says why instead of
+        // staying "sending" (so later passes leave it alone).
+        Rig rig;
+        QVERIFY(rig.setUp(false));
+        qint64 phone = 0, first = 0;
+        const qint64 appId = rig.pickApplication(&phone, &first);
+        const qint64 candidateId = rig.sandbox->application(appId)->candidateId;
+        QString error;
+        QVERIFY(rig.sandbox->setTrigger(phone, {}, &error));
+        rig.server->inbox()->setHandler(nullptr);
+        QSignalSpy processed(rig.server->inbox(), &Inbox::rowProcessed);
+        QVERIFY(rig.sandbox->moveApplication(appId, phone));
+        QVERIFY(processed.wait(30000));
+        rig.server->inbox()->setHandler(rig.pipeline.get());
+        QVERIFY(rig.sandbox->rejectApplication(appId));
+
+        Reconciler reconciler(rig.store.get(), rig.client.get(), rig.pipeline.get(), *rig.clock);
+        QSignalSpy finished(&reconciler, &Reconciler::finished);
+        reconciler.runOnce();
+        QVERIFY(finished.wait(30000));
+        QTRY_COMPARE_WITH_TIMEOUT(status(rig, candidateId), QStringLiteral("failed"), 30000);
+        QVERIFY(rig.resultOf(candidateId)->summary().contains(QLatin1String("rejected")));
+        QTRY_VERIFY_WITH_TIMEOUT(outboxDrained(rig), 30000);
+        QCOMPARE(rig.inviteNotes(candidateId).size(), 0);
+        QCOMPARE(rig.scalar(QStringLiteral("SELECT count(*) FROM interviews")), QStringLiteral("0"));
+    }
+
     void triggerAndCompanyWebhookShareOneInterview()
     {
         // One move, reported twice: the trigger (/webhook with an update-url) and the company
