@@ -62,13 +62,22 @@ std::optional<Faults> Faults::parse(const QString &spec, QString *error)
             f.errorRate = rate;
             continue;
         }
+        if (key == QLatin1String("lost-answer-path")) {
+            if (!value.startsWith(QLatin1Char('/'))) {
+                if (error)
+                    *error = QStringLiteral("lost-answer-path must be a path starting with '/', got \"%1\"").arg(value);
+                return std::nullopt;
+            }
+            f.lostAnswerPath = value;
+            continue;
+        }
         const int n = value.toInt(&ok);
         if (key != QLatin1String("latency") && key != QLatin1String("storm429")
-            && key != QLatin1String("down")) {
+            && key != QLatin1String("down") && key != QLatin1String("lost-answers")) {
             if (error)
                 *error = QStringLiteral(
                     "unknown fault \"%1\" (known: latency=MS, error-rate=0..1, storm429=SECS, "
-                    "down=SECS)")
+                    "down=SECS, lost-answers=N, lost-answer-path=/PATH)")
                              .arg(key);
             return std::nullopt;
         }
@@ -81,6 +90,8 @@ std::optional<Faults> Faults::parse(const QString &spec, QString *error)
             f.latencyMs = n;
         else if (key == QLatin1String("storm429"))
             f.storm429Secs = n;
+        else if (key == QLatin1String("lost-answers"))
+            f.lostAnswers = n;
         else
             f.downSecs = n;
     }
@@ -98,6 +109,10 @@ QString Faults::toString() const
         parts << QStringLiteral("storm429=%1").arg(storm429Secs);
     if (downSecs)
         parts << QStringLiteral("down=%1").arg(downSecs);
+    if (lostAnswers)
+        parts << QStringLiteral("lost-answers=%1").arg(lostAnswers);
+    if (!lostAnswerPath.isEmpty())
+        parts << QStringLiteral("lost-answer-path=%1").arg(lostAnswerPath);
     return parts.isEmpty() ? QStringLiteral("none") : parts.join(QLatin1Char(','));
 }
 
@@ -556,18 +571,27 @@ void Sandbox::Private::handle(HttpRequest &&request, QTcpSocket *socket)
     }
     QString key = QStringLiteral("none");
     HttpResponse response = dispatch(request, &key);
+    const bool changing = request.method == "POST" || request.method == "PUT" || request.method == "PATCH"
+        || request.method == "DELETE";
+    if (api && changing && faults.lostAnswers > 0
+        && (faults.lostAnswerPath.isEmpty() || request.path.startsWith(faults.lostAnswerPath))) {
+        // Processed, but the answer never reaches the client.
+        --faults.lostAnswers;
+        finish(request, guard, std::move(response), key, true, true);
+        return;
+    }
     finish(request, guard, std::move(response), key, false);
 }
 
 void Sandbox::Private::finish(const HttpRequest &request, QPointer<QTcpSocket> socket, HttpResponse response,
-    const QString &key, bool drop)
+    const QString &key, bool drop, bool processed)
 {
     RequestRecord rec;
     rec.seq = nextRequestSeq++;
     rec.time = now();
     rec.method = QString::fromLatin1(request.method);
     rec.pathAndQuery = QString::fromLatin1(request.rawTarget);
-    rec.status = drop ? 0 : response.status;
+    rec.status = drop && !processed ? 0 : response.status;
     rec.key = key;
     rec.body = request.body;
     requestLog.append(rec);
@@ -576,6 +600,19 @@ void Sandbox::Private::finish(const HttpRequest &request, QPointer<QTcpSocket> s
     qCDebug(lcSandbox).noquote() << rec.method << Redaction::url(QUrl(rec.pathAndQuery)) << rec.status;
     Q_EMIT q->requestServed(rec);
 
+    if (drop && processed) {
+        // A lost answer: the status line and a part of the body arrive, then the connection closes.
+        // (A connection closed before any byte of the answer would be retried by some clients on
+        // their own, hiding the fault.)
+        if (socket && socket->state() == QAbstractSocket::ConnectedState) {
+            QByteArray out = "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reasonPhrase(response.status)
+                + "\r\nContent-Type: application/vnd.api+json\r\nContent-Length: "
+                + QByteArray::number(response.body.size() + 4096) + "\r\n\r\n" + response.body.left(8);
+            socket->write(out);
+            socket->disconnectFromHost();
+        }
+        return;
+    }
     if (drop) {
         if (socket)
             socket->abort();

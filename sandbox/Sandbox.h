@@ -173,7 +173,7 @@ struct RequestRecord
     QDateTime time;
     QString method;
     QString pathAndQuery; // as received (not decoded)
-    int status = 0; // 0: the connection was dropped (fault "down")
+    int status = 0; // 0: the connection was dropped (fault "down"); a lost answer keeps its status
     QString key; // which credential was used: "company-token", "partner-api-key", "invalid", "none"
     QByteArray body; // request body (bodies carry no credentials)
 };
@@ -204,8 +204,14 @@ struct Faults
     double errorRate = 0; // share of requests answered 500 (0..1), seeded
     int storm429Secs = 0; // every request answered 429 for this long (from when set)
     int downSecs = 0; // every connection dropped without an answer for this long
+    // The next N changing requests (POST, PUT, PATCH, DELETE) whose path starts with lostAnswerPath
+    // (empty: any API path) are processed, then their connection is dropped without an answer: the
+    // change happened, but the client cannot know (a lost response).
+    int lostAnswers = 0;
+    QString lostAnswerPath;
 
-    // "latency=200,error-rate=0.1,storm429=30,down=15" (any subset; "none" or "" clears).
+    // "latency=200,error-rate=0.1,storm429=30,down=15,lost-answers=1,lost-answer-path=/partner/v1"
+    // (any subset; "none" or "" clears).
     static std::optional<Faults> parse(const QString &spec, QString *error);
     QString toString() const;
 };

@@ -276,7 +276,7 @@ struct Sandbox::Private
     void handle(sandbox::HttpRequest &&request, QTcpSocket *socket);
     sandbox::HttpResponse dispatch(const sandbox::HttpRequest &request, QString *keyUsed);
     void finish(const sandbox::HttpRequest &request, QPointer<QTcpSocket> socket,
-        sandbox::HttpResponse response, const QString &key, bool drop);
+        sandbox::HttpResponse response, const QString &key, bool drop, bool processed = false);
     // Rate limit: returns remaining after consuming one; sets headers on the response.
     bool consumeRate(const QString &key, sandbox::HttpResponse *headersOut);
 

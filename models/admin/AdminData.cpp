@@ -263,30 +263,41 @@ QJsonObject CandidatePrivacy::exportData(QSqlDatabase db, const QString &id, QSt
     return out;
 }
 
-bool CandidatePrivacy::erase(
+CandidatePrivacy::EraseOutcome CandidatePrivacy::eraseCandidate(
     QSqlDatabase db, const QString &id, const Clock &clock, const QString &actor, QString *error)
 {
     if (!db.transaction()) {
         *error = db.lastError().text();
-        return false;
+        return EraseOutcome::Failed;
     }
     auto fail = [&db]() {
         db.rollback();
-        return false;
+        return EraseOutcome::Failed;
     };
+    // Known: mirrored, or only met through the pipeline (a webhook, an interview, an outbox row).
     QSqlQuery q(db);
-    q.prepare(QStringLiteral("SELECT COUNT(*) FROM candidates WHERE id = ?"));
-    q.addBindValue(id);
+    q.prepare(QStringLiteral("SELECT (SELECT COUNT(*) FROM candidates WHERE id = ?)"
+                             " + (SELECT COUNT(*) FROM applications WHERE candidate_id = ?)"
+                             " + (SELECT COUNT(*) FROM interviews WHERE candidate_id = ?)"
+                             " + (SELECT COUNT(*) FROM partner_results WHERE candidate_id = ?)"
+                             " + (SELECT COUNT(*) FROM outbox WHERE candidate_id = ?)"));
+    for (int i = 0; i < 5; ++i)
+        q.addBindValue(id);
     if (!exec(q, error) || !q.next())
         return fail();
     if (q.value(0).toInt() == 0) {
+        db.rollback();
         *error = QStringLiteral("No candidate with id %1; nothing was erased.").arg(id);
-        return fail();
+        return EraseOutcome::Unknown;
     }
     const QList<QPair<QString, QString>> deletes = {
         { QStringLiteral("outbox"),
-            QStringLiteral("DELETE FROM outbox WHERE interview_id IN (SELECT id FROM interviews WHERE "
-                           "candidate_id = ?)") },
+            QStringLiteral("DELETE FROM outbox WHERE candidate_id = ? OR interview_id IN"
+                           " (SELECT id FROM interviews WHERE candidate_id = ?)") },
+        { QStringLiteral("settings"),
+            QStringLiteral("DELETE FROM settings WHERE key IN (SELECT 'pipeline.generation.' || application_id"
+                           " FROM interviews WHERE candidate_id = ? UNION SELECT 'pipeline.generation.' || id"
+                           " FROM applications WHERE candidate_id = ?)") },
         { QStringLiteral("interviews"), QStringLiteral("DELETE FROM interviews WHERE candidate_id = ?") },
         { QStringLiteral("partner_results"),
             QStringLiteral("DELETE FROM partner_results WHERE candidate_id = ?") },
@@ -297,7 +308,8 @@ bool CandidatePrivacy::erase(
     for (const auto &[table, sql] : deletes) {
         QSqlQuery d(db);
         d.prepare(sql);
-        d.addBindValue(id);
+        for (qsizetype i = 0; i < sql.count(QLatin1Char('?')); ++i)
+            d.addBindValue(id);
         if (!exec(d, error))
             return fail();
         counts.insert(table, d.numRowsAffected());
@@ -312,7 +324,13 @@ bool CandidatePrivacy::erase(
         *error = db.lastError().text();
         return fail();
     }
-    return true;
+    return EraseOutcome::Erased;
+}
+
+bool CandidatePrivacy::erase(
+    QSqlDatabase db, const QString &id, const Clock &clock, const QString &actor, QString *error)
+{
+    return eraseCandidate(db, id, clock, actor, error) == EraseOutcome::Erased;
 }
 
 // ---- statistics -------------------------------------------------------------------------------

@@ -52,8 +52,16 @@ namespace CandidatePrivacy {
 // Candidate, applications, partner results, interviews (with transcripts), their outbox rows and
 // audit entries, as one JSON object. Empty object when the candidate is unknown.
 QJsonObject exportData(QSqlDatabase db, const QString &candidateId, QString *error);
-// Deletes the candidate's rows across tables in one transaction and audits the erasure (the
-// audit entry holds the id and row counts, no personal data). False if unknown or on error.
+// The one erasure of a candidate's local data, used by the GDPR button (erase()) and by Teamtailor's
+// candidate.destroy (the interview pipeline): in one transaction, the mirror rows (candidate,
+// applications, partner results), the interviews with their answers, every outbox row of the
+// candidate (pending ones included: nothing is sent about them afterwards) and the pipeline's
+// per-application settings. Audit rows stay (they hold ids, never names or answers) and one more
+// records the erasure with row counts.
+enum class EraseOutcome { Erased, Unknown, Failed };
+EraseOutcome eraseCandidate(
+    QSqlDatabase db, const QString &candidateId, const Clock &clock, const QString &actor, QString *error);
+// eraseCandidate() for the GUI: an unknown candidate is an error ("nothing was erased").
 bool erase(
     QSqlDatabase db, const QString &candidateId, const Clock &clock, const QString &actor, QString *error);
 } // namespace CandidatePrivacy

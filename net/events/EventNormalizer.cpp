@@ -185,6 +185,7 @@ QList<DomainEvent> normalizeCompany(const CompanyWebhook &hook, const Previous &
         const bool rejectedNow = rejectedAt.isString() && !rejectedAt.toString().isEmpty();
         const bool clearedNow
             = rejectedAt.isNull() || (rejectedAt.isString() && rejectedAt.toString().isEmpty());
+        bool restoredNow = false;
         if (rejectedNow && previous.rejected.value_or(false) == false) {
             DomainEvent e = make(DomainEvent::CandidateRejected);
             fill(e);
@@ -193,20 +194,18 @@ QList<DomainEvent> normalizeCompany(const CompanyWebhook &hook, const Previous &
             DomainEvent e = make(DomainEvent::CandidateRestored);
             fill(e);
             out.append(e);
+            restoredNow = true;
         }
         DomainEvent stage = make(DomainEvent::StageChanged);
         fill(stage);
         const bool hasStage = !stage.stageId.isEmpty() || !stage.stageName.isEmpty();
-        // Company webhooks name the stage but carry no stage id (protocol §6.2), so against a
-        // mirrored application the name tells whether the stage changed.
-        bool changed = false;
-        if (!previous.stageId)
-            changed = hasStage && !rejectedNow;
-        else if (!stage.stageId.isEmpty())
+        // Nothing known to compare with: a move is assumed (a repeat is harmless), except with a
+        // rejection or a restore, which is what that update was about.
+        bool changed = hasStage && !rejectedNow && !restoredNow;
+        if (previous.stageId && !stage.stageId.isEmpty())
             changed = *previous.stageId != stage.stageId;
-        else if (!stage.stageName.isEmpty())
-            changed = !previous.stageName
-                || previous.stageName->compare(stage.stageName, Qt::CaseInsensitive) != 0;
+        else if (previous.stageName && !stage.stageName.isEmpty())
+            changed = previous.stageName->trimmed().compare(stage.stageName.trimmed(), Qt::CaseInsensitive) != 0;
         if (changed)
             out.append(stage);
         return out;

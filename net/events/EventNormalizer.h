@@ -50,7 +50,9 @@ CompanyWebhook decodeCompanyWebhook(const QByteArray &body);
 struct Previous
 {
     std::optional<QString> stageId;
-    std::optional<QString> stageName; // the mirrored name of stageId, when the stage is synced
+    // The name of that stage, when mirrored: company webhooks name the new stage only by name
+    // (`stage-name`, protocol §6.2), so a move is told from other updates by comparing names.
+    std::optional<QString> stageName;
     std::optional<bool> rejected;
     std::optional<QString> jobStatus;
 };

@@ -9,6 +9,8 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QUrlQuery>
 
@@ -41,6 +43,29 @@ RequestBuilder::Api apiFor(const OutboxItem &item)
 {
     return item.kind.startsWith(QLatin1String("partner-result")) ? RequestBuilder::Api::Partner
                                                                    : RequestBuilder::Api::Public;
+}
+
+// The attributes of a partner-result POST body ({"data": {"attributes": {...}}}).
+QJsonObject createAttributes(const QByteArray &body)
+{
+    return QJsonDocument::fromJson(body)
+        .object()
+        .value(QLatin1String("data"))
+        .toObject()
+        .value(QLatin1String("attributes"))
+        .toObject();
+}
+
+// After a failed attempt with this status, the change may have reached Teamtailor: no answer (0),
+// a server error, or a success whose answer arrived garbled (cut off, not JSON:API).
+bool landedMaybe(int lastStatus)
+{
+    return lastStatus == 0 || lastStatus >= 500 || (lastStatus >= 200 && lastStatus < 300);
+}
+
+QString idOf(const QJsonValue &v)
+{
+    return v.isDouble() ? QString::number(v.toInteger()) : v.toString();
 }
 
 QString noteText(const QByteArray &body)
@@ -107,9 +132,17 @@ void OutboxWorker::sendNext()
     // Teamtailor. POST /v1/notes is not idempotent and has no idempotency header, so before posting
     // again we list the candidate's newest notes and look for this exact text: it holds the
     // interview's unique link, so a match means the earlier attempt landed and the row is done.
-    const bool ambiguous = item->attempts > 0 && (item->lastStatus == 0 || item->lastStatus >= 500);
+    const bool ambiguous = item->attempts > 0 && landedMaybe(item->lastStatus);
     if (item->kind == QLatin1String(OutboxKind::Note) && ambiguous && !item->candidateId.isEmpty()) {
         probeNote(*item);
+        return;
+    }
+    // The same for a partner-result POST, and more: every POST first looks at the candidate's
+    // partner results, so a result Teamtailor created for a trigger on the same move ("sending") is
+    // updated instead of getting a second result next to it, and an earlier POST whose answer was
+    // lost is found rather than repeated.
+    if (item->kind == QLatin1String(OutboxKind::PartnerResultCreate) && !item->candidateId.isEmpty()) {
+        probePartnerResult(*item);
         return;
     }
     send(*item);
@@ -220,6 +253,116 @@ void OutboxWorker::probeNote(const OutboxItem &item)
     r->start();
 }
 
+void OutboxWorker::probePartnerResult(const OutboxItem &item)
+{
+    m_inFlight = true;
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("filter[candidate]"), item.candidateId);
+    query.addQueryItem(QStringLiteral("page[size]"), QStringLiteral("30"));
+    const QUrl url = m_ctx.builder.url(RequestBuilder::Api::Public, QStringLiteral("partner-results"), query);
+    auto *r = new OutboxRequest(m_ctx, RequestBuilder::Api::Public, "GET", url, {}, this);
+    r->onFinished(this, [this, item](const ApiResult<JsonApi::Document> &result) {
+        m_inFlight = false;
+        if (!result.ok()) {
+            failed(item, result.error()); // try the probe again later
+            sendNext();
+            return;
+        }
+        const QJsonObject mine = createAttributes(item.body);
+        const QString jobId = idOf(mine.value(QLatin1String("job-id")));
+        const bool ambiguous = item.attempts > 0 && landedMaybe(item.lastStatus);
+        // Results another interview already stands for are never taken over.
+        QSet<QString> linked;
+        {
+            QSqlQuery q(m_store->database());
+            q.prepare(QStringLiteral("SELECT partner_result_id FROM interviews WHERE candidate_id = ?"
+                                     " AND partner_result_id IS NOT NULL AND id <> ?"));
+            q.addBindValue(item.candidateId);
+            q.addBindValue(item.interviewId);
+            if (q.exec()) {
+                while (q.next())
+                    linked.insert(q.value(0).toString());
+            }
+        }
+        for (const auto &res : result.value().data) {
+            if (linked.contains(res.id) || (!jobId.isEmpty() && res.relatedId(QLatin1StringView("job")) != jobId))
+                continue;
+            const QString status = res.string(QLatin1StringView("status"));
+            if (status == QLatin1String(PartnerResultBuilder::StatusSending)) {
+                confirmPartnerResult(item, res.id, true);
+                return;
+            }
+            if (ambiguous && status == mine.value(QLatin1String("status")).toString()
+                && res.string(QLatin1StringView("summary")) == mine.value(QLatin1String("summary")).toString()) {
+                confirmPartnerResult(item, res.id, false);
+                return;
+            }
+        }
+        send(item);
+    });
+    r->start();
+}
+
+void OutboxWorker::confirmPartnerResult(const OutboxItem &item, const QString &resultId, bool adopt)
+{
+    // The public API lists every partner's results; the Partner API shows only ours (404 otherwise).
+    m_inFlight = true;
+    const QUrl url = m_ctx.builder.url(RequestBuilder::Api::Partner, QStringLiteral("partner-results/") + resultId);
+    auto *r = new OutboxRequest(m_ctx, RequestBuilder::Api::Partner, "GET", url, {}, this);
+    r->onFinished(this, [this, item, resultId, adopt](const ApiResult<JsonApi::Document> &result) {
+        m_inFlight = false;
+        if (!result.ok()) {
+            if (result.error().httpStatus == 404 || result.error().httpStatus == 403) {
+                send(item); // another partner's result: ours is still to be created
+                return;
+            }
+            failed(item, result.error());
+            sendNext();
+            return;
+        }
+        if (adopt) {
+            adoptPartnerResult(item, resultId);
+        } else {
+            qCInfo(lcOutbox) << "partner result" << item.idempotencyKey << "already in Teamtailor (" << resultId
+                             << "); not posted again";
+            finish(item, 200, resultId);
+        }
+        sendNext();
+    });
+    r->start();
+}
+
+void OutboxWorker::adoptPartnerResult(const OutboxItem &item, const QString &resultId)
+{
+    // The row becomes an update of that result (same place in the interview's order); later rows
+    // of the interview name it through interviews.partner_result_id.
+    QJsonObject attrs = createAttributes(item.body);
+    attrs.remove(QLatin1String("candidate-id")); // immutable: never sent on update
+    attrs.remove(QLatin1String("job-id"));
+    QSqlDatabase db = m_store->database();
+    const bool tx = db.transaction();
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("UPDATE interviews SET partner_result_id = ? WHERE id = ?"));
+    q.addBindValue(resultId);
+    q.addBindValue(item.interviewId);
+    bool ok = q.exec();
+    QSqlQuery u(db);
+    u.prepare(QStringLiteral("UPDATE outbox SET kind = ?, method = 'PUT', url = '', body = ? WHERE id = ?"));
+    u.addBindValue(QString::fromLatin1(OutboxKind::PartnerResultUpdate));
+    u.addBindValue(QJsonDocument(attrs).toJson(QJsonDocument::Compact));
+    u.addBindValue(item.id);
+    ok = ok && u.exec();
+    if (tx && (ok ? db.commit() : (db.rollback(), false))) {
+        qCInfo(lcOutbox) << "partner result" << item.idempotencyKey << "updates result" << resultId
+                         << "(created by Teamtailor for a trigger) instead of creating a second one";
+        return;
+    }
+    ApiError e;
+    e.kind = ApiError::Kind::BadResponse;
+    e.message = QStringLiteral("cannot record partner result %1: %2").arg(resultId, db.lastError().text());
+    failed(item, e);
+}
+
 void OutboxWorker::finish(const OutboxItem &item, int status, const QString &resourceId)
 {
     if (item.kind == QLatin1String(OutboxKind::PartnerResultCreate) && !resourceId.isEmpty() && item.interviewId) {
@@ -240,8 +383,10 @@ void OutboxWorker::failed(const OutboxItem &item, const ApiError &error)
 {
     const int attempts = item.attempts + 1;
     const int status = error.httpStatus;
+    // A garbled 2xx answer is retried too: the change probably landed, and the retry of a note or
+    // partner-result POST looks for it before posting again.
     const bool transient = error.isTransient() || status == 408 || status == 429
-        || (error.kind == ApiError::Kind::BadResponse && status == 0);
+        || (error.kind == ApiError::Kind::BadResponse && (status == 0 || (status >= 200 && status < 300)));
     const bool dead = !transient || attempts >= m_policy.maxAttempts;
     const qint64 wait = backoffMs(attempts, error.retryAfterMs, m_policy, m_rng);
     const QString message = status ? QStringLiteral("HTTP %1: %2").arg(status).arg(error.message) : error.message;

@@ -57,6 +57,9 @@ private:
     void sendNext();
     void send(const OutboxItem &item);
     void probeNote(const OutboxItem &item);
+    void probePartnerResult(const OutboxItem &item);
+    void confirmPartnerResult(const OutboxItem &item, const QString &resultId, bool adopt);
+    void adoptPartnerResult(const OutboxItem &item, const QString &resultId);
     void finish(const OutboxItem &item, int status, const QString &resourceId);
     void failed(const OutboxItem &item, const ApiError &error);
     QUrl resolveUrl(const OutboxItem &item, QByteArray *body, QString *why) const;

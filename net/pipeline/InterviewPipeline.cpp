@@ -3,6 +3,7 @@
 #include "models/Clock.h"
 #include "models/Log.h"
 #include "models/Store.h"
+#include "models/admin/AdminData.h"
 #include "models/interview/AuditLog.h"
 #include "models/interview/InterviewPage.h"
 #include "models/interview/InterviewRepository.h"
@@ -11,6 +12,7 @@
 #include "models/interview/TemplateRepository.h"
 #include "net/api/Requests.h"
 #include "net/api/TeamtailorClient.h"
+#include "net/events/EventNormalizer.h"
 #include "net/outbox/OutboxWorker.h"
 #include "net/pipeline/InterviewStateMachine.h"
 #include "net/sync/SyncStore.h"
@@ -191,24 +193,64 @@ bool InterviewPipeline::invite(const Invite &in, QString *error)
     if (!created)
         return false;
     if (!created->isNew) {
-        qCInfo(lcPipeline) << "interview" << created->record.id << "exists for application" << in.applicationId
+        const InterviewRecord &old = created->record;
+        qCInfo(lcPipeline) << "interview" << old.id << "exists for application" << in.applicationId
                            << "and template" << in.templateId << "; no second invite";
+        const bool sameResult = !in.partnerResultId.isEmpty() && in.partnerResultId == old.partnerResultId;
+        if (in.updateUrl.isEmpty() || in.updateUrl == old.updateUrl || sameResult)
+            return tx.commit();
+        // The same move reported by a company webhook and by a trigger: the interview came from the
+        // webhook and its own partner result is not posted yet, so the trigger's result (created by
+        // Teamtailor, "sending") becomes the interview's result and the POST becomes a PUT to it.
+        if (old.updateUrl.isEmpty() && old.partnerResultId.isEmpty()) {
+            QSqlQuery u(m_store->database());
+            u.prepare(QStringLiteral("UPDATE outbox SET kind = ?, method = 'PUT', url = ?, body = ?"
+                                     " WHERE idempotency_key = ? AND state <> 'sent'"));
+            u.addBindValue(QString::fromLatin1(OutboxKind::PartnerResultUpdate));
+            u.addBindValue(in.updateUrl);
+            u.addBindValue(QJsonDocument(PartnerResultBuilder::status(QString::fromLatin1(PartnerResultBuilder::StatusSent),
+                                             QStringLiteral("Interview invitation sent (%1).").arg(tpl->name)))
+                               .toJson(QJsonDocument::Compact));
+            u.addBindValue(QStringLiteral("pr-create:%1").arg(old.id));
+            if (!u.exec()) {
+                *error = u.lastError().text();
+                return false;
+            }
+            if (u.numRowsAffected() == 1) {
+                QSqlQuery q(m_store->database());
+                q.prepare(QStringLiteral("UPDATE interviews SET update_url = ?, partner_result_id = ? WHERE id = ?"));
+                q.addBindValue(in.updateUrl);
+                q.addBindValue(in.partnerResultId.isEmpty() ? QVariant() : QVariant(in.partnerResultId));
+                q.addBindValue(old.id);
+                if (!q.exec()) {
+                    *error = q.lastError().text();
+                    return false;
+                }
+                AuditLog(*m_store, m_clock)
+                    .append(QString::fromLatin1(Actor), QStringLiteral("interview.result-adopted"),
+                        QStringLiteral("interview:%1").arg(old.id),
+                        QJsonObject { { QStringLiteral("partner-result"), in.partnerResultId },
+                            { QStringLiteral("triggered-by"), in.triggeredBy } });
+                if (!tx.commit())
+                    return false;
+                m_outbox->kick();
+                return true;
+            }
+        }
         // A trigger for an interview we already run (e.g. a second trigger on the same stage) gets its
         // partner result told where we are, once.
-        if (!in.updateUrl.isEmpty() && in.updateUrl != created->record.updateUrl) {
-            OutboxItem item;
-            item.idempotencyKey = QStringLiteral("pr-dup:%1").arg(in.updateUrl);
-            item.kind = QString::fromLatin1(OutboxKind::PartnerResultUpdate);
-            item.method = QStringLiteral("PUT");
-            item.url = in.updateUrl;
-            item.body = QJsonDocument(PartnerResultBuilder::status(created->record.state == QLatin1String("created")
-                                                                       ? QString::fromLatin1(PartnerResultBuilder::StatusSent)
-                                                                       : created->record.state,
-                                          QStringLiteral("An Intrvio interview for this application is already under way.")))
-                            .toJson(QJsonDocument::Compact);
-            if (!m_outbox->outbox().add(item, error))
-                return false;
-        }
+        OutboxItem item;
+        item.idempotencyKey = QStringLiteral("pr-dup:%1").arg(in.updateUrl);
+        item.kind = QString::fromLatin1(OutboxKind::PartnerResultUpdate);
+        item.method = QStringLiteral("PUT");
+        item.url = in.updateUrl;
+        item.body = QJsonDocument(PartnerResultBuilder::status(old.state == QLatin1String("created")
+                                                                   ? QString::fromLatin1(PartnerResultBuilder::StatusSent)
+                                                                   : old.state,
+                                      QStringLiteral("An Intrvio interview for this application is already under way.")))
+                        .toJson(QJsonDocument::Compact);
+        if (!m_outbox->outbox().add(item, error))
+            return false;
         return tx.commit();
     }
     const InterviewRecord &rec = created->record;
@@ -380,8 +422,34 @@ void InterviewPipeline::lookupAndInvite(const Invite &invite0, int attempt)
         const int delayMs = std::min(60000, 500 << std::min(attempt, 7));
         QTimer::singleShot(delayMs, this, [this, invite0, attempt] { lookupAndInvite(invite0, attempt + 1); });
     };
-    auto finish = [this](const Invite &in) {
+    auto finish = [this](const Invite &in, const tt::JobApplication &app) {
+        // The mirror learns the application (its candidate, stage and rejection): the next company
+        // webhook about it is compared with this (EventNormalizer::Previous), which is how a later
+        // restore is told apart from a plain update.
         QString error;
+        if (!SyncStore(m_store->database()).writeApplications({ app }, &error))
+            qCWarning(lcPipeline).noquote() << "cannot mirror application" << app.id << ":" << error;
+        if (!app.jobId.isEmpty())
+            ensureStages(app.jobId); // stage names, to compare the next webhook's `stage-name` with
+        if (!app.rejectedAt.isEmpty()) {
+            qCInfo(lcPipeline) << "application" << app.id << "is rejected; not invited";
+            if (!in.updateUrl.isEmpty()) {
+                // A trigger's result does not stay "sending": Teamtailor is told why.
+                OutboxItem item;
+                item.idempotencyKey = QStringLiteral("pr-refused:%1").arg(in.updateUrl);
+                item.kind = QString::fromLatin1(OutboxKind::PartnerResultUpdate);
+                item.method = QStringLiteral("PUT");
+                item.url = in.updateUrl;
+                item.body = QJsonDocument(PartnerResultBuilder::status(QString::fromLatin1(PartnerResultBuilder::StatusFailed),
+                                              QStringLiteral("The application is rejected in Teamtailor; no interview was sent.")))
+                                .toJson(QJsonDocument::Compact);
+                if (m_outbox->outbox().add(item, &error))
+                    m_outbox->kick();
+                else
+                    qCWarning(lcPipeline).noquote() << "cannot answer the trigger for application" << app.id << ":" << error;
+            }
+            return;
+        }
         if (!invite(in, &error))
             qCWarning(lcPipeline).noquote() << "application" << in.applicationId << "not invited:" << error;
     };
@@ -395,7 +463,7 @@ void InterviewPipeline::lookupAndInvite(const Invite &invite0, int attempt)
             in.candidateId = result.value().candidateId;
             if (in.jobId.isEmpty())
                 in.jobId = result.value().jobId;
-            finish(in);
+            finish(in, result.value());
         });
         return;
     }
@@ -405,18 +473,26 @@ void InterviewPipeline::lookupAndInvite(const Invite &invite0, int attempt)
         if (!result.ok())
             return retry(result.error());
         Invite in = invite0;
+        tt::JobApplication found;
         for (const auto &a : result.value().applications) {
             if (a.jobId == in.jobId || in.jobId.isEmpty()) {
-                in.applicationId = a.id;
-                in.jobId = a.jobId;
-                break;
+                // A candidate may have applied twice to a job: the active application wins.
+                if (!found.id.isEmpty() && !a.rejectedAt.isEmpty())
+                    continue;
+                found = a;
+                if (a.rejectedAt.isEmpty())
+                    break;
             }
         }
-        if (in.applicationId.isEmpty()) {
+        if (found.id.isEmpty()) {
             qCWarning(lcPipeline) << "candidate" << in.candidateId << "has no application for job" << in.jobId;
             return;
         }
-        finish(in);
+        in.applicationId = found.id;
+        in.jobId = found.jobId;
+        if (found.candidateId.isEmpty())
+            found.candidateId = in.candidateId;
+        finish(in, found);
     });
 }
 
@@ -428,6 +504,13 @@ bool InterviewPipeline::cancel(const InterviewRecord &rec, const QString &reason
     Tx tx(m_store);
     InterviewRepository repo(*m_store, m_clock);
     if (!repo.fail(rec.id, reason))
+        return false;
+    // An invitation not delivered yet is not delivered at all: its link would only open a closed page.
+    QSqlQuery note(m_store->database());
+    note.prepare(QStringLiteral("DELETE FROM outbox WHERE interview_id = ? AND kind = ? AND state <> 'sent'"));
+    note.addBindValue(rec.id);
+    note.addBindValue(QString::fromLatin1(OutboxKind::Note));
+    if (!note.exec())
         return false;
     QString error;
     if (!queuePartnerStatus(rec, QStringLiteral("pr-failed:%1").arg(rec.id),
@@ -471,28 +554,18 @@ bool InterviewPipeline::onDeleted(const DomainEvent &e)
 {
     if (e.candidateId.isEmpty())
         return true;
-    Tx tx(m_store);
-    const QStringList statements {
-        QStringLiteral("DELETE FROM outbox WHERE candidate_id = ? AND state != 'sent'"),
-        QStringLiteral("UPDATE outbox SET body = NULL WHERE candidate_id = ?"),
-        QStringLiteral("DELETE FROM interviews WHERE candidate_id = ?"),
-        QStringLiteral("DELETE FROM applications WHERE candidate_id = ?"),
-        QStringLiteral("DELETE FROM partner_results WHERE candidate_id = ?"),
-        QStringLiteral("DELETE FROM candidates WHERE id = ?"),
-    };
-    for (const QString &sql : statements) {
-        QSqlQuery q(m_store->database());
-        q.prepare(sql);
-        q.addBindValue(e.candidateId);
-        if (!q.exec()) {
-            qCWarning(lcPipeline).noquote() << "cannot erase candidate" << e.candidateId << ":" << q.lastError().text();
-            return false;
-        }
+    // The same erasure as the GDPR button in Settings: one function, one definition of "the
+    // candidate's data" (CandidatePrivacy::eraseCandidate).
+    QString error;
+    const auto outcome = CandidatePrivacy::eraseCandidate(
+        m_store->database(), e.candidateId, m_clock, QStringLiteral("teamtailor"), &error);
+    if (outcome == CandidatePrivacy::EraseOutcome::Failed) {
+        qCWarning(lcPipeline).noquote() << "cannot erase candidate" << e.candidateId << ":" << error;
+        return false; // the inbox retries the row
     }
-    AuditLog(*m_store, m_clock)
-        .append(QStringLiteral("teamtailor"), QStringLiteral("candidate.erased"),
-            QStringLiteral("candidate:%1").arg(e.candidateId));
-    return tx.commit();
+    if (outcome == CandidatePrivacy::EraseOutcome::Unknown)
+        qCInfo(lcPipeline) << "candidate" << e.candidateId << "deleted in Teamtailor; nothing stored about them";
+    return true;
 }
 
 void InterviewPipeline::ensureStages(const QString &jobId, int attempt)
@@ -530,32 +603,67 @@ bool InterviewPipeline::onJobPublished(const DomainEvent &e)
 {
     if (e.jobId.isEmpty())
         return true;
+    // The job is mirrored as published (so the next job.update of it is not another publication)
+    // and flagged for review: the Jobs view and the mapping panel list it until an admin marks it
+    // reviewed.
+    const QString title
+        = EventNormalizer::attribute(e.data.value(QLatin1String("attributes")).toObject(), QStringLiteral("title")).toString();
+    Tx tx(m_store);
     QSqlQuery j(m_store->database());
-    j.prepare(QStringLiteral("INSERT OR IGNORE INTO jobs(id, title) VALUES(?, '')"));
+    j.prepare(QStringLiteral("INSERT INTO jobs(id, title, status, human_status, needs_review) VALUES(?, ?, 'open', 'published', 1)"
+                             " ON CONFLICT(id) DO UPDATE SET title = CASE WHEN excluded.title <> '' THEN excluded.title"
+                             " ELSE jobs.title END, status = 'open', human_status = 'published', needs_review = 1"));
     j.addBindValue(e.jobId);
-    j.exec();
-    QSqlQuery q(m_store->database());
-    q.prepare(QStringLiteral("UPDATE jobs SET needs_review = 1 WHERE id = ?"));
-    q.addBindValue(e.jobId);
-    q.exec();
+    j.addBindValue(title.isEmpty() ? QStringLiteral("") : title); // never NULL (jobs.title NOT NULL)
+    if (!j.exec()) {
+        qCWarning(lcPipeline).noquote() << "cannot flag job" << e.jobId << "for review:" << j.lastError().text();
+        return false;
+    }
     AuditLog(*m_store, m_clock)
         .append(QStringLiteral("teamtailor"), QStringLiteral("job.published"), QStringLiteral("job:%1").arg(e.jobId));
-    // Default mappings apply by stage name as soon as the job's stages are known; the job is flagged
-    // for review so an admin can add overrides. Stale flags are recomputed with the new stages.
-    auto *r = m_client->listJobStages(e.jobId);
+    if (!tx.commit())
+        return false;
+    syncPublishedJob(e.jobId, 0);
+    return true;
+}
+
+void InterviewPipeline::syncPublishedJob(const QString &jobId, int attempt)
+{
+    // The job's stages are mirrored, so the default mappings (by stage name) apply to them and the
+    // editor shows them; stale flags are recomputed with the new stages.
+    auto *r = m_client->listJobStages(jobId);
     r->setParent(this); // never outlives us (or the client, destroyed after us)
-    r->onFinished(this, [this, jobId = e.jobId](const ApiResult<Page<tt::Stage>> &result) {
+    r->onFinished(this, [this, jobId, attempt](const ApiResult<Page<tt::Stage>> &result) {
         if (!result.ok()) {
+            if (result.error().isTransient() && attempt < 12) {
+                QTimer::singleShot(std::min(60000, 500 << std::min(attempt, 7)), this,
+                    [this, jobId, attempt] { syncPublishedJob(jobId, attempt + 1); });
+                return;
+            }
             qCWarning(lcPipeline).noquote() << "cannot read the stages of job" << jobId << ":" << result.error().message;
             return;
         }
         SyncStore sync(m_store->database());
         QString error;
-        if (!sync.writeStages(result.value().items, &error))
+        if (!sync.writeStages(result.value().items, &error)) {
             qCWarning(lcPipeline).noquote() << "cannot store the stages of job" << jobId << ":" << error;
-        MappingRepository(*m_store, m_clock).refreshStale(QString::fromLatin1(Actor));
+            return;
+        }
+        MappingRepository mappings(*m_store, m_clock);
+        mappings.refreshStale(QString::fromLatin1(Actor));
+        // Which stages the default mappings now cover, for the audit trail and the review.
+        QJsonArray mapped;
+        for (const auto &stage : result.value().items) {
+            const MappingDecision d = mappings.resolve(jobId, stage.id, stage.name);
+            if (d.found())
+                mapped.append(QJsonObject { { QStringLiteral("stage"), stage.name }, { QStringLiteral("template"), d.templateId },
+                    { QStringLiteral("override"), d.fromOverride() } });
+        }
+        AuditLog(*m_store, m_clock)
+            .append(QString::fromLatin1(Actor), QStringLiteral("job.stages-mapped"), QStringLiteral("job:%1").arg(jobId),
+                QJsonObject { { QStringLiteral("stages"), int(result.value().items.size()) }, { QStringLiteral("mapped"), mapped } });
+        Q_EMIT jobStagesSynced(jobId, int(mapped.size()));
     });
-    return true;
 }
 
 bool InterviewPipeline::queuePartnerStatus(

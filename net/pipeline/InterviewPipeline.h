@@ -27,7 +27,10 @@ struct OutboxItem;
 //  note delivered -> sent;  page opened -> pending (PUT);  answers -> scored, completed (PUT) + rule
 //  expiry check -> failed (PUT);  candidate.rejected -> open interviews failed (PUT)
 //  candidate.restored -> the next invite is a new generation;  candidate.deleted -> local data erased
-//  job.published -> the job's stages synced, the job flagged for review, stale flags recomputed
+//  job.published -> the job mirrored as published and flagged for review; its stages synced (the
+//  default mappings apply by name), stale flags recomputed
+//  A trigger and a company webhook for the same move share one interview, one note, one partner
+//  result (the trigger's, when the webhook's own POST has not gone out yet).
 class InterviewPipeline : public QObject, public DomainEventHandler, public InterviewRouteHandler
 {
     Q_OBJECT
@@ -89,6 +92,8 @@ public:
 Q_SIGNALS:
     void interviewCreated(qint64 interviewId);
     void interviewChanged(qint64 interviewId, const QString &state);
+    // job.published: the job's stages are mirrored and `mapped` of them start an interview.
+    void jobStagesSynced(const QString &jobId, int mapped);
 
 private:
     bool onPartnerTriggered(const DomainEvent &e);
@@ -100,6 +105,7 @@ private:
     void onDelivered(const OutboxItem &item);
     void lookupAndInvite(const Invite &invite, int attempt);
     void ensureStages(const QString &jobId, int attempt = 0);
+    void syncPublishedJob(const QString &jobId, int attempt);
     bool queuePartnerStatus(const InterviewRecord &rec, const QString &key, const QJsonObject &attributes,
         QString *error);
     bool cancel(const InterviewRecord &rec, const QString &reason, const QString &actor);

@@ -3,7 +3,9 @@
 #include "models/Clock.h"
 #include "models/Log.h"
 #include "models/Store.h"
+#include "net/api/Requests.h"
 #include "net/api/TeamtailorClient.h"
+#include "net/events/EventNormalizer.h"
 #include "net/pipeline/InterviewPipeline.h"
 #include "net/sync/SyncStore.h"
 
@@ -45,6 +47,122 @@ void Reconciler::runOnce()
     m_events = 0;
     // Overlap the previous pass a little: clocks differ, and a repeat is harmless.
     m_passStartedAt = m_clock.now().toUTC().addSecs(-120).toString(Qt::ISODate);
+    if (!m_client->builder().hasCredential(RequestBuilder::Api::Partner)) {
+        qCDebug(lcPipeline) << "reconciler: no partner-api-key; partner results still sending are not checked";
+        startApplications();
+        return;
+    }
+    fetchPartnerResults({});
+}
+
+void Reconciler::fetchPartnerResults(const QUrl &page)
+{
+    auto *r = m_client->listPartnerResults(page);
+    r->setParent(this); // never outlives us (or the client, destroyed after us)
+    r->onFinished(this, [this](const ApiResult<Page<tt::PartnerResult>> &result) {
+        if (!result.ok()) {
+            // The stage changes and published jobs are still caught up; the results wait for the next pass.
+            qCWarning(lcPipeline).noquote() << "reconciler: cannot list partner results:" << result.error().message;
+            m_sending.clear();
+            return startApplications();
+        }
+        for (const auto &pr : result.value().items) {
+            if (pr.status == QLatin1String("sending") && !knownPartnerResult(pr.id))
+                m_sending.append(pr);
+        }
+        if (!result.value().next.isEmpty())
+            return fetchPartnerResults(result.value().next);
+        feedSending();
+    });
+}
+
+bool Reconciler::knownPartnerResult(const QString &id) const
+{
+    // An interview stands for it, or an outbox row (its invite, or a refusal) is about it.
+    QSqlQuery q(m_store->database());
+    q.prepare(QStringLiteral("SELECT (SELECT COUNT(*) FROM interviews WHERE partner_result_id = ? OR update_url LIKE ?)"
+                             " + (SELECT COUNT(*) FROM outbox WHERE url LIKE ?)"));
+    const QString suffix = QStringLiteral("%/") + id;
+    q.addBindValue(id);
+    q.addBindValue(suffix);
+    q.addBindValue(suffix);
+    return q.exec() && q.next() && q.value(0).toInt() > 0;
+}
+
+bool Reconciler::replayTrigger(const tt::PartnerResult &result)
+{
+    // The /webhook call arrived (its event names the template and threshold) but did not lead to an
+    // interview: the stored event goes through the pipeline again.
+    QSqlQuery q(m_store->database());
+    q.prepare(QStringLiteral("SELECT id, body FROM inbox WHERE route = '/webhook' AND instr(CAST(body AS TEXT), ?) > 0"
+                             " ORDER BY id DESC LIMIT 1"));
+    q.addBindValue(QString(QStringLiteral("\"") + result.id + QStringLiteral("\"")));
+    if (!q.exec() || !q.next())
+        return false;
+    const qint64 inboxId = q.value(0).toLongLong();
+    const auto decoded = EventNormalizer::decodePartnerEvent(q.value(1).toByteArray());
+    const QList<DomainEvent> events = EventNormalizer::normalizePartner(decoded);
+    if (events.isEmpty())
+        return false;
+    for (DomainEvent e : events) {
+        e.inboxId = inboxId;
+        qCInfo(lcPipeline) << "reconciler: partner result" << result.id << "still sending; trigger event"
+                           << e.partnerEventId << "fed again";
+        m_pipeline->handle(e);
+        ++m_events;
+    }
+    return true;
+}
+
+void Reconciler::feedSending()
+{
+    while (!m_sending.isEmpty()) {
+        const tt::PartnerResult pr = m_sending.takeFirst();
+        if (replayTrigger(pr))
+            continue;
+        // The /webhook call never arrived: the result names the candidate and job; the application's
+        // current stage decides the template (the mapping), as for the trigger itself.
+        auto *r = m_client->candidateApplications(pr.candidateId);
+        r->setParent(this); // never outlives us (or the client, destroyed after us)
+        r->onFinished(this, [this, pr](const ApiResult<CandidateApplications> &result) {
+            if (!result.ok()) {
+                qCWarning(lcPipeline).noquote() << "reconciler: cannot read the applications of candidate"
+                                                << pr.candidateId << ":" << result.error().message;
+                return feedSending(); // this one waits for the next pass
+            }
+            DomainEvent e;
+            e.type = QString::fromLatin1(DomainEvent::PartnerTriggered);
+            e.partnerEventId = QStringLiteral("reconciled:") + pr.id;
+            e.candidateId = pr.candidateId;
+            e.jobId = pr.jobId;
+            e.updateUrl = m_client->builder().url(RequestBuilder::Api::Partner, QStringLiteral("partner-results/") + pr.id).toString();
+            e.data = QJsonObject { { QStringLiteral("partner-result"), QJsonObject { { QStringLiteral("id"), pr.id } } } };
+            for (const auto &a : result.value().applications) {
+                if (a.jobId != pr.jobId || !a.rejectedAt.isEmpty())
+                    continue;
+                e.stageId = a.stageId;
+                for (const auto &st : result.value().stages) {
+                    if (st.id == a.stageId)
+                        e.stageName = st.name;
+                }
+                if (e.stageName.isEmpty())
+                    e.stageName = stageName(a.stageId);
+                break;
+            }
+            qCInfo(lcPipeline) << "reconciler: partner result" << pr.id << "still sending; no trigger event stored,"
+                               << "fed as a trigger for candidate" << pr.candidateId << "job" << pr.jobId << "stage"
+                               << e.stageName;
+            m_pipeline->handle(e);
+            ++m_events;
+            feedSending();
+        });
+        return;
+    }
+    startApplications();
+}
+
+void Reconciler::startApplications()
+{
     const QString from = m_store->setting(QString::fromLatin1(CursorSetting))
                              .value_or(m_clock.now().toUTC().addSecs(-3600).toString(Qt::ISODate));
     QUrl url = ListJobApplicationsRequest::firstPage(m_client->builder(), {});
@@ -149,6 +267,7 @@ void Reconciler::fetchJobs(const QUrl &page)
 void Reconciler::done(bool ok)
 {
     m_changed.clear();
+    m_sending.clear();
     m_fetchedJobs.clear();
     if (ok)
         m_store->setSetting(QString::fromLatin1(CursorSetting), m_passStartedAt);

@@ -478,7 +478,47 @@ bool Inbox::processRow(qint64 id, const QString &route, const QByteArray &body, 
         Q_EMIT domainEvent(e);
     }
     *events = int(list.size());
+    if (route == QLatin1String("/company-webhooks"))
+        rememberCompanyWebhook(EventNormalizer::decodeCompanyWebhook(body));
     return true;
+}
+
+void Inbox::rememberCompanyWebhook(const EventNormalizer::CompanyWebhook &hook)
+{
+    // The mirror row (if the application or job is mirrored) takes what the delivery says, so the
+    // next delivery is compared with it: without this a restore after a rejection, or a move after
+    // a sync, would be compared with stale data. Rows are never created here (a webhook does not
+    // name the candidate); the pipeline and the sync create them.
+    if (!hook.ok() || hook.action != QLatin1String("update"))
+        return;
+    QSqlQuery q(m_store->database());
+    if (hook.resource == QLatin1String("job_application")) {
+        const QJsonValue rejectedAt = EventNormalizer::attribute(hook.attributes, QStringLiteral("rejected-at"));
+        QString stageId = EventNormalizer::attribute(hook.attributes, QStringLiteral("stage-id")).toVariant().toString();
+        const QString stageName = EventNormalizer::attribute(hook.attributes, QStringLiteral("stage-name")).toString();
+        q.prepare(QStringLiteral(
+            "UPDATE applications SET"
+            " stage_id = COALESCE(NULLIF(?, ''), (SELECT s.id FROM stages s WHERE s.job_id = applications.job_id"
+            "   AND lower(trim(s.name)) = lower(trim(?)) LIMIT 1), stage_id),"
+            " rejected_at = CASE WHEN ? THEN NULLIF(?, '') ELSE rejected_at END"
+            " WHERE id = ?"));
+        q.addBindValue(stageId);
+        q.addBindValue(stageName);
+        q.addBindValue(!rejectedAt.isUndefined());
+        q.addBindValue(rejectedAt.isString() ? rejectedAt.toString() : QString());
+        q.addBindValue(hook.dataId);
+    } else if (hook.resource == QLatin1String("job")) {
+        const QString status = EventNormalizer::attribute(hook.attributes, QStringLiteral("status")).toString();
+        if (status.isEmpty())
+            return;
+        q.prepare(QStringLiteral("UPDATE jobs SET status = ? WHERE id = ?"));
+        q.addBindValue(status);
+        q.addBindValue(hook.dataId);
+    } else {
+        return;
+    }
+    if (!q.exec())
+        qCWarning(lcWebhook).noquote() << "cannot update the mirror from a company webhook:" << q.lastError().text();
 }
 
 } // namespace intrvio

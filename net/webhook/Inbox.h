@@ -1,6 +1,7 @@
 #pragma once
 
 #include "net/events/DomainEvent.h"
+#include "net/events/EventNormalizer.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>
@@ -95,6 +96,7 @@ private:
     struct CommitResult;
     void scheduleProcessing(int delayMs);
     void committedBatch(const std::shared_ptr<CommitResult> &result);
+    void rememberCompanyWebhook(const EventNormalizer::CompanyWebhook &hook);
     bool processRow(qint64 id, const QString &route, const QByteArray &body, const QString &receivedAt,
         QString *error, int *events);
 

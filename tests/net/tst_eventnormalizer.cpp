@@ -52,7 +52,7 @@ private Q_SLOTS:
     void company_data()
     {
         QTest::addColumn<QByteArray>("body");
-        QTest::addColumn<QString>("prevStage"); // "" = unknown
+        QTest::addColumn<QString>("prevStage"); // "" = unknown; "id|name" with the mirrored name
         QTest::addColumn<int>("prevRejected"); // -1 unknown, 0, 1
         QTest::addColumn<QString>("prevJobStatus");
         QTest::addColumn<QStringList>("types");
@@ -77,6 +77,28 @@ private Q_SLOTS:
         QTest::newRow("stage unknown previous")
             << app("job_application.update", R"({"stage_id":9})") << QString() << -1 << QString()
             << QStringList { QStringLiteral("job-application.stage_changed") };
+        // Company webhooks name the stage only by name (protocol §6.2): compared with the mirror's.
+        QTest::newRow("stage name changed")
+            << app("job_application.update", R"({"job-id":5,"stage-name":"Phone screen","rejected-at":null})")
+            << QStringLiteral("9|Inbox") << 0 << QString()
+            << QStringList { QStringLiteral("job-application.stage_changed") };
+        QTest::newRow("stage name same")
+            << app("job_application.update", R"({"job-id":5,"stage-name":"phone screen ","rejected-at":null})")
+            << QStringLiteral("9|Phone screen") << 0 << QString() << QStringList {};
+        QTest::newRow("stage name, previous name unknown")
+            << app("job_application.update", R"({"stage-name":"Phone screen"})") << QStringLiteral("9") << 0
+            << QString() << QStringList { QStringLiteral("job-application.stage_changed") };
+        QTest::newRow("restored by name")
+            << app("job_application.update", R"({"stage-name":"Phone screen","rejected-at":null})")
+            << QStringLiteral("9|Phone screen") << 1 << QString()
+            << QStringList { QStringLiteral("candidate.restored") };
+        QTest::newRow("restored, previous stage name unknown")
+            << app("job_application.update", R"({"stage-name":"Phone screen","rejected-at":null})")
+            << QStringLiteral("9") << 1 << QString() << QStringList { QStringLiteral("candidate.restored") };
+        QTest::newRow("rejected by name")
+            << app("job_application.update", R"({"stage-name":"Phone screen","rejected-at":"2024-01-01T00:00:00Z"})")
+            << QStringLiteral("9|Phone screen") << 0 << QString()
+            << QStringList { QStringLiteral("candidate.rejected") };
         QTest::newRow("rejected") << app(
             "job_application.update", R"({"stage_id":9,"rejected_at":"2024-01-01T00:00:00Z"})")
                                   << QStringLiteral("9") << 0 << QString()
@@ -121,8 +143,11 @@ private Q_SLOTS:
         const auto hook = EventNormalizer::decodeCompanyWebhook(body);
         QVERIFY2(hook.ok(), qPrintable(hook.error));
         EventNormalizer::Previous prev;
-        if (!prevStage.isEmpty())
-            prev.stageId = prevStage;
+        if (!prevStage.isEmpty()) {
+            prev.stageId = prevStage.section(QLatin1Char('|'), 0, 0);
+            if (prevStage.contains(QLatin1Char('|')))
+                prev.stageName = prevStage.section(QLatin1Char('|'), 1);
+        }
         if (prevRejected >= 0)
             prev.rejected = prevRejected == 1;
         if (!prevJobStatus.isEmpty())

@@ -22,20 +22,7 @@ namespace {
 using Rig = test::PipelineRig;
 using test::httpRequest;
 using test::interviewLinkIn;
-
-// Strong answers: every keyword of every question.
-QByteArray strongAnswers(const InterviewTemplate &tpl)
-{
-    QUrlQuery form;
-    form.addQueryItem(QStringLiteral("consent"), QStringLiteral("yes"));
-    for (const auto &q : tpl.questions) {
-        QStringList words;
-        for (const auto &c : q.criteria)
-            words << c.keywords;
-        form.addQueryItem(QStringLiteral("answer-") + q.id, words.join(QLatin1Char(' ')));
-    }
-    return form.toString(QUrl::FullyEncoded).toUtf8();
-}
+using test::strongAnswers;
 
 } // namespace
 

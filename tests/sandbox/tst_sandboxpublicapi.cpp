@@ -4,6 +4,9 @@
 #include "tests/sandbox/SandboxTestHttp.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QRegularExpression>
 #include <QtTest>
 
@@ -740,6 +743,38 @@ private Q_SLOTS:
         QTest::newRow("rate above 1") << QStringLiteral("error-rate=2") << false << QString();
         QTest::newRow("negative latency") << QStringLiteral("latency=-5") << false << QString();
         QTest::newRow("unknown") << QStringLiteral("earthquake=1") << false << QString();
+        QTest::newRow("lost answers") << QStringLiteral("lost-answer-path=/partner/v1,lost-answers=2") << true
+                                      << QStringLiteral("lost-answers=2,lost-answer-path=/partner/v1");
+        QTest::newRow("lost answer path not a path") << QStringLiteral("lost-answer-path=partner") << false << QString();
+    }
+
+    void lostAnswer()
+    {
+        // The change happens; the client gets a cut-off answer it cannot use.
+        sandbox::Faults f;
+        f.lostAnswers = 1;
+        f.lostAnswerPath = QStringLiteral("/v1/notes");
+        m_sandbox->setFaults(f);
+        const int before = m_sandbox->noteCount();
+        const qint64 candidate = m_sandbox->candidates().first().id;
+        QNetworkRequest req(QUrl(m_sandbox->baseUrl().toString() + QStringLiteral("/v1/notes")));
+        req.setRawHeader("Authorization", "Token token=" + m_sandbox->config().companyApiToken.toUtf8());
+        req.setRawHeader("X-Api-Version", "20240904");
+        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/vnd.api+json"));
+        const QByteArray body = QStringLiteral(R"({"data":{"type":"notes","attributes":{"note":"lost"},)"
+                                               R"("relationships":{"candidate":{"data":{"type":"candidates","id":"%1"}}}}})")
+                                    .arg(candidate)
+                                    .toUtf8();
+        QNetworkAccessManager nam;
+        QNetworkReply *reply = nam.post(req, body);
+        QSignalSpy done(reply, &QNetworkReply::finished);
+        QVERIFY(done.wait(10000));
+        QVERIFY(QJsonDocument::fromJson(reply->readAll()).isNull()); // no usable answer
+        reply->deleteLater();
+        QCOMPARE(m_sandbox->noteCount(), before + 1); // but the note exists
+        QCOMPARE(m_sandbox->faults().lostAnswers, 0);
+        QCOMPARE(m_sandbox->requestLog().constLast().status, 201);
+        m_sandbox->setFaults({});
     }
 
     void faultSpecParsing()

@@ -8,6 +8,7 @@
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSqlQuery>
+#include <QUrlQuery>
 
 namespace intrvio::test {
 
@@ -33,6 +34,19 @@ QUrl interviewLinkIn(const QString &note)
     static const QRegularExpression re(QStringLiteral("(https?://\\S+/interview/[A-Za-z0-9_-]+)"));
     const auto m = re.match(note);
     return m.hasMatch() ? QUrl(m.captured(1)) : QUrl();
+}
+
+QByteArray strongAnswers(const InterviewTemplate &tpl)
+{
+    QUrlQuery form;
+    form.addQueryItem(QStringLiteral("consent"), QStringLiteral("yes"));
+    for (const auto &q : tpl.questions) {
+        QStringList words;
+        for (const auto &c : q.criteria)
+            words << c.keywords;
+        form.addQueryItem(QStringLiteral("answer-") + q.id, words.join(QLatin1Char(' ')));
+    }
+    return form.toString(QUrl::FullyEncoded).toUtf8();
 }
 
 PipelineRig::~PipelineRig()

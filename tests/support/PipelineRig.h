@@ -38,6 +38,9 @@ HttpResult httpRequest(QNetworkAccessManager &nam, const QByteArray &verb, const
 // The `<public-url>/interview/<token>` link in an invite note; invalid when there is none.
 QUrl interviewLinkIn(const QString &note);
 
+// A form answering every question with all of its criteria keywords (a strong candidate), consent given.
+QByteArray strongAnswers(const InterviewTemplate &tpl);
+
 struct PipelineRig
 {
     QTemporaryDir dir;
