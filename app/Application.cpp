@@ -163,7 +163,11 @@ bool AppServices::startPipeline(QString *error)
         QRandomGenerator::system()->generate());
     m_pipeline = std::make_unique<InterviewPipeline>(
         m_store.get(), m_client.get(), m_outbox.get(), m_scorer.get(), Clock::system());
-    m_pipeline->setPublicUrl(m_options.effectivePublicUrl());
+    // Links name the port actually bound (--listen HOST:0 picks one) unless --public-url is given.
+    QUrl publicUrl = m_options.effectivePublicUrl();
+    if (m_options.publicUrl.isEmpty() && m_webhook)
+        publicUrl.setPort(m_webhook->port());
+    m_pipeline->setPublicUrl(publicUrl);
     if (m_webhook) {
         m_webhook->setInterviewHandler(m_pipeline.get());
         m_webhook->inbox()->setHandler(m_pipeline.get());
