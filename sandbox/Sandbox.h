@@ -204,8 +204,13 @@ struct Faults
     double errorRate = 0; // share of requests answered 500 (0..1), seeded
     int storm429Secs = 0; // every request answered 429 for this long (from when set)
     int downSecs = 0; // every connection dropped without an answer for this long
+    // Process-level faults (used by tests that run the sandbox as a separate process):
+    int noteLatencyMs = 0; // answers to POST /v1/notes come this much later (the note is stored first)
+    int refuseSecs = 0; // the listening socket is closed (connections refused, open ones cut) this
+                        // long, in real time; then it listens on the same port again
 
-    // "latency=200,error-rate=0.1,storm429=30,down=15" (any subset; "none" or "" clears).
+    // "latency=200,error-rate=0.1,storm429=30,down=15,note-latency=5000,refuse=15" (any subset;
+    // "none" or "" clears).
     static std::optional<Faults> parse(const QString &spec, QString *error);
     QString toString() const;
 };
