@@ -103,7 +103,9 @@ void OutboxWorker::sendNext()
     // Teamtailor. POST /v1/notes is not idempotent and has no idempotency header, so before posting
     // again we list the candidate's newest notes and look for this exact text: it holds the
     // interview's unique link, so a match means the earlier attempt landed and the row is done.
-    const bool ambiguous = item->attempts > 0 && (item->lastStatus == 0 || item->lastStatus >= 500);
+    // An attempt the process died during (in flight) counts as one that got no answer.
+    const bool ambiguous = item->lastStatus == Outbox::InFlightStatus
+        || (item->attempts > 0 && (item->lastStatus == 0 || item->lastStatus >= 500));
     if (item->kind == QLatin1String(OutboxKind::Note) && ambiguous && !item->candidateId.isEmpty()) {
         probeNote(*item);
         return;
@@ -170,6 +172,7 @@ void OutboxWorker::send(const OutboxItem &item)
         return;
     }
     m_inFlight = true;
+    m_outbox.markInFlight(item.id); // durable before the request leaves: a crash now is "maybe delivered"
     auto *r = new OutboxRequest(m_ctx, apiFor(item), item.method.toLatin1(), url, body, this);
     r->onFinished(this, [this, item, r](const ApiResult<JsonApi::Document> &result) {
         m_inFlight = false;
