@@ -36,6 +36,22 @@ public:
     ~HeadlessRig()
     {
         if (QTest::currentTestFailed()) {
+            if (m_sandbox && m_sandbox->state() == QProcess::Running) {
+                QByteArray hooks;
+                for (const QJsonValue v : control("GET", QStringLiteral("webhooks")).json().value(QLatin1String("webhooks")).toArray()) {
+                    const QJsonObject w = v.toObject();
+                    hooks += QStringLiteral("%1 %2 %3 -> %4 %5 %6\n")
+                                 .arg(w.value(QLatin1String("kind")).toString(), w.value(QLatin1String("event-name")).toString(),
+                                     w.value(QLatin1String("url")).toString())
+                                 .arg(w.value(QLatin1String("status")).toInt())
+                                 .arg(w.value(QLatin1String("answer")).toString().left(120).trimmed(),
+                                     w.value(QLatin1String("network-error")).toString())
+                                 .toUtf8();
+                }
+                qWarning("--- teamtailor-sandbox's calls to intrvio ---\n%s", hooks.right(3000).constData());
+            }
+            dir.setAutoRemove(false); // the data dir stays for a look at the store
+            qWarning("--- data dir kept: %s", qPrintable(dataDir));
             qWarning("--- intrvio output (last 6000 bytes) ---\n%s", m_intrvioLog.right(6000).constData());
             qWarning("--- teamtailor-sandbox output (last 2000 bytes) ---\n%s", m_sandboxLog.right(2000).constData());
         }
@@ -152,6 +168,14 @@ public:
         }, 20000);
         if (!ready) {
             *why = QStringLiteral("intrvio never became ready");
+            return false;
+        }
+        // The pipeline is attached once an unknown link is "not found" (503 "starting" before).
+        const bool pages = QTest::qWaitFor([&] {
+            return httpRequest(nam, "GET", endpoint(intrvioUrl, QStringLiteral("/interview/unknown"))).status == 404;
+        }, 20000);
+        if (!pages) {
+            *why = QStringLiteral("intrvio never served interview pages");
             return false;
         }
         return true;
