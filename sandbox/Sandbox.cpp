@@ -1001,8 +1001,8 @@ void Sandbox::setFaults(const Faults &faults)
     d->faults = faults;
     d->faultsSetAt = d->now();
     qCDebug(lcSandbox).noquote() << "faults:" << faults.toString();
-    if (faults.refuseSecs > 0)
-        d->refuseConnections(faults.refuseSecs);
+    if (faults.refuseSecs > 0) // after the current answer (e.g. to POST /_sandbox/faults) is written
+        QTimer::singleShot(0, this, [this, secs = faults.refuseSecs] { d->refuseConnections(secs); });
 }
 
 // --- fault "refuse": the listener is closed for a while (real time), then reopened on its port ---
@@ -1017,7 +1017,7 @@ void Sandbox::Private::refuseConnections(int secs)
         listener->close();
         const QList<QTcpSocket *> open = server->findChildren<QTcpSocket *>();
         for (QTcpSocket *socket : open)
-            socket->abort();
+            socket->disconnectFromHost(); // what is written goes out, then the connection closes
         qCDebug(lcSandbox) << "refusing connections on port" << port << "for" << secs << "s";
         QTimer::singleShot(secs * 1000, q, [this, listener = QPointer<QTcpServer>(listener), address, port] {
             if (listener && !listener->isListening() && !listener->listen(address, port))

@@ -9,6 +9,7 @@
 #include "tests/sandbox/SandboxTestHttp.h"
 #include "tests/support/TestSupport.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -311,6 +312,15 @@ public:
             n += r.value(QLatin1String("method")).toString() == method
                 && r.value(QLatin1String("path")).toString().startsWith(pathPrefix) && status >= 200 && status < 300;
         }
+        return n;
+    }
+
+    // API requests the sandbox dropped without an answer (fault "down").
+    int dropped()
+    {
+        int n = 0;
+        for (const QJsonValue v : control("GET", QStringLiteral("requests")).json().value(QLatin1String("requests")).toArray())
+            n += v.toObject().value(QLatin1String("status")).toInt() == 0;
         return n;
     }
 
