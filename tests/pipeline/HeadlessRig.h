@@ -10,6 +10,7 @@
 #include "tests/support/TestSupport.h"
 
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -165,7 +166,7 @@ public:
         }
         // Ready (store and keychain) and activated: the provider key came from partner-activations.
         const bool ready = QTest::qWaitFor([&] {
-            return httpRequest(nam, "GET", endpoint(intrvioUrl, QStringLiteral("/readyz"))).status == 200;
+            return fetch("GET", endpoint(intrvioUrl, QStringLiteral("/readyz"))).status == 200;
         }, 20000);
         if (!ready) {
             *why = QStringLiteral("intrvio never became ready");
@@ -173,7 +174,7 @@ public:
         }
         // The pipeline is attached once an unknown link is "not found" (503 "starting" before).
         const bool pages = QTest::qWaitFor([&] {
-            return httpRequest(nam, "GET", endpoint(intrvioUrl, QStringLiteral("/interview/unknown"))).status == 404;
+            return fetch("GET", endpoint(intrvioUrl, QStringLiteral("/interview/unknown"))).status == 404;
         }, 20000);
         if (!pages) {
             *why = QStringLiteral("intrvio never served interview pages");
@@ -193,6 +194,30 @@ public:
     bool intrvioRunning() const { return m_intrvio && m_intrvio->state() == QProcess::Running; }
 
     // --- HTTP --------------------------------------------------------------------------------------
+    // One request, waited for with a plain event loop: QSignalSpy::wait() returns at once after a
+    // failed check, and the diagnostics printed then need answers too.
+    HttpReply fetch(const QByteArray &method, const QUrl &url, const RawHeaders &headers = {}, const QByteArray &body = {})
+    {
+        QNetworkRequest req(url);
+        req.setTransferTimeout(15000);
+        for (const auto &h : headers)
+            req.setRawHeader(h.first, h.second);
+        QNetworkReply *reply = nam.sendCustomRequest(req, method, body);
+        if (!reply->isFinished()) {
+            QEventLoop loop;
+            QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+            loop.exec();
+        }
+        HttpReply r;
+        r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        r.body = reply->readAll();
+        r.error = reply->error();
+        for (const auto &pair : reply->rawHeaderPairs())
+            r.headers.insert(pair.first.toLower(), pair.second);
+        reply->deleteLater();
+        return r;
+    }
+
     static QUrl endpoint(const QUrl &base, const QString &pathAndQuery)
     {
         return QUrl(base.toString() + pathAndQuery);
@@ -206,7 +231,7 @@ public:
             headers.append(qMakePair(QByteArray("Content-Type"), QByteArray("application/json")));
             data = QJsonDocument(body).toJson(QJsonDocument::Compact);
         }
-        return httpRequest(nam, verb, endpoint(sandboxUrl, QStringLiteral("/_sandbox/") + path), headers, data);
+        return fetch(verb, endpoint(sandboxUrl, QStringLiteral("/_sandbox/") + path), headers, data);
     }
 
     bool setFaults(const QString &spec)
@@ -286,7 +311,7 @@ public:
 
     qint64 stageOf(qint64 applicationId)
     {
-        const HttpReply r = httpRequest(nam, "GET",
+        const HttpReply r = fetch("GET",
             endpoint(sandboxUrl, QStringLiteral("/v1/job-applications/%1").arg(applicationId)), companyHeaders());
         return r.json()
             .value(QLatin1String("data"))
@@ -327,7 +352,7 @@ public:
     // Outbox rows intrvio still has to send, from its /metrics (-1 while unreachable).
     int outboxPending()
     {
-        const HttpReply r = httpRequest(nam, "GET", endpoint(intrvioUrl, QStringLiteral("/metrics")));
+        const HttpReply r = fetch("GET", endpoint(intrvioUrl, QStringLiteral("/metrics")));
         static const QRegularExpression re(QStringLiteral("intrvio_outbox_rows\\{state=\"pending\"\\} (\\d+)"));
         const auto m = re.match(QString::fromUtf8(r.body));
         return r.status == 200 && m.hasMatch() ? m.captured(1).toInt() : -1;
@@ -406,13 +431,13 @@ inline void inviteCandidate(HeadlessRig &rig, FlowIds *ids, const QString &email
 // The candidate opens the page (consent first, questions, also as JSON) and answers.
 inline void answerInterview(HeadlessRig &rig, const FlowIds &ids)
 {
-    const HttpReply page = httpRequest(rig.nam, "GET", QUrl(ids.link));
+    const HttpReply page = rig.fetch("GET", QUrl(ids.link));
     QCOMPARE(page.status, 200);
     QVERIFY(page.body.contains("consent"));
-    const HttpReply json = httpRequest(rig.nam, "GET", QUrl(ids.link + QStringLiteral(".json")));
+    const HttpReply json = rig.fetch("GET", QUrl(ids.link + QStringLiteral(".json")));
     QCOMPARE(json.status, 200);
     QVERIFY(!json.json().value(QLatin1String("questions")).toArray().isEmpty());
-    const HttpReply posted = httpRequest(rig.nam, "POST", QUrl(ids.link),
+    const HttpReply posted = rig.fetch("POST", QUrl(ids.link),
         { { "Content-Type", "application/x-www-form-urlencoded" } }, rig.strongAnswers());
     QCOMPARE(posted.status, 201);
 }
@@ -431,7 +456,7 @@ inline void verifyDeliveredOnce(HeadlessRig &rig, const FlowIds &ids, int timeou
     QVERIFY(!a.value(QLatin1String("assessment-criteria")).toArray().isEmpty());
     const QString report = a.value(QLatin1String("url")).toString();
     QVERIFY2(report.startsWith(rig.intrvioUrl.toString()), qPrintable(report));
-    QCOMPARE(httpRequest(rig.nam, "GET", QUrl(report)).status, 200);
+    QCOMPARE(rig.fetch("GET", QUrl(report)).status, 200);
     // Pass rule: the application moved on to "First interview".
     QTRY_COMPARE_WITH_TIMEOUT(rig.stageOf(ids.application), ids.firstInterview, timeoutMs);
     // The candidate card shows the badge.
