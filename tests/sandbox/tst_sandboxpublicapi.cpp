@@ -740,6 +740,9 @@ private Q_SLOTS:
         QTest::newRow("rate above 1") << QStringLiteral("error-rate=2") << false << QString();
         QTest::newRow("negative latency") << QStringLiteral("latency=-5") << false << QString();
         QTest::newRow("unknown") << QStringLiteral("earthquake=1") << false << QString();
+        QTest::newRow("process-level") << QStringLiteral("refuse=15,note-latency=5000") << true
+                                       << QStringLiteral("note-latency=5000,refuse=15");
+        QTest::newRow("negative refuse") << QStringLiteral("refuse=-1") << false << QString();
     }
 
     void faultSpecParsing()
