@@ -118,8 +118,10 @@ bool AppServices::startWebhookServer(QString *error)
     config.benchIgnoreSkew = qEnvironmentVariable("INTRVIO_BENCH_IGNORE_SKEW") == QLatin1String("1");
     if (config.benchIgnoreSkew)
         qCWarning(lcApp) << "INTRVIO_BENCH_IGNORE_SKEW=1: stale signature timestamps are accepted (benchmark mode)";
-    if (qEnvironmentVariable("INTRVIO_TEST_HOLD_INBOX") == QLatin1String("1"))
-        m_webhook->inbox()->setProcessingHeld(true);
+    // Deliveries are stored but not processed until startPipeline() attaches the pipeline: reading
+    // its secrets runs a nested event loop that already serves requests, and an event processed
+    // with no handler would be lost (INTRVIO_TEST_HOLD_INBOX=1 keeps them held for good).
+    m_webhook->inbox()->setProcessingHeld(true);
     if (config.address.isNull()) {
         *error = QStringLiteral("--listen host '%1' is not an IP address").arg(m_options.listenHost);
         return false;
@@ -169,10 +171,16 @@ bool AppServices::startPipeline(QString *error)
         QRandomGenerator::system()->generate());
     m_pipeline = std::make_unique<InterviewPipeline>(
         m_store.get(), m_client.get(), m_outbox.get(), m_scorer.get(), Clock::system());
-    m_pipeline->setPublicUrl(m_options.effectivePublicUrl());
+    // Links name the port actually bound (--listen HOST:0 picks one) unless --public-url is given.
+    QUrl publicUrl = m_options.effectivePublicUrl();
+    if (m_options.publicUrl.isEmpty() && m_webhook)
+        publicUrl.setPort(m_webhook->port());
+    m_pipeline->setPublicUrl(publicUrl);
     if (m_webhook) {
         m_webhook->setInterviewHandler(m_pipeline.get());
         m_webhook->inbox()->setHandler(m_pipeline.get());
+        if (qEnvironmentVariable("INTRVIO_TEST_HOLD_INBOX") != QLatin1String("1"))
+            m_webhook->inbox()->setProcessingHeld(false); // held since startWebhookServer()
         Outbox *outbox = &m_outbox->outbox();
         m_webhook->setExtraMetrics([outbox] {
             QByteArray out = "# HELP intrvio_outbox_rows Outbox rows by state.\n# TYPE intrvio_outbox_rows gauge\n";

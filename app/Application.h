@@ -40,14 +40,16 @@ public:
 
     // --- webhook service (partner base-url) ---
     // Reads the secrets, starts the guarded server on --listen and the activation poll. On failure
-    // returns false with a message (exit code 3: configuration).
+    // returns false with a message (exit code 3: configuration). Deliveries are acknowledged and
+    // stored, but processed only once startPipeline() has attached the pipeline.
     bool startWebhookServer(QString *error);
     WebhookServer *webhookServer() const { return m_webhook.get(); }
     Activation *activation() const { return m_activation.get(); }
 
     // --- interview pipeline ---
     // After startWebhookServer(): the Teamtailor client (keys from the keychain), the outbox worker,
-    // the pipeline (inbox handler and interview pages, links under --public-url) and its expiry check.
+    // the pipeline (inbox handler and interview pages, links under --public-url, else the bound
+    // address) and its expiry check; then stored deliveries are processed.
     // Without company-api-token the pages work but nothing is sent; a warning says how to fix it.
     bool startPipeline(QString *error);
     InterviewPipeline *pipeline() const { return m_pipeline.get(); }

@@ -73,11 +73,12 @@ std::optional<Faults> Faults::parse(const QString &spec, QString *error)
         }
         const int n = value.toInt(&ok);
         if (key != QLatin1String("latency") && key != QLatin1String("storm429")
-            && key != QLatin1String("down") && key != QLatin1String("lost-answers")) {
+            && key != QLatin1String("down") && key != QLatin1String("lost-answers")
+            && key != QLatin1String("note-latency") && key != QLatin1String("refuse")) {
             if (error)
                 *error = QStringLiteral(
                     "unknown fault \"%1\" (known: latency=MS, error-rate=0..1, storm429=SECS, "
-                    "down=SECS, lost-answers=N, lost-answer-path=/PATH)")
+                    "down=SECS, lost-answers=N, lost-answer-path=/PATH, note-latency=MS, refuse=SECS)")
                              .arg(key);
             return std::nullopt;
         }
@@ -92,6 +93,10 @@ std::optional<Faults> Faults::parse(const QString &spec, QString *error)
             f.storm429Secs = n;
         else if (key == QLatin1String("lost-answers"))
             f.lostAnswers = n;
+        else if (key == QLatin1String("note-latency"))
+            f.noteLatencyMs = n;
+        else if (key == QLatin1String("refuse"))
+            f.refuseSecs = n;
         else
             f.downSecs = n;
     }
@@ -113,6 +118,10 @@ QString Faults::toString() const
         parts << QStringLiteral("lost-answers=%1").arg(lostAnswers);
     if (!lostAnswerPath.isEmpty())
         parts << QStringLiteral("lost-answer-path=%1").arg(lostAnswerPath);
+    if (noteLatencyMs)
+        parts << QStringLiteral("note-latency=%1").arg(noteLatencyMs);
+    if (refuseSecs)
+        parts << QStringLiteral("refuse=%1").arg(refuseSecs);
     return parts.isEmpty() ? QStringLiteral("none") : parts.join(QLatin1Char(','));
 }
 
@@ -620,8 +629,13 @@ void Sandbox::Private::finish(const HttpRequest &request, QPointer<QTcpSocket> s
     }
     const bool api = request.path.startsWith(QLatin1String("/v1"))
         || request.path.startsWith(QLatin1String("/partner/v1"));
-    if (api && faults.latencyMs > 0) {
-        QTimer::singleShot(faults.latencyMs, q,
+    // note-latency: the note is stored; its answer is late (an "in flight" invite for restart tests)
+    const int noteDelayMs = faults.noteLatencyMs > 0 && request.method == "POST"
+            && (request.path == QLatin1String("/v1/notes") || request.path == QLatin1String("/v1/notes/"))
+        ? faults.noteLatencyMs
+        : 0;
+    if (api && faults.latencyMs + noteDelayMs > 0) {
+        QTimer::singleShot(faults.latencyMs + noteDelayMs, q,
             [socket, response = std::move(response)] { writeResponse(socket.data(), response); });
         return;
     }
@@ -1024,7 +1038,33 @@ void Sandbox::setFaults(const Faults &faults)
     d->faults = faults;
     d->faultsSetAt = d->now();
     qCDebug(lcSandbox).noquote() << "faults:" << faults.toString();
+    if (faults.refuseSecs > 0) // after the current answer (e.g. to POST /_sandbox/faults) is written
+        QTimer::singleShot(0, this, [this, secs = faults.refuseSecs] { d->refuseConnections(secs); });
 }
+
+// --- fault "refuse": the listener is closed for a while (real time), then reopened on its port ---
+void Sandbox::Private::refuseConnections(int secs)
+{
+    const QList<QTcpServer *> listeners = server->servers();
+    for (QTcpServer *listener : listeners) {
+        if (!listener->isListening())
+            continue;
+        const QHostAddress address = listener->serverAddress();
+        const quint16 port = listener->serverPort();
+        listener->close();
+        const QList<QTcpSocket *> open = server->findChildren<QTcpSocket *>();
+        for (QTcpSocket *socket : open)
+            socket->disconnectFromHost(); // what is written goes out, then the connection closes
+        qCDebug(lcSandbox) << "refusing connections on port" << port << "for" << secs << "s";
+        QTimer::singleShot(secs * 1000, q, [this, listener = QPointer<QTcpServer>(listener), address, port] {
+            if (listener && !listener->isListening() && !listener->listen(address, port))
+                qCWarning(lcSandbox) << "cannot listen again on port" << port << ":" << listener->errorString();
+            if (faults.refuseSecs > 0)
+                faults.refuseSecs = 0; // over: the fault list no longer shows it
+        });
+    }
+}
+// --- end fault "refuse" ---
 
 Faults Sandbox::faults() const
 {

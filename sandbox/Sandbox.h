@@ -209,9 +209,13 @@ struct Faults
     // change happened, but the client cannot know (a lost response).
     int lostAnswers = 0;
     QString lostAnswerPath;
+    // Process-level faults (used by tests that run the sandbox as a separate process):
+    int noteLatencyMs = 0; // answers to POST /v1/notes come this much later (the note is stored first)
+    int refuseSecs = 0; // the listening socket is closed (connections refused, open ones cut) this
+                        // long, in real time; then it listens on the same port again
 
-    // "latency=200,error-rate=0.1,storm429=30,down=15,lost-answers=1,lost-answer-path=/partner/v1"
-    // (any subset; "none" or "" clears).
+    // "latency=200,error-rate=0.1,storm429=30,down=15,lost-answers=1,lost-answer-path=/partner/v1,
+    // note-latency=5000,refuse=15" (any subset; "none" or "" clears).
     static std::optional<Faults> parse(const QString &spec, QString *error);
     QString toString() const;
 };

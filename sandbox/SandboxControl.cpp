@@ -279,6 +279,19 @@ sandbox::HttpResponse Sandbox::Private::control(const HttpRequest &request, cons
                     { QStringLiteral("user-id"), n.userId } });
             return ok({ { QStringLiteral("notes"), out } });
         }
+        // The candidate's partner results with their error, oldest first (what the card's badges show).
+        if (seg.size() == 3 && seg.at(2) == QLatin1String("partner-results") && m == "GET") {
+            QJsonArray out;
+            for (const QString &prId : partnerResultOrder) {
+                const auto pr = partnerResults.find(prId);
+                if (pr == partnerResults.end() || pr->second.candidateId != seg.at(1).toLongLong())
+                    continue;
+                QJsonObject o = partnerResultObject(pr->second);
+                o.insert(QStringLiteral("error"), pr->second.error);
+                out.append(o);
+            }
+            return ok({ { QStringLiteral("partner-results"), out } });
+        }
         return problem(405, QStringLiteral("unsupported: %1 %2").arg(QString::fromLatin1(m), request.path));
     }
 
@@ -389,6 +402,36 @@ sandbox::HttpResponse Sandbox::Private::control(const HttpRequest &request, cons
             return ok({ { QStringLiteral("faults"), f->toString() } });
         }
     }
+
+    // --- where the partner is: for a sandbox started before the partner knows its own port ---
+    if (head == QLatin1String("partner") && seg.size() == 1) {
+        if (m == "POST" || m == "PUT") {
+            auto httpUrl = [](const QJsonValue &v) {
+                const QUrl url(v.toString(), QUrl::StrictMode);
+                const bool okay = url.isValid() && !url.host().isEmpty()
+                    && (url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https"));
+                return okay ? url : QUrl();
+            };
+            const QString baseKey = QStringLiteral("base-url");
+            const QString hooksKey = QStringLiteral("company-webhook-url");
+            if (!body.contains(baseKey) && !body.contains(hooksKey))
+                return problem(422, QStringLiteral("send {\"base-url\": URL} and/or {\"company-webhook-url\": URL}"));
+            for (const QString &key : { baseKey, hooksKey }) {
+                if (body.contains(key) && httpUrl(body.value(key)).isEmpty())
+                    return problem(422, QStringLiteral("%1 must be an http(s) URL, got \"%2\"")
+                                            .arg(key, body.value(key).toVariant().toString()));
+            }
+            if (body.contains(baseKey))
+                q->setPartnerBaseUrl(httpUrl(body.value(baseKey)));
+            if (body.contains(hooksKey))
+                q->setCompanyWebhookUrl(httpUrl(body.value(hooksKey)));
+        } else if (m != "GET") {
+            return problem(405, QStringLiteral("use GET or POST /_sandbox/partner"));
+        }
+        return ok({ { QStringLiteral("base-url"), config.partnerBaseUrl.toString() },
+            { QStringLiteral("company-webhook-url"), config.companyWebhookUrl.toString() } });
+    }
+    // --- end partner ---
 
     if (head == QLatin1String("requests") && m == "GET") {
         QJsonArray out;

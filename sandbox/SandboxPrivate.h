@@ -11,6 +11,7 @@
 #include <QJsonObject>
 #include <QPointer>
 #include <QSet>
+#include <QTcpServer>
 #include <QTcpSocket>
 #include <QUrlQuery>
 
@@ -252,6 +253,7 @@ struct Sandbox::Private
     // Faults and rate limiting
     sandbox::Faults faults;
     QDateTime faultsSetAt;
+    void refuseConnections(int secs); // fault "refuse"
     struct Window
     {
         qint64 startMs = 0;

@@ -40,6 +40,11 @@ Options:
                              error-rate=R      answer a share R (0..1) of requests with 500
                              storm429=SECS     answer every request 429 for SECS seconds
                              down=SECS         drop every connection for SECS seconds
+                             note-latency=MS   answer POST /v1/notes MS milliseconds late (the note
+                                               is stored first, so the caller's request is in flight)
+                             refuse=SECS       close the listening socket for SECS seconds (real
+                                               time): connections are refused and open ones cut,
+                                               the control surface included; then listen again
                            e.g. latency=200,error-rate=0.1,storm429=30,down=15
   --company-webhook-url URL  Where company webhooks go (default: partner base URL + /company-webhooks).
   --activate [uuid|jwt]    Activate the partner at start (provider key as a UUID or an HS256 JWT).
@@ -59,7 +64,12 @@ Control surface (JSON): GET /_sandbox/state, POST /_sandbox/seed {"seed":"demo"}
   POST /_sandbox/activate {"fields":{...}}, POST /_sandbox/stages/ID/trigger {"webhook-data":{...}},
   POST /_sandbox/faults {"spec":"latency=200"}, POST /_sandbox/jobs/ID/status {"status":"archived"},
   POST /_sandbox/candidates {"first-name","last-name","email","job-id"}, DELETE /_sandbox/candidates/ID,
-  GET /_sandbox/requests, GET /_sandbox/webhooks. Pages: GET /_sandbox/ and /_sandbox/candidates/ID.
+  GET /_sandbox/requests, GET /_sandbox/webhooks, GET /_sandbox/candidates/ID/notes and
+  /_sandbox/candidates/ID/partner-results, GET|POST /_sandbox/partner {"base-url":URL,
+  "company-webhook-url":URL} (where partner calls and company webhooks go: set it once the partner
+  has bound its port). Pages: GET /_sandbox/ and /_sandbox/candidates/ID.
+
+The first line on stdout is the base URL (with the bound port when --listen used port 0).
 
 Exit codes: 0 ok (also on SIGTERM/SIGINT), 1 cannot listen, 2 usage error.
 )";

@@ -14,6 +14,30 @@
 
 namespace intrvio {
 
+namespace {
+
+// The partner-activations resource lists the provider key as a JWE whose plaintext is the key
+// Teamtailor then presents as Bearer (the sandbox does exactly that; which form arrives is not
+// documented, §1.4). Two forms name the same key when they are equal or one is a JWE of the other.
+bool sameProviderKey(QByteArrayView presented, QByteArrayView stored, QByteArrayView webhookSecret)
+{
+    if (crypto::constantTimeEquals(presented, stored))
+        return true;
+    auto plain = [&](QByteArrayView key) -> std::optional<QByteArray> {
+        if (ProviderKey::classify(key) != ProviderKey::Kind::Jwe)
+            return std::nullopt;
+        const ProviderKey::Decoded d = ProviderKey::decryptJwe(key, webhookSecret);
+        return d.ok() ? std::optional<QByteArray>(d.payload) : std::nullopt;
+    };
+    if (const auto storedPlain = plain(stored); storedPlain && crypto::constantTimeEquals(presented, *storedPlain))
+        return true;
+    if (const auto presentedPlain = plain(presented); presentedPlain && crypto::constantTimeEquals(*presentedPlain, stored))
+        return true;
+    return false;
+}
+
+} // namespace
+
 Activation::Activation(Store *store, SecretStore *secrets, QObject *parent)
     : QObject(parent)
     , m_store(store)
@@ -135,7 +159,7 @@ Activation::BearerCheck Activation::checkBearer(QByteArrayView authorization, bo
                          "the provider key belongs to another activation")
               .arg(m_companyName.isEmpty() ? QStringLiteral("another company") : m_companyName);
     // A stored key: the presented one must be exactly it.
-    if (!m_providerKey.isEmpty() && crypto::constantTimeEquals(token, m_providerKey)) {
+    if (!m_providerKey.isEmpty() && sameProviderKey(token, m_providerKey, m_webhookSecret)) {
         c.outcome = BearerCheck::Outcome::Ok;
         return c;
     }
@@ -172,13 +196,17 @@ Activation::BearerCheck Activation::checkBearer(QByteArrayView authorization, bo
 bool Activation::learn(const QByteArray &token, ProviderKey::Kind kind, const QString &companyUuid,
     const QString &companyName, QString *error)
 {
-    if (!m_providerKey.isEmpty() && !crypto::constantTimeEquals(token, m_providerKey)) {
+    if (!m_providerKey.isEmpty() && !sameProviderKey(token, m_providerKey, m_webhookSecret)) {
         if (error)
             *error
                 = QStringLiteral("already activated for %1; a second company is refused").arg(m_companyName);
         return false;
     }
     const bool isNew = m_providerKey.isEmpty();
+    if (!isNew) { // the same key again (possibly in its other form): the stored one stays
+        noteCompany(companyUuid, companyName);
+        return true;
+    }
     m_providerKey = token;
     if (m_store)
         m_store->setSetting(QString::fromLatin1(SettingProviderKind), ProviderKey::kindName(kind));

@@ -129,6 +129,15 @@ QDateTime Outbox::nextDueAt() const
     return {};
 }
 
+bool Outbox::markInFlight(qint64 id)
+{
+    QSqlQuery q(m_store.database());
+    q.prepare(QStringLiteral("UPDATE outbox SET last_status = ?, last_error = 'sent, no answer yet' WHERE id = ?"));
+    q.addBindValue(InFlightStatus);
+    q.addBindValue(id);
+    return q.exec();
+}
+
 bool Outbox::markSent(qint64 id, int status)
 {
     QSqlQuery q(m_store.database());

@@ -38,7 +38,7 @@ struct OutboxItem
     int attempts = 0;
     QDateTime nextAttemptAt;
     QString lastError;
-    int lastStatus = 0; // 0: no HTTP answer (network error, timeout)
+    int lastStatus = 0; // 0: no HTTP answer (network error, timeout); InFlightStatus: see markInFlight
     qint64 interviewId = 0; // rows of one interview are sent in id order
     QString candidateId;
     QDateTime createdAt;
@@ -65,6 +65,11 @@ public:
     // When the next pending row becomes due (invalid: none pending).
     QDateTime nextDueAt() const;
 
+    // An attempt begins. Recorded before the request goes out, so a process killed while waiting
+    // for the answer leaves the row with lastStatus InFlightStatus: the change may have landed,
+    // and the next attempt treats it like one that got no answer (a note is looked for first).
+    static constexpr int InFlightStatus = -1;
+    bool markInFlight(qint64 id);
     bool markSent(qint64 id, int status);
     bool markFailed(qint64 id, int status, const QString &error, const QDateTime &nextAttemptAt, bool dead);
     // Dead (or pending) rows back to pending, due now, attempts reset. Returns rows changed.

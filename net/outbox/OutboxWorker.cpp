@@ -63,6 +63,13 @@ bool landedMaybe(int lastStatus)
     return lastStatus == 0 || lastStatus >= 500 || (lastStatus >= 200 && lastStatus < 300);
 }
 
+// The row's earlier attempt may have reached Teamtailor: one the process died during (still marked
+// in flight), or a failed one with such a status.
+bool mayHaveLanded(const OutboxItem &item)
+{
+    return item.lastStatus == Outbox::InFlightStatus || (item.attempts > 0 && landedMaybe(item.lastStatus));
+}
+
 QString idOf(const QJsonValue &v)
 {
     return v.isDouble() ? QString::number(v.toInteger()) : v.toString();
@@ -132,7 +139,7 @@ void OutboxWorker::sendNext()
     // Teamtailor. POST /v1/notes is not idempotent and has no idempotency header, so before posting
     // again we list the candidate's newest notes and look for this exact text: it holds the
     // interview's unique link, so a match means the earlier attempt landed and the row is done.
-    const bool ambiguous = item->attempts > 0 && landedMaybe(item->lastStatus);
+    const bool ambiguous = mayHaveLanded(*item);
     if (item->kind == QLatin1String(OutboxKind::Note) && ambiguous && !item->candidateId.isEmpty()) {
         probeNote(*item);
         return;
@@ -207,6 +214,7 @@ void OutboxWorker::send(const OutboxItem &item)
         return;
     }
     m_inFlight = true;
+    m_outbox.markInFlight(item.id); // durable before the request leaves: a crash now is "maybe delivered"
     auto *r = new OutboxRequest(m_ctx, apiFor(item), item.method.toLatin1(), url, body, this);
     r->onFinished(this, [this, item, r](const ApiResult<JsonApi::Document> &result) {
         m_inFlight = false;
@@ -270,7 +278,7 @@ void OutboxWorker::probePartnerResult(const OutboxItem &item)
         }
         const QJsonObject mine = createAttributes(item.body);
         const QString jobId = idOf(mine.value(QLatin1String("job-id")));
-        const bool ambiguous = item.attempts > 0 && landedMaybe(item.lastStatus);
+        const bool ambiguous = mayHaveLanded(item);
         // Results another interview already stands for are never taken over.
         QSet<QString> linked;
         {

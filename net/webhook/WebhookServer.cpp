@@ -245,7 +245,9 @@ void WebhookServer::dispatch(const QHttpServerRequest &request, QHttpServerRespo
             return;
         }
         if (!m_interviewHandler) {
-            reply(responder, pageLabel, 404, "not found\n");
+            // The pipeline is attached right after start-up: a link is never called unknown meanwhile.
+            reply(responder, pageLabel, 503, "starting, retry in a moment\n", "text/plain; charset=utf-8",
+                { { "Retry-After", QByteArray("2") } });
             return;
         }
         if (m_draining) {

@@ -28,7 +28,8 @@ private Q_SLOTS:
                  "--faults SPEC", "latency=MS", "error-rate=R", "storm429=SECS", "down=SECS",
                  "latency=200,error-rate=0.1,storm429=30,down=15", "--activate", "--jwe-enc",
                  "--tt-signature", "--no-rate-limit", "--company-webhook-url", "Exit codes",
-                 "TT_SANDBOX_PARTNER_API_KEY", "/_sandbox/" })
+                 "TT_SANDBOX_PARTNER_API_KEY", "/_sandbox/", "note-latency=MS", "refuse=SECS",
+                 "/_sandbox/partner", "/_sandbox/candidates/ID/partner-results" })
             QVERIFY2(r.out.contains(text), text);
     }
 
@@ -140,6 +141,34 @@ private Q_SLOTS:
         const HttpReply log = httpRequest(m_nam, "GET", QUrl(base + QStringLiteral("/_sandbox/requests")));
         QCOMPARE(log.status, 200);
         QVERIFY(log.json().value(QStringLiteral("requests")).toArray().size() >= 5);
+
+        // Where the partner is, settable once it has bound its port.
+        const RawHeaders json { { "Content-Type", "application/json" } };
+        const QUrl partnerUrl(base + QStringLiteral("/_sandbox/partner"));
+        QCOMPARE(httpRequest(m_nam, "GET", partnerUrl).json().value(QStringLiteral("base-url")).toString(),
+            QStringLiteral("http://127.0.0.1:9"));
+        const HttpReply setPartner
+            = httpRequest(m_nam, "POST", partnerUrl, json, "{\"base-url\":\"http://127.0.0.1:4567\"}");
+        QCOMPARE(setPartner.status, 200);
+        QCOMPARE(setPartner.json().value(QStringLiteral("company-webhook-url")).toString(),
+            QStringLiteral("http://127.0.0.1:4567/company-webhooks"));
+        const HttpReply badPartner = httpRequest(m_nam, "POST", partnerUrl, json, "{\"base-url\":\"ftp://x\"}");
+        QCOMPARE(badPartner.status, 422);
+        QVERIFY(badPartner.body.contains("http(s) URL"));
+        QCOMPARE(httpRequest(m_nam, "POST", partnerUrl, json, "{}").status, 422);
+        const HttpReply results = httpRequest(m_nam, "GET",
+            QUrl(base + QStringLiteral("/_sandbox/candidates/%1/partner-results").arg(link.captured(1))));
+        QCOMPARE(results.status, 200);
+        QVERIFY(results.json().value(QStringLiteral("partner-results")).isArray());
+
+        // refuse: answered first, then connections are refused for a second, then served again.
+        const HttpReply refuse = httpRequest(
+            m_nam, "POST", QUrl(base + QStringLiteral("/_sandbox/faults")), json, R"({"spec":"refuse=1"})");
+        QCOMPARE(refuse.status, 200);
+        QCOMPARE(httpRequest(m_nam, "GET", QUrl(base + QStringLiteral("/_sandbox/state"))).error,
+            QNetworkReply::ConnectionRefusedError);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            httpRequest(m_nam, "GET", QUrl(base + QStringLiteral("/_sandbox/state"))).status, 200, 10000);
 
         // SIGTERM ends it cleanly.
         p.terminate();

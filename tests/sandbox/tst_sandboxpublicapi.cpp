@@ -746,6 +746,9 @@ private Q_SLOTS:
         QTest::newRow("lost answers") << QStringLiteral("lost-answer-path=/partner/v1,lost-answers=2") << true
                                       << QStringLiteral("lost-answers=2,lost-answer-path=/partner/v1");
         QTest::newRow("lost answer path not a path") << QStringLiteral("lost-answer-path=partner") << false << QString();
+        QTest::newRow("process-level") << QStringLiteral("refuse=15,note-latency=5000") << true
+                                       << QStringLiteral("note-latency=5000,refuse=15");
+        QTest::newRow("negative refuse") << QStringLiteral("refuse=-1") << false << QString();
     }
 
     void lostAnswer()

@@ -100,6 +100,36 @@ private Q_SLOTS:
         QVERIFY(check.message.contains(QLatin1String("one company only")));
     }
 
+    void jweActivationMatchesItsPlainBearer()
+    {
+        // partner-activations lists the JWE of the provider key; Teamtailor presents the key itself.
+        const QByteArray uuid = "5b930fbc-1ed1-4615-9f82-6266cbd72700";
+        const QByteArray jwe = ProviderKey::encryptJwe(uuid, Secret, "A256GCM",
+                                                       QByteArray::fromHex("000102030405060708090a0b"));
+        Activation activation(nullptr, nullptr);
+        activation.setSecrets("partner-key", Secret, QByteArray(), QByteArray());
+        QString why;
+        QVERIFY(activation.learn(jwe, ProviderKey::Kind::Jwe, QStringLiteral("acme"), QStringLiteral("Acme"), &why));
+        QCOMPARE(activation.checkBearer(QByteArray("Bearer " + uuid), false).outcome, Activation::BearerCheck::Outcome::Ok);
+        QCOMPARE(activation.checkBearer(QByteArray("Bearer " + jwe), false).outcome, Activation::BearerCheck::Outcome::Ok);
+        const auto other = activation.checkBearer(QByteArray("Bearer 11111111-2222-3333-4444-555555555555"), true);
+        QCOMPARE(other.outcome, Activation::BearerCheck::Outcome::Unknown);
+        QVERIFY(activation.learn(uuid, ProviderKey::Kind::Uuid, QString(), QString(), &why)); // same key
+        QCOMPARE(activation.providerKey(), jwe);
+
+        // The other way round: the plain key learnt first (a signed delivery), the JWE polled later.
+        Activation plainFirst(nullptr, nullptr);
+        plainFirst.setSecrets("partner-key", Secret, QByteArray(), QByteArray());
+        QVERIFY(plainFirst.learn(uuid, ProviderKey::Kind::Uuid, QString(), QString(), &why));
+        QVERIFY(plainFirst.learn(jwe, ProviderKey::Kind::Jwe, QStringLiteral("acme"), QStringLiteral("Acme"), &why));
+        QCOMPARE(plainFirst.checkBearer(QByteArray("Bearer " + jwe), false).outcome, Activation::BearerCheck::Outcome::Ok);
+        // A JWE of another key is another company.
+        const QByteArray otherJwe = ProviderKey::encryptJwe("0a0b0c0d-1ed1-4615-9f82-6266cbd72700", Secret, "A256GCM",
+                                                            QByteArray::fromHex("0a0b0c0d0e0f101112131415"));
+        QCOMPARE(plainFirst.checkBearer(QByteArray("Bearer " + otherJwe), false).outcome,
+                 Activation::BearerCheck::Outcome::OtherCompany);
+    }
+
     void pollRefusesUndecryptableKey()
     {
         const QByteArray jwe = ProviderKey::encryptJwe(R"({"clientId":"acme"})", "another-secret", "A128GCM",

@@ -122,6 +122,9 @@ private Q_SLOTS:
             << HttpTestClient::request("GET", "/nope", {}) << 404 << QByteArray("not found");
         QTest::newRow("wrong method")
             << HttpTestClient::request("GET", "/webhook", {}) << 405 << QByteArray("method");
+        // No pipeline attached yet (start-up): a link is "starting", never "not found".
+        QTest::newRow("interview page before the pipeline")
+            << HttpTestClient::request("GET", "/interview/abc", {}) << 503 << QByteArray("starting");
         QTest::newRow("accepted") << HttpTestClient::request("POST", "/webhook", hdrs, partnerBody(id)) << 202
                                   << QByteArray("accepted");
         QTest::newRow("no bearer") << HttpTestClient::request("POST", "/webhook", { hdrs[0], hdrs[2] },
