@@ -370,7 +370,9 @@ std::optional<Document> decode(
 std::optional<Document> decode(QByteArrayView body, const QUrl &requestUrl, DecodeError *error)
 {
     QJsonParseError pe {};
-    const QJsonDocument json = QJsonDocument::fromJson(body.toByteArray(), &pe);
+    // The parser copies what it keeps: no need to copy the whole body first.
+    const QJsonDocument json
+        = QJsonDocument::fromJson(QByteArray::fromRawData(body.data(), body.size()), &pe);
     if (pe.error != QJsonParseError::NoError) {
         if (error)
             error->message
