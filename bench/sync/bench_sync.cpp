@@ -195,11 +195,11 @@ int main(int argc, char **argv)
                 sink += QJsonDocument::fromJson(p).object().size();
         },
         3);
-    // --- 4. JSON:API decode + mapping to typed values ---
+    // --- 4. JSON:API decode + mapping to typed values, decoded as ListCandidatesRequest does ---
     const double decode = measure(
         [&] {
             for (int i = 0; i < pages.size(); ++i) {
-                const auto doc = JsonApi::decode(pages.at(i), urls.at(i));
+                const auto doc = JsonApi::decode(pages.at(i), urls.at(i), nullptr, SyncPageDecode);
                 for (const auto &r : doc->data)
                     sink += tt::toCandidate(r).id.size();
                 for (const auto &r : doc->included)
@@ -227,7 +227,7 @@ int main(int argc, char **argv)
             QString error;
             bool ok = false;
             if (decodeToo) {
-                const auto doc = JsonApi::decode(pages.at(i), urls.at(i));
+                const auto doc = JsonApi::decode(pages.at(i), urls.at(i), nullptr, SyncPageDecode);
                 QList<tt::Candidate> cs;
                 cs.reserve(doc->data.size());
                 for (const auto &r : doc->data)
@@ -260,7 +260,7 @@ int main(int argc, char **argv)
     QList<QList<tt::Candidate>> preC;
     QList<QList<tt::JobApplication>> preA;
     for (int i = 0; i < pages.size(); ++i) {
-        const auto doc = JsonApi::decode(pages.at(i), urls.at(i));
+        const auto doc = JsonApi::decode(pages.at(i), urls.at(i), nullptr, SyncPageDecode);
         QList<tt::Candidate> cs;
         for (const auto &r : doc->data)
             cs.append(tt::toCandidate(r));
