@@ -65,13 +65,17 @@ QHash<QString, QUrl> decodeLinks(const QJsonValue &v, const QUrl &base)
     return out;
 }
 
-Linkage decodeLinkage(const QJsonObject &o, const QString &fallbackType)
+Linkage decodeLinkage(const QJsonObject &o, const QString &relationshipName)
 {
     Linkage l;
     l.id = idString(o.value(QLatin1String("id")));
     const QString type = o.value(QLatin1String("type")).toString();
-    // The notes doc omits "type" in linkage; the relationship name (pluralised) stands in.
-    l.type = type.isEmpty() ? fallbackType : kebab(type);
+    if (!type.isEmpty())
+        l.type = kebab(type);
+    else if (relationshipName.endsWith(QLatin1Char('s')))
+        l.type = relationshipName; // the notes doc omits "type": the (plural) name stands in
+    else
+        l.type = relationshipName + QLatin1Char('s');
     return l;
 }
 
@@ -85,15 +89,14 @@ Relationship decodeRelationship(const QString &name, const QJsonObject &o, const
     const auto dataIt = o.constFind(QLatin1String("data"));
     if (dataIt != o.constEnd()) {
         r.hasData = true;
-        const QString fallbackType = name.endsWith(QLatin1Char('s')) ? name : name + QLatin1Char('s');
         if (dataIt->isArray()) {
             r.toMany = true;
             const QJsonArray arr = dataIt->toArray();
             r.data.reserve(arr.size());
             for (const QJsonValue &e : arr)
-                r.data.append(decodeLinkage(e.toObject(), fallbackType));
+                r.data.append(decodeLinkage(e.toObject(), name));
         } else if (dataIt->isObject()) {
-            r.data.append(decodeLinkage(dataIt->toObject(), fallbackType));
+            r.data.append(decodeLinkage(dataIt->toObject(), name));
         }
     }
     return r;
