@@ -32,13 +32,19 @@ const char *sqlFor(int slot)
                " VALUES(?, ?, ?, ?, ?, ?, ?)"
                " ON CONFLICT(id) DO UPDATE SET job_id = excluded.job_id, name = excluded.name,"
                " stage_type = excluded.stage_type, row_order = excluded.row_order,"
-               " active_count = excluded.active_count, rejected_count = excluded.rejected_count";
+               " active_count = excluded.active_count, rejected_count = excluded.rejected_count"
+               " WHERE (stages.job_id, stages.name, stages.stage_type, stages.row_order, stages.active_count,"
+               " stages.rejected_count) IS NOT (excluded.job_id, excluded.name, excluded.stage_type,"
+               " excluded.row_order, excluded.active_count, excluded.rejected_count)";
     case 2: // Candidate
         return "INSERT INTO candidates(id, first_name, last_name, email, phone, created_at, updated_at)"
                " VALUES(?, ?, ?, ?, ?, ?, ?)"
                " ON CONFLICT(id) DO UPDATE SET first_name = excluded.first_name,"
                " last_name = excluded.last_name, email = excluded.email, phone = excluded.phone,"
-               " created_at = excluded.created_at, updated_at = excluded.updated_at";
+               " created_at = excluded.created_at, updated_at = excluded.updated_at"
+               " WHERE (candidates.first_name, candidates.last_name, candidates.email, candidates.phone,"
+               " candidates.created_at, candidates.updated_at) IS NOT (excluded.first_name, excluded.last_name,"
+               " excluded.email, excluded.phone, excluded.created_at, excluded.updated_at)";
     case 3: // AppFull
         return "INSERT INTO applications(id, candidate_id, job_id, stage_id, rejected_at, changed_stage_at,"
                " created_at, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"
@@ -47,7 +53,13 @@ const char *sqlFor(int slot)
                " job_id = COALESCE(NULLIF(excluded.job_id, ''), applications.job_id),"
                " stage_id = excluded.stage_id, rejected_at = excluded.rejected_at,"
                " changed_stage_at = excluded.changed_stage_at, created_at = excluded.created_at,"
-               " updated_at = excluded.updated_at";
+               " updated_at = excluded.updated_at"
+               " WHERE (applications.candidate_id, applications.job_id, applications.stage_id,"
+               " applications.rejected_at, applications.changed_stage_at, applications.created_at,"
+               " applications.updated_at) IS NOT ("
+               " COALESCE(NULLIF(excluded.candidate_id, ''), applications.candidate_id),"
+               " COALESCE(NULLIF(excluded.job_id, ''), applications.job_id), excluded.stage_id,"
+               " excluded.rejected_at, excluded.changed_stage_at, excluded.created_at, excluded.updated_at)";
     case 4: // AppPartial: included applications may come without job/stage linkage: keep what the store knows.
         return "INSERT INTO applications(id, candidate_id, job_id, stage_id, rejected_at, changed_stage_at,"
                " created_at, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"
@@ -58,14 +70,28 @@ const char *sqlFor(int slot)
                " rejected_at = excluded.rejected_at,"
                " changed_stage_at = COALESCE(excluded.changed_stage_at, applications.changed_stage_at),"
                " created_at = COALESCE(excluded.created_at, applications.created_at),"
-               " updated_at = COALESCE(excluded.updated_at, applications.updated_at)";
+               " updated_at = COALESCE(excluded.updated_at, applications.updated_at)"
+               " WHERE (applications.candidate_id, applications.job_id, applications.stage_id,"
+               " applications.rejected_at, applications.changed_stage_at, applications.created_at,"
+               " applications.updated_at) IS NOT ("
+               " COALESCE(NULLIF(excluded.candidate_id, ''), applications.candidate_id),"
+               " COALESCE(NULLIF(excluded.job_id, ''), applications.job_id),"
+               " COALESCE(excluded.stage_id, applications.stage_id), excluded.rejected_at,"
+               " COALESCE(excluded.changed_stage_at, applications.changed_stage_at),"
+               " COALESCE(excluded.created_at, applications.created_at),"
+               " COALESCE(excluded.updated_at, applications.updated_at))";
     case 5: // PartnerResult
         return "INSERT INTO partner_results(id, candidate_id, job_id, status, score, grade, summary, url,"
                " created_at, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                " ON CONFLICT(id) DO UPDATE SET candidate_id = excluded.candidate_id, job_id = excluded.job_id,"
                " status = excluded.status, score = excluded.score, grade = excluded.grade,"
                " summary = excluded.summary, url = excluded.url, created_at = excluded.created_at,"
-               " updated_at = excluded.updated_at";
+               " updated_at = excluded.updated_at"
+               " WHERE (partner_results.candidate_id, partner_results.job_id, partner_results.status,"
+               " partner_results.score, partner_results.grade, partner_results.summary, partner_results.url,"
+               " partner_results.created_at, partner_results.updated_at) IS NOT (excluded.candidate_id,"
+               " excluded.job_id, excluded.status, excluded.score, excluded.grade, excluded.summary, excluded.url,"
+               " excluded.created_at, excluded.updated_at)";
     case 6:
         return "BEGIN";
     case 7:
@@ -82,6 +108,10 @@ const char *sqlFor(int slot)
 
 } // namespace
 
+// The upserts leave a row alone when nothing in it changed (the WHERE of each DO UPDATE): a
+// full sync of an unchanged account then dirties no page and writes next to nothing to the
+// WAL. Jobs are always updated: their synced_at records when the job was last seen.
+
 // One row's parameters, bound in column order. Text is bound as UTF-8 kept alive by the Row
 // until the statement has run (SQLite would otherwise convert UTF-16 itself, with a copy).
 // Binding follows what QtSql did before: a null QString is NULL, an empty one is ''.
@@ -94,6 +124,8 @@ public:
 
     Row &value(const QString &s) { return s.isNull() ? null() : text(s); }
     Row &textOrNull(const QString &s) { return s.isEmpty() ? null() : text(s); }
+    // '' for a null string: for NOT NULL columns whose upsert keeps the stored value on ''.
+    Row &textOrEmpty(const QString &s) { return text(s); }
     Row &integer(qint64 v) { return check(sqlite3_bind_int64(m_stmt, ++m_index, v)); }
     template<class T> Row &optional(const std::optional<T> &v) { return v ? integer(*v) : null(); }
     Row &null() { return check(sqlite3_bind_null(m_stmt, ++m_index)); }
@@ -277,9 +309,11 @@ namespace {
 
 void bindApplication(SyncStore::Row &r, const tt::JobApplication &a)
 {
+    // An included application may come without candidate/job linkage: '' makes the upsert keep
+    // what the store knows (NULL would fail the NOT NULL columns and with them the whole page).
     r.value(a.id)
-        .value(a.candidateId)
-        .value(a.jobId)
+        .textOrEmpty(a.candidateId)
+        .textOrEmpty(a.jobId)
         .textOrNull(a.stageId)
         .textOrNull(a.rejectedAt)
         .textOrNull(a.changedStageAt)
