@@ -382,7 +382,7 @@ void ApiRequest::onReplyFinished()
     std::optional<JsonApi::Document> doc;
     JsonApi::DecodeError decodeError;
     if (!body.trimmed().isEmpty())
-        doc = JsonApi::decode(body, m_url, &decodeError);
+        doc = JsonApi::decode(body, m_url, &decodeError, m_decodeOptions);
 
     if (status >= 200 && status < 300) {
         if (!body.trimmed().isEmpty() && !doc) {

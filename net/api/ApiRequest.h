@@ -76,6 +76,8 @@ protected:
     // 2xx: doc is null for an empty body (204). Return false (after setting *error) to fail.
     virtual bool succeed(int httpStatus, const JsonApi::Document *doc, ApiError *error) = 0;
     virtual void fail(const ApiError &error) = 0;
+    // How the body is decoded (list requests of the sync leave resource links out).
+    void setDecodeOptions(JsonApi::DecodeOptions options) { m_decodeOptions = options; }
 
 private:
     void enqueue(qint64 delayMs);
@@ -103,6 +105,7 @@ private:
     bool m_tooLarge = false;
     bool m_cancelled = false;
     bool m_done = false;
+    JsonApi::DecodeOptions m_decodeOptions;
 };
 
 // ApiRequest with a typed result: ApiResult<T>.

@@ -4,6 +4,8 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 
+#include <cstring>
+
 namespace intrvio::JsonApi {
 
 namespace {
@@ -63,13 +65,17 @@ QHash<QString, QUrl> decodeLinks(const QJsonValue &v, const QUrl &base)
     return out;
 }
 
-Linkage decodeLinkage(const QJsonObject &o, const QString &fallbackType)
+Linkage decodeLinkage(const QJsonObject &o, const QString &relationshipName)
 {
     Linkage l;
     l.id = idString(o.value(QLatin1String("id")));
     const QString type = o.value(QLatin1String("type")).toString();
-    // The notes doc omits "type" in linkage; the relationship name (pluralised) stands in.
-    l.type = type.isEmpty() ? fallbackType : kebab(type);
+    if (!type.isEmpty())
+        l.type = kebab(type);
+    else if (relationshipName.endsWith(QLatin1Char('s')))
+        l.type = relationshipName; // the notes doc omits "type": the (plural) name stands in
+    else
+        l.type = relationshipName + QLatin1Char('s');
     return l;
 }
 
@@ -83,15 +89,14 @@ Relationship decodeRelationship(const QString &name, const QJsonObject &o, const
     const auto dataIt = o.constFind(QLatin1String("data"));
     if (dataIt != o.constEnd()) {
         r.hasData = true;
-        const QString fallbackType = name.endsWith(QLatin1Char('s')) ? name : name + QLatin1Char('s');
         if (dataIt->isArray()) {
             r.toMany = true;
             const QJsonArray arr = dataIt->toArray();
             r.data.reserve(arr.size());
             for (const QJsonValue &e : arr)
-                r.data.append(decodeLinkage(e.toObject(), fallbackType));
+                r.data.append(decodeLinkage(e.toObject(), name));
         } else if (dataIt->isObject()) {
-            r.data.append(decodeLinkage(dataIt->toObject(), fallbackType));
+            r.data.append(decodeLinkage(dataIt->toObject(), name));
         }
     }
     return r;
@@ -367,10 +372,267 @@ std::optional<Document> decode(
     return doc;
 }
 
-std::optional<Document> decode(QByteArrayView body, const QUrl &requestUrl, DecodeError *error)
+namespace {
+
+// Copies a JSON document, leaving out the "links" members of the resources in data/included
+// and of their relationships. Everything it skips or copies is checked for JSON structure; on
+// anything unexpected it gives up and the caller parses the original body (same result, same
+// error messages). Whitespace outside copied values is not kept.
+class LinkStripper
 {
+public:
+    explicit LinkStripper(QByteArrayView in)
+        : m_p(in.data())
+        , m_end(in.data() + in.size())
+        , m_out(in.size(), Qt::Uninitialized) // the copy is never longer
+        , m_w(m_out.data())
+        , m_wEnd(m_out.data() + m_out.size())
+    {
+    }
+
+    std::optional<QByteArray> run()
+    {
+        ws();
+        if (!at('{') || !object(Ctx::Top, 0))
+            return std::nullopt;
+        ws();
+        if (m_p != m_end || m_w > m_wEnd)
+            return std::nullopt;
+        m_out.truncate(m_w - m_out.constData());
+        return std::move(m_out);
+    }
+
+private:
+    enum class Ctx { Top, Resources, Resource, Relationships, Relationship, Plain, Drop };
+    static constexpr int MaxDepth = 512;
+
+    bool at(char c) const { return m_p < m_end && *m_p == c; }
+    void put(char c)
+    {
+        if (m_w < m_wEnd)
+            *m_w = c;
+        ++m_w;
+    }
+    void put(const char *data, qsizetype n)
+    {
+        if (m_w + n <= m_wEnd)
+            memcpy(m_w, data, static_cast<size_t>(n));
+        m_w += n;
+    }
+    void ws()
+    {
+        while (m_p < m_end && (*m_p == ' ' || *m_p == '\n' || *m_p == '\r' || *m_p == '\t'))
+            ++m_p;
+    }
+    bool string()
+    {
+        ++m_p; // the opening quote
+        for (;;) {
+            const auto *quote = static_cast<const char *>(memchr(m_p, '"', static_cast<size_t>(m_end - m_p)));
+            if (!quote)
+                return false;
+            const char *run = quote; // an odd run of backslashes escapes the quote
+            while (run > m_p && run[-1] == '\\')
+                --run;
+            m_p = quote + 1;
+            if ((quote - run) % 2 == 0)
+                return true;
+        }
+    }
+    bool scalar()
+    {
+        const char *start = m_p;
+        while (m_p < m_end) {
+            const char c = *m_p;
+            if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '-' || c == '+' || c == '.' || c == 'E')
+                ++m_p;
+            else
+                break;
+        }
+        const QByteArrayView token(start, m_p - start);
+        if (token.isEmpty())
+            return false;
+        if (token == "true" || token == "false" || token == "null")
+            return true;
+        for (const char c : token) { // a number; its exact syntax is the JSON parser's business
+            if ((c >= 'a' && c <= 'z') && c != 'e')
+                return false;
+        }
+        return true;
+    }
+    // Skips one value (validating its structure).
+    bool skip(int depth)
+    {
+        ws();
+        if (m_p == m_end || depth > MaxDepth)
+            return false;
+        if (*m_p == '"')
+            return string();
+        if (*m_p != '{' && *m_p != '[')
+            return scalar();
+        const char close = *m_p == '{' ? '}' : ']';
+        ++m_p;
+        ws();
+        if (at(close)) {
+            ++m_p;
+            return true;
+        }
+        for (;;) {
+            ws();
+            if (close == '}') {
+                if (!at('"') || !string())
+                    return false;
+                ws();
+                if (!at(':'))
+                    return false;
+                ++m_p;
+            }
+            if (!skip(depth + 1))
+                return false;
+            ws();
+            if (m_p == m_end)
+                return false;
+            const char c = *m_p++;
+            if (c == close)
+                return true;
+            if (c != ',')
+                return false;
+        }
+    }
+    bool copy(int depth)
+    {
+        ws();
+        const char *start = m_p;
+        if (!skip(depth))
+            return false;
+        put(start, m_p - start);
+        return true;
+    }
+    static Ctx child(Ctx ctx, QByteArrayView key)
+    {
+        switch (ctx) {
+        case Ctx::Top:
+            return key == "\"data\"" || key == "\"included\"" ? Ctx::Resources : Ctx::Plain;
+        case Ctx::Resource:
+            if (key == "\"links\"")
+                return Ctx::Drop;
+            return key == "\"relationships\"" ? Ctx::Relationships : Ctx::Plain;
+        case Ctx::Relationships:
+            return Ctx::Relationship;
+        case Ctx::Relationship:
+            return key == "\"links\"" ? Ctx::Drop : Ctx::Plain;
+        default:
+            return Ctx::Plain;
+        }
+    }
+    bool value(Ctx ctx, int depth)
+    {
+        ws();
+        if (depth > MaxDepth)
+            return false;
+        if (ctx != Ctx::Plain && at('{'))
+            return object(ctx == Ctx::Resources ? Ctx::Resource : ctx, depth);
+        if (ctx == Ctx::Resources && at('['))
+            return array(depth);
+        return copy(depth); // null data, or anything unexpected: as sent
+    }
+    bool array(int depth) // an array of resources
+    {
+        ++m_p;
+        put('[');
+        ws();
+        if (at(']')) {
+            ++m_p;
+            put(']');
+            return true;
+        }
+        for (;;) {
+            if (!value(Ctx::Resources, depth + 1))
+                return false;
+            ws();
+            if (m_p == m_end)
+                return false;
+            const char c = *m_p++;
+            put(c);
+            if (c == ']')
+                return true;
+            if (c != ',')
+                return false;
+        }
+    }
+    bool object(Ctx ctx, int depth)
+    {
+        ++m_p;
+        put('{');
+        bool first = true;
+        ws();
+        if (at('}')) {
+            ++m_p;
+            put('}');
+            return true;
+        }
+        for (;;) {
+            ws();
+            const char *key = m_p;
+            if (!at('"') || !string())
+                return false;
+            const QByteArrayView keyText(key, m_p - key);
+            ws();
+            if (!at(':'))
+                return false;
+            ++m_p;
+            const Ctx c = child(ctx, keyText);
+            if (c == Ctx::Drop) {
+                if (!skip(depth + 1))
+                    return false;
+            } else {
+                if (!first)
+                    put(',');
+                first = false;
+                put(keyText.data(), keyText.size());
+                put(':');
+                if (!value(c, depth + 1))
+                    return false;
+            }
+            ws();
+            if (m_p == m_end)
+                return false;
+            const char next = *m_p++;
+            if (next == '}')
+                break;
+            if (next != ',')
+                return false;
+        }
+        put('}');
+        return true;
+    }
+
+    const char *m_p;
+    const char *m_end;
+    QByteArray m_out;
+    char *m_w;
+    char *m_wEnd;
+};
+
+} // namespace
+
+std::optional<QByteArray> withoutResourceLinks(QByteArrayView body)
+{
+    return LinkStripper(body).run();
+}
+
+std::optional<Document> decode(QByteArrayView body, const QUrl &requestUrl, DecodeError *error, DecodeOptions options)
+{
+    std::optional<QByteArray> stripped;
+    if (!options.resourceLinks) {
+        stripped = withoutResourceLinks(body);
+        if (stripped)
+            body = *stripped;
+    }
     QJsonParseError pe {};
-    const QJsonDocument json = QJsonDocument::fromJson(body.toByteArray(), &pe);
+    // The parser copies what it keeps: no need to copy the whole body first.
+    const QJsonDocument json
+        = QJsonDocument::fromJson(QByteArray::fromRawData(body.data(), body.size()), &pe);
     if (pe.error != QJsonParseError::NoError) {
         if (error)
             error->message

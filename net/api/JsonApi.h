@@ -100,9 +100,22 @@ struct DecodeError
     QString message;
 };
 
+struct DecodeOptions
+{
+    // false: the "links" of the resources in data/included and of their relationships are not
+    // decoded (Resource::links and Relationship::links stay empty; top-level links such as
+    // links.next are kept, and so are those of resources wrapped as in the notes-list quirk).
+    // On a list page they are most of the bytes, and a sync reads none.
+    bool resourceLinks = true;
+};
+
 // Decodes a JSON:API document. requestUrl resolves relative links. Fails on malformed JSON,
 // a non-object top level, or a document with none of data/errors/meta.
-std::optional<Document> decode(QByteArrayView body, const QUrl &requestUrl, DecodeError *error = nullptr);
+std::optional<Document> decode(QByteArrayView body, const QUrl &requestUrl, DecodeError *error = nullptr,
+    DecodeOptions options = {});
+// The document without the links DecodeOptions::resourceLinks = false leaves out, or nullopt
+// for anything it does not understand (decode() then parses the body as it is). Exposed for tests.
+std::optional<QByteArray> withoutResourceLinks(QByteArrayView body);
 // mayHaveSnakeCase=false skips the per-name casing check (decode(bytes) passes false when the
 // body contains no '_' at all).
 std::optional<Document> decode(const QJsonObject &top, const QUrl &requestUrl, DecodeError *error = nullptr,

@@ -127,7 +127,9 @@ ListCandidatesRequest::ListCandidatesRequest(
     const RequestContext &ctx, const QString &updatedFrom, const QUrl &pageUrl, QObject *parent)
     : TypedRequest(ctx, Api::Public, "GET", pageUrl.isEmpty() ? firstPage(ctx.builder, updatedFrom) : pageUrl,
         {}, parent)
-{ }
+{
+    setDecodeOptions(SyncPageDecode);
+}
 
 bool ListCandidatesRequest::succeed(int, const Document *doc, ApiError *error)
 {
@@ -168,7 +170,9 @@ ListJobApplicationsRequest::ListJobApplicationsRequest(
     const RequestContext &ctx, const QString &updatedFrom, const QUrl &pageUrl, QObject *parent)
     : TypedRequest(ctx, Api::Public, "GET", pageUrl.isEmpty() ? firstPage(ctx.builder, updatedFrom) : pageUrl,
         {}, parent)
-{ }
+{
+    setDecodeOptions(SyncPageDecode);
+}
 
 bool ListJobApplicationsRequest::succeed(int, const Document *doc, ApiError *error)
 {

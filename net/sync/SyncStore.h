@@ -5,24 +5,29 @@
 #include <QList>
 #include <QSet>
 #include <QSqlDatabase>
-#include <QSqlQuery>
 #include <QString>
 
-#include <functional>
-#include <map>
-#include <memory>
+#include <array>
 #include <optional>
+
+struct sqlite3;
+struct sqlite3_stmt;
 
 namespace intrvio {
 
-// Writes synced Teamtailor data into the store's mirror tables (migration 2) with reused
-// prepared statements. Every write* call is one transaction: a page lands completely or not
-// at all. Not thread-safe; use it on the store connection's thread.
+// Writes synced Teamtailor data into the store's mirror tables (migration 2). Every write* call
+// is one transaction: a page lands completely or not at all. The page writes go straight to the
+// SQLite connection under the store's QSqlDatabase, with statements prepared once per SyncStore
+// and text bound as UTF-8 (QtSql's per-value binding cost more than SQLite's own work). Not
+// thread-safe; use it on the store connection's thread, and destroy it before the connection
+// is closed.
 class SyncStore
 {
 public:
     explicit SyncStore(QSqlDatabase db);
     ~SyncStore();
+    SyncStore(const SyncStore &) = delete;
+    SyncStore &operator=(const SyncStore &) = delete;
 
     bool writeJobs(const QList<tt::Job> &jobs, QString *error);
     bool writeStages(const QList<tt::Stage> &stages, QString *error);
@@ -47,19 +52,40 @@ public:
     // The later of two Teamtailor timestamps (ISO 8601 with offset); empty strings lose.
     static QString later(const QString &a, const QString &b);
 
+    class Row;
+
 private:
-    void relaxDurability(bool relaxed);
+    enum Slot {
+        Job,
+        Stage,
+        Candidate,
+        AppFull,
+        AppPartial,
+        PartnerResult,
+        Begin,
+        Commit,
+        Rollback,
+        SyncNormal,
+        SyncFull,
+        SlotCount
+    };
+
+    sqlite3 *connection(QString *error);
+    // The statement for slot, prepared on first use; nullptr (and *error) if that fails.
+    sqlite3_stmt *statement(Slot slot, QString *error);
+    // Runs a statement without results (BEGIN, COMMIT, PRAGMA, one row's upsert) and resets it.
+    bool run(sqlite3_stmt *stmt, QString *error);
+    bool runSlot(Slot slot, QString *error);
     bool begin(QString *error);
     bool commit(QString *error);
-    bool fail(QSqlQuery &q, QString *error);
-    // Multi-row upsert: "<head> VALUES <row>, <row>, ... <tail>", up to MaxRowsPerStatement rows
-    // per statement (one exec per chunk instead of one per row). bind(q, row, firstIndex) binds
-    // one row's values starting at firstIndex.
-    bool upsert(int slot, const char *head, const char *row, int columns, const char *tail, qsizetype rows,
-        const std::function<void(QSqlQuery &, qsizetype, int)> &bind, QString *error);
+    // Rolls the open transaction back, restores synchronous=FULL and returns false.
+    bool abort();
+    template<class T, class Bind>
+    bool writeRows(Slot slot, const QList<T> &rows, Bind bind, QString *error);
 
     QSqlDatabase m_db;
-    std::map<std::pair<int, qsizetype>, std::unique_ptr<QSqlQuery>> m_multi;
+    sqlite3 *m_handle = nullptr;
+    std::array<sqlite3_stmt *, SlotCount> m_statements {};
 };
 
 } // namespace intrvio

@@ -68,6 +68,31 @@ QJsonObject dump(const Document &d)
         { QStringLiteral("next"), d.next().toString(QUrl::FullyEncoded) } };
 }
 
+// A golden dump as DecodeOptions::resourceLinks = false decodes it: no resource or
+// relationship links, everything else the same.
+QJsonObject withoutLinks(QJsonObject dumped)
+{
+    for (const QString &list : { QStringLiteral("data"), QStringLiteral("included") }) {
+        QJsonArray resources = dumped.value(list).toArray();
+        for (qsizetype i = 0; i < resources.size(); ++i) {
+            QJsonObject r = resources.at(i).toObject();
+            r.remove(QStringLiteral("self"));
+            QJsonObject rels = r.value(QStringLiteral("relationships")).toObject();
+            for (auto it = rels.begin(); it != rels.end(); ++it) {
+                QJsonObject rel = it.value().toObject();
+                rel.remove(QStringLiteral("self"));
+                rel.remove(QStringLiteral("related"));
+                it.value() = rel;
+            }
+            if (!rels.isEmpty())
+                r.insert(QStringLiteral("relationships"), rels);
+            resources[i] = r;
+        }
+        dumped.insert(list, resources);
+    }
+    return dumped;
+}
+
 QByteArray readFile(const QString &path)
 {
     QFile f(path);
@@ -138,6 +163,85 @@ private Q_SLOTS:
         }
     }
 
+    // The sync's list pages are decoded without resource links: the same document otherwise.
+    void goldenWithoutResourceLinks_data() { golden_data(); }
+
+    void goldenWithoutResourceLinks()
+    {
+        QFETCH(QString, name);
+        QFETCH(QUrl, requestUrl);
+        const QByteArray input
+            = readFile(test::dataPath(QStringLiteral("jsonapi/") + name + QStringLiteral(".json")));
+        const QByteArray expected
+            = readFile(test::dataPath(QStringLiteral("jsonapi/") + name + QStringLiteral(".expected.json")));
+        QVERIFY(!input.isEmpty());
+        QVERIFY(!expected.isEmpty());
+        DecodeError err;
+        const auto doc = decode(input, requestUrl, &err, SyncPageDecode);
+        QVERIFY2(doc, qPrintable(err.message));
+        // The notes doc wraps its resources ({"notes":[{"data":...}]}): they keep their links.
+        const bool wrapped = name == QLatin1String("notes-list-doc-quirk");
+        for (const auto *list : { &doc->data, &doc->included }) {
+            for (const Resource &r : *list) {
+                QCOMPARE(r.links.isEmpty(), !wrapped);
+                for (const Relationship &rel : r.relationships)
+                    QVERIFY(wrapped || rel.links.isEmpty());
+            }
+        }
+        const QJsonObject golden = QJsonDocument::fromJson(expected).object();
+        QCOMPARE(QJsonDocument(dump(*doc)).toJson(QJsonDocument::Indented),
+            QJsonDocument(wrapped ? golden : withoutLinks(golden)).toJson(QJsonDocument::Indented));
+    }
+
+    void stripLinks_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QByteArray>("expected"); // empty: not understood, decode() parses the body as is
+        QTest::newRow("resources, relationships, included; other links kept")
+            << QByteArray("{\"data\": [{\"id\": \"1\", \"type\": \"candidates\", \"links\": {\"self\": \"x\"},"
+                          " \"attributes\": {\"links\": {\"a\": [1, 2.5e3, true, null]}},"
+                          " \"relationships\": {\"job-applications\": {\"links\": {\"self\": \"y\"},"
+                          " \"data\": [{\"type\": \"job-applications\", \"id\": 2}]}}}],"
+                          "\n \"included\": [{\"links\": {\"self\": \"z\"}, \"id\": \"2\", \"type\": \"job-applications\"}],"
+                          " \"links\": {\"next\": \"n\"}, \"meta\": {\"links\": 1}}")
+            << QByteArray("{\"data\":[{\"id\":\"1\",\"type\":\"candidates\","
+                          "\"attributes\":{\"links\": {\"a\": [1, 2.5e3, true, null]}},"
+                          "\"relationships\":{\"job-applications\":{\"data\":[{\"type\": \"job-applications\", \"id\": 2}]}}}],"
+                          "\"included\":[{\"id\":\"2\",\"type\":\"job-applications\"}],"
+                          "\"links\":{\"next\": \"n\"},\"meta\":{\"links\": 1}}");
+        QTest::newRow("links the only member")
+            << QByteArray("{\"data\":{\"links\":{\"self\":\"x\"}}}") << QByteArray("{\"data\":{}}");
+        QTest::newRow("links last") << QByteArray("{\"data\":{\"id\":\"1\",\"links\":{}}}")
+                                    << QByteArray("{\"data\":{\"id\":\"1\"}}");
+        QTest::newRow("escaped quotes and backslashes")
+            << QByteArray("{\"data\":[{\"id\":\"a\\\"b\\\\\",\"links\":{\"self\":\"q\\\"}\\\\\"}}]}")
+            << QByteArray("{\"data\":[{\"id\":\"a\\\"b\\\\\"}]}");
+        QTest::newRow("null data") << QByteArray("{ \"data\" : null }") << QByteArray("{\"data\":null}");
+        QTest::newRow("notes doc quirk untouched")
+            << QByteArray("{\"notes\":[{\"data\":{\"links\":{}}}]}")
+            << QByteArray("{\"notes\":[{\"data\":{\"links\":{}}}]}");
+        QTest::newRow("bad literal in links") << QByteArray("{\"data\":[{\"links\":{\"self\":tru}}]}") << QByteArray();
+        QTest::newRow("mismatched brackets in links")
+            << QByteArray("{\"data\":[{\"links\":{]}}]}") << QByteArray();
+        QTest::newRow("unterminated string") << QByteArray("{\"data\":[{\"links\":\"x}]}") << QByteArray();
+        QTest::newRow("truncated") << QByteArray("{\"data\": [") << QByteArray();
+        QTest::newRow("array top") << QByteArray("[]") << QByteArray();
+        QTest::newRow("trailing garbage") << QByteArray("{\"data\":null} x") << QByteArray();
+    }
+
+    void stripLinks()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QByteArray, expected);
+        const auto stripped = withoutResourceLinks(body);
+        if (expected.isEmpty()) {
+            QVERIFY2(!stripped, stripped ? stripped->constData() : "");
+            return;
+        }
+        QVERIFY(stripped);
+        QCOMPARE(*stripped, expected);
+    }
+
     void ids_data()
     {
         QTest::addColumn<QJsonValue>("value");
@@ -180,6 +284,10 @@ private Q_SLOTS:
         DecodeError err;
         QVERIFY(!decode(body, QUrl(), &err));
         QVERIFY2(err.message.contains(message), qPrintable(err.message));
+        // Decoded as a sync page: the same error, word for word.
+        DecodeError syncErr;
+        QVERIFY(!decode(body, QUrl(), &syncErr, SyncPageDecode));
+        QCOMPARE(syncErr.message, err.message);
     }
 
     void nullDataIsAnEmptySingle()

@@ -339,6 +339,52 @@ private Q_SLOTS:
         QCOMPARE(m_nam->requests().size(), 2);
     }
 
+    // Rewriting unchanged rows would dirty pages for nothing: an unchanged page changes no row,
+    // a changed field changes exactly its row, and included applications without linkage keep
+    // what the store knows.
+    void unchangedRowsAreNotRewritten()
+    {
+        SyncStore writer(m_store->database());
+        QString error;
+        QVERIFY2(writer.writeJobs({ { QStringLiteral("7"), QStringLiteral("Chef"), {}, {}, {}, {}, {} } }, &error),
+            qPrintable(error));
+        tt::Candidate c { QStringLiteral("1"), QStringLiteral("Ada"), QStringLiteral("Lovelace"),
+            QStringLiteral("ada@example.com"), {}, QStringLiteral("2024-01-01T00:00:00.000Z"),
+            QStringLiteral("2024-01-02T00:00:00.000Z"), {} };
+        tt::Candidate d = c;
+        d.id = QStringLiteral("2");
+        d.firstName = QStringLiteral("Grace");
+        tt::JobApplication a { QStringLiteral("10"), QStringLiteral("1"), QStringLiteral("7"),
+            QStringLiteral("101"), {}, {}, {}, QStringLiteral("2024-01-02T00:00:00.000Z") };
+        QVERIFY2(writer.writeCandidates({ c, d }, { a }, &error), qPrintable(error));
+        const auto totalChanges = [this] {
+            QSqlQuery q(m_store->database());
+            return q.exec(QStringLiteral("SELECT total_changes()")) && q.next() ? q.value(0).toLongLong() : -1;
+        };
+        const qint64 before = totalChanges();
+        QVERIFY2(writer.writeCandidates({ c, d }, { a }, &error), qPrintable(error));
+        QCOMPARE(totalChanges() - before, 0);
+
+        d.phone = QStringLiteral("+46 70 000 00 00");
+        tt::JobApplication partial = a; // included without job/stage linkage: the store keeps them
+        partial.jobId.clear();
+        partial.stageId.clear();
+        QVERIFY2(writer.writeCandidates({ c, d }, { partial }, &error), qPrintable(error));
+        QCOMPARE(totalChanges() - before, 1);
+        QSqlQuery q(m_store->database());
+        QVERIFY(q.exec(QStringLiteral("SELECT phone FROM candidates WHERE id = '2'")) && q.next());
+        QCOMPARE(q.value(0).toString(), d.phone);
+        QVERIFY(q.exec(QStringLiteral("SELECT job_id, stage_id FROM applications WHERE id = '10'")) && q.next());
+        QCOMPARE(q.value(0).toString(), QStringLiteral("7"));
+        QCOMPARE(q.value(1).toString(), QStringLiteral("101"));
+
+        a.stageId = QStringLiteral("102"); // a move is written
+        QVERIFY2(writer.writeApplications({ a }, &error), qPrintable(error));
+        QCOMPARE(totalChanges() - before, 2);
+        QVERIFY(q.exec(QStringLiteral("SELECT stage_id FROM applications WHERE id = '10'")) && q.next());
+        QCOMPARE(q.value(0).toString(), QStringLiteral("102"));
+    }
+
     void laterTimestamp_data()
     {
         QTest::addColumn<QString>("a");
