@@ -40,7 +40,7 @@ public:
 
     void start(); // polls every Policy::pollMs
     void stop();
-    void kick(); // look for due rows now (after a commit that queued some)
+    void kick(); // look for due rows now (after a commit that queued some); no-op unless started
     bool busy() const { return m_inFlight; }
 
     // Backoff before attempt `attempts + 1` after `attempts` failures: base * 2^(attempts-1), capped,
