@@ -29,19 +29,24 @@ using SM = InterviewStateMachine::Trigger;
 
 constexpr auto Actor = "pipeline";
 
-// A transaction on the store connection that rolls back unless committed.
+// A transaction on the store connection that rolls back unless committed. A savepoint, so it also
+// works inside a transaction already open on the connection (the inbox processes a batch of rows in
+// one); on its own it begins and commits a transaction like BEGIN/COMMIT.
 class Tx
 {
 public:
     explicit Tx(Store *store)
         : m_db(store->database())
     {
-        m_open = m_db.transaction();
+        m_open = QSqlQuery(m_db).exec(QStringLiteral("SAVEPOINT pipeline_tx"));
     }
     ~Tx()
     {
-        if (m_open)
-            m_db.rollback();
+        if (m_open) {
+            QSqlQuery q(m_db);
+            q.exec(QStringLiteral("ROLLBACK TO pipeline_tx"));
+            q.exec(QStringLiteral("RELEASE pipeline_tx"));
+        }
     }
     bool ok() const { return m_open; }
     bool commit()
@@ -49,7 +54,7 @@ public:
         if (!m_open)
             return false;
         m_open = false;
-        return m_db.commit();
+        return QSqlQuery(m_db).exec(QStringLiteral("RELEASE pipeline_tx"));
     }
 
 private:

@@ -120,6 +120,7 @@ private:
     DomainEventHandler *m_handler = nullptr;
     bool m_held = false;
     bool m_processing = false;
+    bool m_processAfterCommit = false; // processing came due while the writer was committing
     qint64 m_cursor = 0; // last row looked at; reset to retry failures
     QList<quint64> m_latencyCounts;
     double m_latencySum = 0;
