@@ -274,8 +274,10 @@ void Inbox::flush()
     m_pending.clear();
     QList<InboxEntry> entries;
     entries.reserve(m_committing.size());
-    for (const Pending &p : std::as_const(m_committing))
+    for (const Pending &p : std::as_const(m_committing)) {
         entries.append(p.entry);
+        entries.last().decoded.reset(); // the writer needs only what it stores
+    }
     auto result = std::make_shared<CommitResult>();
     result->marks.swap(m_marks);
     m_inCommit = int(m_committing.size()) + 1;
@@ -306,8 +308,12 @@ void Inbox::committedBatch(const std::shared_ptr<CommitResult> &result)
     }
     for (const Mark &m : std::as_const(result->marks))
         m_markedIds.remove(m.id);
-    for (qsizetype i = 0; i < batch.size(); ++i)
-        batch[i].done(result->outcomes.value(i));
+    for (qsizetype i = 0; i < batch.size(); ++i) {
+        const InboxOutcome outcome = result->outcomes.value(i);
+        if (outcome.stored && !outcome.duplicate && batch.at(i).entry.decoded)
+            m_decoded.insert(outcome.id, batch.at(i).entry.decoded);
+        batch[i].done(outcome);
+    }
     if (m_processAfterCommit) { // the writer is idle now; the answers above are already written
         m_processAfterCommit = false;
         if (processBatch(512))
@@ -490,9 +496,11 @@ bool Inbox::processRow(qint64 id, const QString &route, const QByteArray &body, 
 {
     QList<DomainEvent> list;
     if (route == QLatin1String("/webhook") || route.startsWith(QLatin1String("/actions/"))) {
-        const auto decoded = EventNormalizer::decodePartnerEvent(body);
         const QString action = route == QLatin1String("/webhook") ? QString() : route.mid(9);
-        list = EventNormalizer::normalizePartner(decoded, action);
+        if (const auto cached = m_decoded.take(id))
+            list = EventNormalizer::normalizePartner(*cached, action);
+        else
+            list = EventNormalizer::normalizePartner(EventNormalizer::decodePartnerEvent(body), action);
     } else if (route == QLatin1String("/company-webhooks")) {
         const auto hook = EventNormalizer::decodeCompanyWebhook(body);
         EventNormalizer::Previous prev;

@@ -645,6 +645,7 @@ void WebhookServer::handlePartnerDelivery(const QHttpServerRequest &request, QHt
     entry.status = 202;
     entry.replayEventId = action.isEmpty() && signatureT ? event.eventId : QString();
     entry.replayT = signatureT;
+    entry.decoded = std::make_shared<const EventNormalizer::PartnerEvent>(event);
 
     ++m_inFlight;
     QPointer<QTcpSocket> socket = responder.socket();
