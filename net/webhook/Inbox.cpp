@@ -212,8 +212,8 @@ Inbox::Inbox(Store *store, const Clock &clock, QObject *parent)
             m_processAfterCommit = true;
             return;
         }
-        if (processBatch(512))
-            scheduleProcessing(50);
+        if (processBatch(ProcessChunk))
+            scheduleProcessing(0); // more waiting: next pass after whatever the event loop has queued
     });
     m_thread = new QThread(this);
     m_thread->setObjectName(QStringLiteral("inbox-writer"));
@@ -316,8 +316,8 @@ void Inbox::committedBatch(const std::shared_ptr<CommitResult> &result)
     }
     if (m_processAfterCommit) { // the writer is idle now; the answers above are already written
         m_processAfterCommit = false;
-        if (processBatch(512))
-            scheduleProcessing(50);
+        if (processBatch(ProcessChunk))
+            scheduleProcessing(0);
     }
     // Coalescing: the clients just answered usually send their next delivery within a fraction of a
     // millisecond. Waiting for them (bounded by CoalesceMs) lets one fsync cover both them and what

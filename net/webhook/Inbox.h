@@ -122,6 +122,9 @@ private:
     QTimer *m_processTimer;
     QTimer *m_coalesceTimer;
     static constexpr int CoalesceMs = 2; // longest wait for returning clients after a commit
+    // Rows per processing pass (one transaction). Passes run on the event loop between commits, so
+    // this bounds how long an answer can wait behind processing (a few milliseconds).
+    static constexpr int ProcessChunk = 128;
     bool m_coalescing = false;
     qsizetype m_coalesceTarget = 0;
     DomainEventHandler *m_handler = nullptr;
