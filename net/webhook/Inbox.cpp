@@ -227,6 +227,11 @@ Inbox::Inbox(Store *store, const Clock &clock, QObject *parent)
     m_checkpointer->moveToThread(m_checkpointThread);
     connect(m_checkpointThread, &QThread::finished, m_checkpointer, &QObject::deleteLater);
     m_checkpointThread->start();
+    // The store connection commits processing passes on the event loop thread; left at SQLite's
+    // default it would run the WAL checkpoint (thousands of pages and an fsync of the database)
+    // inside one of them whenever the WAL passed 1000 pages, holding every answer meanwhile. The
+    // checkpointer thread does that work.
+    QSqlQuery(store->database()).exec(QStringLiteral("PRAGMA wal_autocheckpoint=0"));
     QMetaObject::invokeMethod(
         m_checkpointer, [c = m_checkpointer] { c->start(); }, Qt::QueuedConnection);
     QString error;
