@@ -16,7 +16,8 @@ namespace intrvio {
 
 namespace {
 
-bool readFile(const QString &path, const QString &option, const QString &what, QByteArray *out, QString *error)
+bool readFile(
+    const QString &path, const QString &option, const QString &what, QByteArray *out, QString *error)
 {
     const QFileInfo info(path);
     if (!info.exists()) {
@@ -30,7 +31,8 @@ bool readFile(const QString &path, const QString &option, const QString &what, Q
     }
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("%1 %2: the %3 cannot be read (%4); make it readable by the user running intrvio")
+        *error = QStringLiteral(
+            "%1 %2: the %3 cannot be read (%4); make it readable by the user running intrvio")
                      .arg(option, path, what, f.errorString());
         return false;
     }
@@ -82,9 +84,10 @@ bool TlsFiles::load(QSslConfiguration *config, QString *error) const
     if (key.isNull())
         key = QSslKey(keyPem, QSsl::Rsa, QSsl::Pem);
     if (key.isNull()) {
-        *error = QStringLiteral("%1 %2: no unencrypted PEM RSA or EC private key in it; a passphrase-protected "
-                                "key can be decrypted with `openssl pkey -in KEY -out key.pem`")
-                     .arg(keyOption, keyPath);
+        *error
+            = QStringLiteral("%1 %2: no unencrypted PEM RSA or EC private key in it; a passphrase-protected "
+                             "key can be decrypted with `openssl pkey -in KEY -out key.pem`")
+                  .arg(keyOption, keyPath);
         return false;
     }
     if (!keyMatches(certPem, keyPem)) {

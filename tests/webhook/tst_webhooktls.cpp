@@ -37,13 +37,13 @@ QString openssl(const QStringList &args, const QString &workDir)
 // A self-signed EC certificate for 127.0.0.1 (cert.pem, key.pem) and an unrelated key (other.pem).
 QString makeCertificates(const QString &dir)
 {
-    QString error = openssl({ QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
-                                QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
-                                QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
-                                QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"),
-                                QStringLiteral("subjectAltName=IP:127.0.0.1"), QStringLiteral("-days"),
-                                QStringLiteral("2"), QStringLiteral("-keyout"), QStringLiteral("key.pem"),
-                                QStringLiteral("-out"), QStringLiteral("cert.pem") },
+    QString error = openssl(
+        { QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
+            QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"),
+            QStringLiteral("-nodes"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
+            QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1"), QStringLiteral("-days"),
+            QStringLiteral("2"), QStringLiteral("-keyout"), QStringLiteral("key.pem"), QStringLiteral("-out"),
+            QStringLiteral("cert.pem") },
         dir);
     if (error.isEmpty())
         error = openssl({ QStringLiteral("genpkey"), QStringLiteral("-algorithm"), QStringLiteral("EC"),
@@ -94,7 +94,8 @@ private Q_SLOTS:
         service.start(test::binaryPath(QStringLiteral("intrvio")), args);
         QVERIFY(service.waitForStarted(10000));
 
-        static const QRegularExpression listening(QStringLiteral("listening on https://127\\.0\\.0\\.1:(\\d+)"));
+        static const QRegularExpression listening(
+            QStringLiteral("listening on https://127\\.0\\.0\\.1:(\\d+)"));
         QByteArray err;
         quint16 port = 0;
         QElapsedTimer t;
@@ -136,31 +137,28 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("options");
         QTest::addColumn<QString>("message");
-        QTest::newRow("missing certificate")
-            << QStringList { QStringLiteral("--tls-cert"), QStringLiteral("missing.pem"), QStringLiteral("--tls-key"),
-                   QStringLiteral("key.pem") }
-            << QStringLiteral("missing.pem: no such file");
-        QTest::newRow("certificate is a directory")
-            << QStringList { QStringLiteral("--tls-cert"), QStringLiteral("."), QStringLiteral("--tls-key"),
-                   QStringLiteral("key.pem") }
-            << QStringLiteral("is a directory");
-        QTest::newRow("key given as certificate")
-            << QStringList { QStringLiteral("--tls-cert"), QStringLiteral("key.pem"), QStringLiteral("--tls-key"),
-                   QStringLiteral("key.pem") }
-            << QStringLiteral("key.pem: no PEM certificate in it");
+        QTest::newRow("missing certificate") << QStringList { QStringLiteral("--tls-cert"),
+            QStringLiteral("missing.pem"), QStringLiteral("--tls-key"), QStringLiteral("key.pem") }
+                                             << QStringLiteral("missing.pem: no such file");
+        QTest::newRow("certificate is a directory") << QStringList { QStringLiteral("--tls-cert"),
+            QStringLiteral("."), QStringLiteral("--tls-key"), QStringLiteral("key.pem") }
+                                                    << QStringLiteral("is a directory");
+        QTest::newRow("key given as certificate") << QStringList { QStringLiteral("--tls-cert"),
+            QStringLiteral("key.pem"), QStringLiteral("--tls-key"), QStringLiteral("key.pem") }
+                                                  << QStringLiteral("key.pem: no PEM certificate in it");
         QTest::newRow("certificate given as key")
-            << QStringList { QStringLiteral("--tls-cert"), QStringLiteral("cert.pem"), QStringLiteral("--tls-key"),
-                   QStringLiteral("cert.pem") }
+            << QStringList { QStringLiteral("--tls-cert"), QStringLiteral("cert.pem"),
+                   QStringLiteral("--tls-key"), QStringLiteral("cert.pem") }
             << QStringLiteral("cert.pem: no unencrypted PEM RSA or EC private key");
         QTest::newRow("key of another certificate")
-            << QStringList { QStringLiteral("--tls-cert"), QStringLiteral("cert.pem"), QStringLiteral("--tls-key"),
-                   QStringLiteral("other.pem") }
+            << QStringList { QStringLiteral("--tls-cert"), QStringLiteral("cert.pem"),
+                   QStringLiteral("--tls-key"), QStringLiteral("other.pem") }
             << QStringLiteral("other.pem is not the private key of the certificate");
-        QTest::newRow("certificate without key")
-            << QStringList { QStringLiteral("--tls-cert"), QStringLiteral("cert.pem") }
-            << QStringLiteral("--tls-cert is set but --tls-key is not");
-        QTest::newRow("empty path") << QStringList { QStringLiteral("--tls-key="), QStringLiteral("--tls-cert"),
-            QStringLiteral("cert.pem") } << QStringLiteral("--tls-key must not be empty");
+        QTest::newRow("certificate without key") << QStringList { QStringLiteral("--tls-cert"),
+            QStringLiteral("cert.pem") } << QStringLiteral("--tls-cert is set but --tls-key is not");
+        QTest::newRow("empty path") << QStringList { QStringLiteral("--tls-key="),
+            QStringLiteral("--tls-cert"), QStringLiteral("cert.pem") }
+                                    << QStringLiteral("--tls-key must not be empty");
     }
     void unusableFilesExit2()
     {
