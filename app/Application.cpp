@@ -12,6 +12,7 @@
 // webhook service
 #include "net/activation/Activation.h"
 #include "net/webhook/Inbox.h"
+#include "net/webhook/TlsFiles.h"
 #include "net/webhook/WebhookServer.h"
 // interview pipeline
 #include "models/interview/RubricScorer.h"
@@ -101,10 +102,30 @@ std::unique_ptr<AppServices> AppServices::create(const Options &options, QString
 
 // --- webhook service -------------------------------------------------------------------------
 // Environment knobs (not CLI flags, to keep the contract small):
-//   INTRVIO_TLS_CERT / INTRVIO_TLS_KEY  serve HTTPS with this PEM certificate and key
+//   INTRVIO_TLS_CERT / INTRVIO_TLS_KEY  serve HTTPS with this PEM certificate and key, when --tls-cert /
+//                                       --tls-key are not given (each option overrides its variable)
 //   INTRVIO_BENCH_IGNORE_SKEW=1         benchmark only: count stale/future signature timestamps instead of
 //                                       refusing them (precomputed signatures); never for production
 //   INTRVIO_TEST_HOLD_INBOX=1           tests only: store deliveries but do not process them
+namespace {
+// --tls-cert / --tls-key, each falling back to its environment variable.
+TlsFiles tlsFiles(const Options &options)
+{
+    TlsFiles tls;
+    tls.certificatePath = options.tlsCertPath;
+    tls.keyPath = options.tlsKeyPath;
+    if (tls.certificatePath.isEmpty() && qEnvironmentVariableIsSet("INTRVIO_TLS_CERT")) {
+        tls.certificatePath = qEnvironmentVariable("INTRVIO_TLS_CERT");
+        tls.certificateOption = QStringLiteral("INTRVIO_TLS_CERT");
+    }
+    if (tls.keyPath.isEmpty() && qEnvironmentVariableIsSet("INTRVIO_TLS_KEY")) {
+        tls.keyPath = qEnvironmentVariable("INTRVIO_TLS_KEY");
+        tls.keyOption = QStringLiteral("INTRVIO_TLS_KEY");
+    }
+    return tls;
+}
+} // namespace
+
 bool AppServices::startWebhookServer(QString *error)
 {
     m_activation = std::make_unique<Activation>(m_store.get(), m_secrets.get());
@@ -113,8 +134,9 @@ bool AppServices::startWebhookServer(QString *error)
     WebhookServerConfig config;
     config.address = QHostAddress(m_options.listenHost);
     config.port = m_options.listenPort;
-    config.tlsCertificatePath = qEnvironmentVariable("INTRVIO_TLS_CERT");
-    config.tlsKeyPath = qEnvironmentVariable("INTRVIO_TLS_KEY");
+    const TlsFiles tls = tlsFiles(m_options);
+    config.tlsCertificatePath = tls.certificatePath;
+    config.tlsKeyPath = tls.keyPath;
     config.benchIgnoreSkew = qEnvironmentVariable("INTRVIO_BENCH_IGNORE_SKEW") == QLatin1String("1");
     if (config.benchIgnoreSkew)
         qCWarning(lcApp) << "INTRVIO_BENCH_IGNORE_SKEW=1: stale signature timestamps are accepted (benchmark mode)";
@@ -264,8 +286,21 @@ int runHeadless(const Options &options)
     // Installed first, so a SIGTERM during start-up is queued and handled (drain, exit 0) once the
     // event loop runs, instead of killing the process half-started.
     SignalWatcher watcher;
+    // Start-up may spin a nested event loop (keychain reads), which delivers the signal before the
+    // drain below is connected: remember it, and drain as soon as the server is up.
+    int earlySignal = 0;
+    auto early = QObject::connect(&watcher, &SignalWatcher::terminationRequested, qApp,
+                                  [&earlySignal](int sig) { earlySignal = sig; });
     QTextStream err(stderr);
     QString error;
+    // A TLS certificate or key that cannot be used is a usage error, reported before anything starts.
+    if (const TlsFiles tls = tlsFiles(options); tls.enabled()) {
+        QSslConfiguration unused;
+        if (!tls.load(&unused, &error)) {
+            err << "intrvio: " << error << Qt::endl;
+            return ExitUsage;
+        }
+    }
     int exitCode = ExitOk;
     auto services = AppServices::create(options, &error, &exitCode);
     if (!services) {
@@ -284,13 +319,17 @@ int runHeadless(const Options &options)
     services->startPipeline(&error); // interview pipeline
     WebhookServer *webhook = services->webhookServer();
     QObject::connect(webhook, &WebhookServer::drained, qApp, [] { QCoreApplication::exit(ExitOk); });
-    QObject::connect(&watcher, &SignalWatcher::terminationRequested, qApp, [webhook](int sig) {
+    auto drain = [webhook](int sig) {
         qCInfo(lcApp) << "signal" << sig << "received, draining";
         webhook->beginDrain();
         QTimer::singleShot(10000, qApp, [] { QCoreApplication::exit(ExitOk); }); // never hang on shutdown
-    });
+    };
+    QObject::disconnect(early);
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, qApp, drain);
     err << "intrvio: running headless; data dir " << options.dataDir << ", listening on "
         << webhook->url().toString() << Qt::endl;
+    if (earlySignal)
+        drain(earlySignal);
     if (DemoEnvironment *demo = services->demo()) // demo: what to open and how to move a candidate
         demo->printGuide(err);
     return QCoreApplication::exec();

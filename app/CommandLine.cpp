@@ -102,6 +102,14 @@ CommandLine::CommandLine()
          QStringLiteral("Teamtailor data stack: eu (api.teamtailor.com), na (api.na.teamtailor.com) or au "
                         "(api.au.teamtailor.com). Default: eu."),
          QStringLiteral("eu|na|au")},
+        {QStringLiteral("tls-cert"),
+         QStringLiteral("Serve the webhook server over HTTPS with this PEM certificate (chain); needs --tls-key. "
+                        "Default: $INTRVIO_TLS_CERT, else plain HTTP."),
+         QStringLiteral("PATH")},
+        {QStringLiteral("tls-key"),
+         QStringLiteral("PEM private key (RSA or EC, no passphrase) of the --tls-cert certificate. "
+                        "Default: $INTRVIO_TLS_KEY."),
+         QStringLiteral("PATH")},
     });
     p.addPositionalArgument(QStringLiteral("subcommand"), QStringLiteral("Optional subcommand, see above."),
                             QStringLiteral("[subcommand [args...]]"));
@@ -207,6 +215,16 @@ CommandLine::Outcome CommandLine::parse(const QStringList &arguments)
         else
             return fail(QStringLiteral("--region must be eu, na or au, got '%1'.").arg(p.value(QStringLiteral("region"))));
         o.regionGiven = true;
+    }
+
+    for (const QString &name : {QStringLiteral("tls-cert"), QStringLiteral("tls-key")}) {
+        if (!p.isSet(name))
+            continue;
+        const QString value = p.value(name);
+        if (value.trimmed().isEmpty())
+            return fail(QStringLiteral("--%1 must not be empty.").arg(name));
+        (name == QLatin1String("tls-cert") ? o.tlsCertPath : o.tlsKeyPath)
+            = QDir::cleanPath(QDir(value).absolutePath());
     }
 
     const QStringList positional = p.positionalArguments();

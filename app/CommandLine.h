@@ -33,6 +33,8 @@ struct Options
     QUrl teamtailorUrl;      // overrides both API base URLs (sandbox); empty: the region's hosts
     Region region = Region::Eu;
     bool regionGiven = false;
+    QString tlsCertPath;     // --tls-cert (absolute); empty: INTRVIO_TLS_CERT, else plain HTTP
+    QString tlsKeyPath;      // --tls-key (absolute); empty: INTRVIO_TLS_KEY
 
     QString command;         // subcommand ("secret", "sync", ...); empty: run the app
     QStringList commandArgs; // everything after the subcommand name

@@ -2,6 +2,7 @@
 
 #include "Log.h"
 #include "Migrations.h"
+#include "StatementCache.h"
 
 #include <QAtomicInteger>
 #include <QDir>
@@ -42,6 +43,7 @@ Store::Store(QString connection, QString path)
 
 Store::~Store()
 {
+    dropCachedQueries(m_connection); // statements before their connection
     {
         QSqlDatabase db = QSqlDatabase::database(m_connection, false);
         if (db.isOpen())

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Acknowledged durable partner events per second, p50/p99, for `intrvio --headless` (SQLite inbox,
 # group commit, committed before the 2xx) and the Node.js baseline (`--store group --group-ms 0`,
-# fsync before the answer), same wrk load (-t2 -c32), same run, alternating A/B rounds.
+# fsync before the answer), same wrk load (-t2 -c32), same run, alternating A/B rounds. Also prints
+# each server's CPU time (utime + stime, all threads) per acknowledged event: a load-independent ratio.
 # Usage: bench/webhook/run.sh [path/to/intrvio]
 # Env: BENCH_SECONDS (15), BENCH_ROUNDS (2), BENCH_CONNECTIONS (32), INTRVIO_BENCH_BASELINE (dir).
 set -euo pipefail
@@ -37,7 +38,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 node_port=$(free_port)
 node "$baseline/node_receiver.js" --port "$node_port" --store group --group-ms 0 --file "$work/node.log" \
   --bench-fixed-t >"$work/node.out" 2>&1 &
-pids+=($!)
+node_pid=$!
+pids+=($node_pid)
 
 # intrvio, keys in the private keyring of this session
 data="$work/intrvio-data"
@@ -46,7 +48,8 @@ printf '%s' "$TT_PROVIDER_KEY" | "$intrvio" --data-dir "$data" secret set provid
 our_port=$(free_port)
 INTRVIO_BENCH_IGNORE_SKEW=1 QT_LOGGING_RULES="intrvio.webhook.info=false" \
   "$intrvio" --headless --data-dir "$data" --listen "127.0.0.1:$our_port" >"$work/intrvio.out" 2>&1 &
-pids+=($!)
+our_pid=$!
+pids+=($our_pid)
 
 for port in "$node_port" "$our_port"; do
   for _ in $(seq 100); do
@@ -66,24 +69,38 @@ reqs = int(re.search(r'(\d+) requests in', t).group(1))
 non2xx = int(re.search(r'Non-2xx or 3xx responses: (\d+)', t).group(1)) if 'Non-2xx' in t else 0
 errs = re.search(r'Socket errors: (.*)', t)
 p50 = ms(re.search(r'\s50%\s+(\S+)', t).group(1)); p99 = ms(re.search(r'\s99%\s+(\S+)', t).group(1))
-print(f"{(reqs - non2xx) / secs:.0f} {p50:.2f} {p99:.2f} {non2xx}" + (f" errors:{errs.group(1).replace(' ', '')}" if errs else ""))
+# Server CPU (user + system, all threads) per acknowledged event: independent of how busy the shared
+# machine is, so it is the fair same-run comparison when wall-clock numbers drift.
+cpu_us = (int(sys.argv[3]) - int(sys.argv[2])) * 1e6 / int(sys.argv[4])
+acks = reqs - non2xx
+print(f"{acks / secs:.0f} {p50:.2f} {p99:.2f} {non2xx} {cpu_us / max(acks, 1):.1f}"
+      + (f" errors:{errs.group(1).replace(' ', '')}" if errs else ""))
 PY
-run_wrk() { # name port idset seconds -> prints "acks/s p50 p99 non2xx"
+clk_tck=$(getconf CLK_TCK)
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # utime + stime of the whole process
+run_wrk() { # name port idset seconds pid -> prints "acks/s p50 p99 non2xx cpu-us/event"
+  local before after
+  before=$(cpu_ticks "$5")
   (cd "$work" && wrk -t2 -c"$conns" -d"$4"s --latency -s post.lua "http://127.0.0.1:$2/webhook" -- "$3") \
-    | tee "$work/wrk-$1-$3.txt" | python3 "$work/parse_wrk.py" "$4"
+    >"$work/wrk-$1-$3.txt"
+  after=$(cpu_ticks "$5")
+  python3 "$work/parse_wrk.py" "$4" "$before" "$after" "$clk_tck" <"$work/wrk-$1-$3.txt"
 }
 
+echo "bench: machine load before: $(uptime)"
 echo "bench: warm-up"
-run_wrk node "$node_port" warm 3 >/dev/null
-run_wrk intrvio "$our_port" warm 3 >/dev/null
+run_wrk node "$node_port" warm 3 "$node_pid" >/dev/null
+run_wrk intrvio "$our_port" warm 3 "$our_pid" >/dev/null
 declare -a node_res ours_res
 for r in $(seq "$rounds"); do
   echo "bench: round $r/$rounds (${seconds}s each, -t2 -c$conns)"
-  node_res+=("$(run_wrk node "$node_port" run "$seconds")")
-  ours_res+=("$(run_wrk intrvio "$our_port" run "$seconds")")
-  echo "  node    : ${node_res[-1]}"
+  node_res+=("$(run_wrk node "$node_port" run "$seconds" "$node_pid")")
+  ours_res+=("$(run_wrk intrvio "$our_port" run "$seconds" "$our_pid")")
+  echo "  node    : ${node_res[-1]}   (acks/s p50 p99 non-2xx cpu-us/event)"
   echo "  intrvio : ${ours_res[-1]}"
 done
+
+echo "bench: machine load after: $(uptime)"
 
 # Durability check: every acknowledged intrvio request is a committed inbox row.
 rows=$(sqlite3 "file:$data/intrvio.sqlite?mode=ro" "SELECT count(*) FROM inbox" 2>/dev/null || echo "?")
@@ -94,13 +111,15 @@ args = sys.argv[2:]; cut = args.index('--')
 def summary(rows):
     vals = [r.split() for r in rows]
     return (statistics.median(float(v[0]) for v in vals), statistics.median(float(v[1]) for v in vals),
-            statistics.median(float(v[2]) for v in vals), sum(int(v[3]) for v in vals))
+            statistics.median(float(v[2]) for v in vals), sum(int(v[3]) for v in vals),
+            statistics.median(float(v[4]) for v in vals))
 n = summary(args[:cut]); o = summary(args[cut + 1:])
 print()
 print("webhook ingest, acknowledged durable signed partner events (median of rounds)")
-print(f"{'':10}{'events/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
-print(f"{'node':10}{n[0]:>10.0f}{n[1]:>9.2f}{n[2]:>9.2f}{n[3]:>9}")
-print(f"{'intrvio':10}{o[0]:>10.0f}{o[1]:>9.2f}{o[2]:>9.2f}{o[3]:>9}")
-print(f"ratio intrvio/node: {o[0] / n[0]:.2f}x throughput, p99 {o[2]:.2f} ms vs {n[2]:.2f} ms")
+print(f"{'':10}{'events/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}{'CPU us/ev':>11}")
+print(f"{'node':10}{n[0]:>10.0f}{n[1]:>9.2f}{n[2]:>9.2f}{n[3]:>9}{n[4]:>11.1f}")
+print(f"{'intrvio':10}{o[0]:>10.0f}{o[1]:>9.2f}{o[2]:>9.2f}{o[3]:>9}{o[4]:>11.1f}")
+print(f"ratio intrvio/node: {o[0] / n[0]:.2f}x throughput, p99 {o[2]:.2f} ms vs {n[2]:.2f} ms, "
+      f"server CPU per event {o[4] / n[4]:.2f}x ({o[4]:.1f} vs {n[4]:.1f} us)")
 print(f"intrvio inbox rows committed: {sys.argv[1]}")
 PY

@@ -1,5 +1,7 @@
 #include "AdminData.h"
 
+#include "models/Transaction.h"
+
 #include "ActivityModels.h"
 #include "models/Clock.h"
 #include "models/Store.h"
@@ -266,14 +268,12 @@ QJsonObject CandidatePrivacy::exportData(QSqlDatabase db, const QString &id, QSt
 CandidatePrivacy::EraseOutcome CandidatePrivacy::eraseCandidate(
     QSqlDatabase db, const QString &id, const Clock &clock, const QString &actor, QString *error)
 {
-    if (!db.transaction()) {
-        *error = db.lastError().text();
+    Transaction tx(db); // also inside the inbox's processing batch, when a webhook deleted the candidate
+    if (!tx.ok()) {
+        *error = tx.errorString();
         return EraseOutcome::Failed;
     }
-    auto fail = [&db]() {
-        db.rollback();
-        return EraseOutcome::Failed;
-    };
+    auto fail = []() { return EraseOutcome::Failed; }; // tx rolls back
     // Known: mirrored, or only met through the pipeline (a webhook, an interview, an outbox row).
     QSqlQuery q(db);
     q.prepare(QStringLiteral("SELECT (SELECT COUNT(*) FROM candidates WHERE id = ?)"
@@ -286,7 +286,6 @@ CandidatePrivacy::EraseOutcome CandidatePrivacy::eraseCandidate(
     if (!exec(q, error) || !q.next())
         return fail();
     if (q.value(0).toInt() == 0) {
-        db.rollback();
         *error = QStringLiteral("No candidate with id %1; nothing was erased.").arg(id);
         return EraseOutcome::Unknown;
     }
@@ -320,8 +319,8 @@ CandidatePrivacy::EraseOutcome CandidatePrivacy::eraseCandidate(
         *error = audit.errorString();
         return fail();
     }
-    if (!db.commit()) {
-        *error = db.lastError().text();
+    if (!tx.commit()) {
+        *error = tx.errorString();
         return fail();
     }
     return EraseOutcome::Erased;

@@ -4,6 +4,7 @@
 #include "models/interview/AuditLog.h"
 #include "models/interview/TemplateRepository.h"
 #include "models/Log.h"
+#include "models/StatementCache.h"
 #include "models/Store.h"
 
 #include <QJsonArray>
@@ -80,10 +81,13 @@ MappingRepository::MappingRepository(Store &store, const Clock &clock, AuditLog 
 QList<StageMapping> MappingRepository::list() const
 {
     QList<StageMapping> result;
-    QSqlQuery q(m_store.database());
-    q.exec(selectColumns + QStringLiteral(" ORDER BY job_id <> '', job_id, stage COLLATE NOCASE, id"));
+    // Prepared once per store: resolve() reads the list for every event the pipeline handles.
+    QSqlQuery &q = cachedQuery(m_store,
+        selectColumns + QStringLiteral(" ORDER BY job_id <> '', job_id, stage COLLATE NOCASE, id"));
+    q.exec();
     while (q.next())
         result << fromRow(q);
+    q.finish();
     return result;
 }
 

@@ -2,6 +2,7 @@
 
 #include "models/Clock.h"
 #include "models/Log.h"
+#include "models/StatementCache.h"
 #include "models/Store.h"
 
 #include <QSqlError>
@@ -58,20 +59,21 @@ QString Outbox::stamp(const QDateTime &t)
 bool Outbox::add(OutboxItem item, QString *error, bool *added)
 {
     const QDateTime now = m_clock.now();
-    QSqlQuery q(m_store.database());
-    q.prepare(QStringLiteral(
+    // Prepared once per store: rows are queued for most events the inbox processes.
+    QSqlQuery &q = cachedQuery(m_store, QStringLiteral(
         "INSERT INTO outbox(idempotency_key, kind, method, url, body, state, attempts, next_attempt_at,"
         " interview_id, candidate_id, created_at) VALUES(?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)"
         " ON CONFLICT(idempotency_key) DO NOTHING"));
-    q.addBindValue(item.idempotencyKey);
-    q.addBindValue(item.kind);
-    q.addBindValue(item.method);
-    q.addBindValue(item.url.isEmpty() ? QStringLiteral("") : item.url); // NOT NULL; empty: resolved when sent
-    q.addBindValue(item.body);
-    q.addBindValue(stamp(item.nextAttemptAt.isValid() ? item.nextAttemptAt : now));
-    q.addBindValue(item.interviewId ? QVariant(item.interviewId) : QVariant(QMetaType::fromType<qint64>()));
-    q.addBindValue(item.candidateId);
-    q.addBindValue(stamp(now));
+    const QString nowStamp = stamp(now);
+    q.bindValue(0, item.idempotencyKey);
+    q.bindValue(1, item.kind);
+    q.bindValue(2, item.method);
+    q.bindValue(3, item.url.isEmpty() ? QStringLiteral("") : item.url); // NOT NULL; empty: resolved when sent
+    q.bindValue(4, item.body);
+    q.bindValue(5, item.nextAttemptAt.isValid() ? stamp(item.nextAttemptAt) : nowStamp);
+    q.bindValue(6, item.interviewId ? QVariant(item.interviewId) : QVariant(QMetaType::fromType<qint64>()));
+    q.bindValue(7, item.candidateId);
+    q.bindValue(8, nowStamp);
     if (!q.exec()) {
         *error = QStringLiteral("cannot queue %1 (%2): %3")
                      .arg(item.kind, item.idempotencyKey, q.lastError().text());

@@ -114,7 +114,10 @@ void OutboxWorker::stop()
 
 void OutboxWorker::kick()
 {
-    QMetaObject::invokeMethod(this, &OutboxWorker::sendNext, Qt::QueuedConnection);
+    // Only a started worker sends: stopped (or never started, e.g. no company API token yet), rows
+    // wait in the outbox instead of becoming requests that cannot succeed.
+    if (m_timer.isActive())
+        QMetaObject::invokeMethod(this, &OutboxWorker::sendNext, Qt::QueuedConnection);
 }
 
 qint64 OutboxWorker::backoffMs(int attempts, qint64 retryAfterMs, const Policy &policy, QRandomGenerator &rng)

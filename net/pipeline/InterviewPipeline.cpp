@@ -3,6 +3,7 @@
 #include "models/Clock.h"
 #include "models/Log.h"
 #include "models/Store.h"
+#include "models/Transaction.h"
 #include "models/admin/AdminData.h"
 #include "models/interview/AuditLog.h"
 #include "models/interview/InterviewPage.h"
@@ -30,34 +31,6 @@ namespace {
 using SM = InterviewStateMachine::Trigger;
 
 constexpr auto Actor = "pipeline";
-
-// A transaction on the store connection that rolls back unless committed.
-class Tx
-{
-public:
-    explicit Tx(Store *store)
-        : m_db(store->database())
-    {
-        m_open = m_db.transaction();
-    }
-    ~Tx()
-    {
-        if (m_open)
-            m_db.rollback();
-    }
-    bool ok() const { return m_open; }
-    bool commit()
-    {
-        if (!m_open)
-            return false;
-        m_open = false;
-        return m_db.commit();
-    }
-
-private:
-    QSqlDatabase m_db;
-    bool m_open = false;
-};
 
 // The recruiters' report link token: derived from the candidate's 256-bit token, so it is as hard to
 // guess, yet computable whenever the candidate's token is at hand (invite, open, submit) without
@@ -187,7 +160,7 @@ bool InterviewPipeline::invite(const Invite &in, QString *error)
     n.updateUrl = in.updateUrl;
     n.threshold = in.threshold;
 
-    Tx tx(m_store);
+    Transaction tx(m_store->database());
     InterviewRepository repo(*m_store, m_clock);
     const auto created = repo.create(n, tpl->expiryDays, error);
     if (!created)
@@ -501,7 +474,7 @@ bool InterviewPipeline::cancel(const InterviewRecord &rec, const QString &reason
     const auto to = InterviewStateMachine::transition(rec.id, rec.state, SM::Cancelled);
     if (!to)
         return true;
-    Tx tx(m_store);
+    Transaction tx(m_store->database());
     InterviewRepository repo(*m_store, m_clock);
     if (!repo.fail(rec.id, reason))
         return false;
@@ -608,7 +581,7 @@ bool InterviewPipeline::onJobPublished(const DomainEvent &e)
     // reviewed.
     const QString title
         = EventNormalizer::attribute(e.data.value(QLatin1String("attributes")).toObject(), QStringLiteral("title")).toString();
-    Tx tx(m_store);
+    Transaction tx(m_store->database());
     QSqlQuery j(m_store->database());
     j.prepare(QStringLiteral("INSERT INTO jobs(id, title, status, human_status, needs_review) VALUES(?, ?, 'open', 'published', 1)"
                              " ON CONFLICT(id) DO UPDATE SET title = CASE WHEN excluded.title <> '' THEN excluded.title"
@@ -711,7 +684,7 @@ int InterviewPipeline::expireDue()
             continue;
         const QString reason = QStringLiteral("The interview link expired on %1 UTC before the candidate completed it.")
                                    .arg(rec->expiresAt.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
-        Tx tx(m_store);
+        Transaction tx(m_store->database());
         QString error;
         if (!repo.fail(id, reason)
             || !queuePartnerStatus(*rec, QStringLiteral("pr-failed:%1").arg(id),
@@ -797,7 +770,7 @@ PageAnswer InterviewPipeline::interviewPage(
     if (method == "GET") {
         // First open: pending (and Teamtailor is told).
         if (const auto to = InterviewStateMachine::transition(rec->id, rec->state, SM::Opened)) {
-            Tx tx(m_store);
+            Transaction tx(m_store->database());
             QString error;
             if (repo.markOpened(rec->id)
                 && queuePartnerStatus(*rec, QStringLiteral("pr-pending:%1").arg(rec->id),
@@ -850,7 +823,7 @@ PageAnswer InterviewPipeline::interviewPage(
             "text/plain; charset=utf-8");
     }
     const ScoreResult &score = outcome.result;
-    Tx tx(m_store);
+    Transaction tx(m_store->database());
     const auto submitted = repo.submit(rec->id, sub.answers, score);
     if (submitted == InterviewRepository::SubmitResult::AlreadySubmitted)
         return page(409, InterviewPage::renderClosedHtml(InterviewToken::Access::Submitted));
@@ -1011,7 +984,7 @@ InterviewPipeline::AdminOutcome InterviewPipeline::resendInvite(qint64 interview
 
     TemplateRepository templates(*m_store, m_clock);
     const auto tpl = templates.find(rec->templateId);
-    Tx tx(m_store);
+    Transaction tx(m_store->database());
     QString error;
     OutboxItem note;
     note.kind = QString::fromLatin1(OutboxKind::Note);

@@ -206,8 +206,14 @@ Inbox::Inbox(Store *store, const Clock &clock, QObject *parent)
     });
     m_processTimer->setSingleShot(true);
     connect(m_processTimer, &QTimer::timeout, this, [this] {
-        if (processBatch(512))
-            scheduleProcessing(50);
+        // Processing writes on the store connection; while the writer thread commits, that would wait
+        // for its lock (and make the writer wait for ours). Run right after the commit instead.
+        if (m_inCommit) {
+            m_processAfterCommit = true;
+            return;
+        }
+        if (processBatch(ProcessChunk))
+            scheduleProcessing(0); // more waiting: next pass after whatever the event loop has queued
     });
     m_thread = new QThread(this);
     m_thread->setObjectName(QStringLiteral("inbox-writer"));
@@ -221,6 +227,11 @@ Inbox::Inbox(Store *store, const Clock &clock, QObject *parent)
     m_checkpointer->moveToThread(m_checkpointThread);
     connect(m_checkpointThread, &QThread::finished, m_checkpointer, &QObject::deleteLater);
     m_checkpointThread->start();
+    // The store connection commits processing passes on the event loop thread; left at SQLite's
+    // default it would run the WAL checkpoint (thousands of pages and an fsync of the database)
+    // inside one of them whenever the WAL passed 1000 pages, holding every answer meanwhile. The
+    // checkpointer thread does that work.
+    QSqlQuery(store->database()).exec(QStringLiteral("PRAGMA wal_autocheckpoint=0"));
     QMetaObject::invokeMethod(
         m_checkpointer, [c = m_checkpointer] { c->start(); }, Qt::QueuedConnection);
     QString error;
@@ -268,8 +279,10 @@ void Inbox::flush()
     m_pending.clear();
     QList<InboxEntry> entries;
     entries.reserve(m_committing.size());
-    for (const Pending &p : std::as_const(m_committing))
+    for (const Pending &p : std::as_const(m_committing)) {
         entries.append(p.entry);
+        entries.last().decoded.reset(); // the writer needs only what it stores
+    }
     auto result = std::make_shared<CommitResult>();
     result->marks.swap(m_marks);
     m_inCommit = int(m_committing.size()) + 1;
@@ -300,8 +313,17 @@ void Inbox::committedBatch(const std::shared_ptr<CommitResult> &result)
     }
     for (const Mark &m : std::as_const(result->marks))
         m_markedIds.remove(m.id);
-    for (qsizetype i = 0; i < batch.size(); ++i)
-        batch[i].done(result->outcomes.value(i));
+    for (qsizetype i = 0; i < batch.size(); ++i) {
+        const InboxOutcome outcome = result->outcomes.value(i);
+        if (outcome.stored && !outcome.duplicate && batch.at(i).entry.decoded)
+            m_decoded.insert(outcome.id, batch.at(i).entry.decoded);
+        batch[i].done(outcome);
+    }
+    if (m_processAfterCommit) { // the writer is idle now; the answers above are already written
+        m_processAfterCommit = false;
+        if (processBatch(ProcessChunk))
+            scheduleProcessing(0);
+    }
     // Coalescing: the clients just answered usually send their next delivery within a fraction of a
     // millisecond. Waiting for them (bounded by CoalesceMs) lets one fsync cover both them and what
     // arrived during this commit, instead of alternating two half-full commits.
@@ -397,16 +419,53 @@ bool Inbox::processBatch(int limit)
     }
     bool failures = false;
     const QDateTime now = m_clock.now();
+    // The whole batch's effects in one transaction (one fsync instead of several per row); each row
+    // in a savepoint, so a row whose handler fails leaves nothing half-written.
+    QSqlDatabase db = m_store->database();
+    const bool batchTx = db.transaction();
+    QList<Mark> marks;
+    marks.reserve(rows.size());
+    struct Done
+    {
+        qint64 id;
+        QString route;
+        int events;
+        QString receivedAt;
+    };
+    QList<Done> done;
+    done.reserve(rows.size());
     for (const Row &row : rows) {
         QString error;
         int events = 0;
+        QSqlQuery savepoint(db);
+        const bool inSavepoint = batchTx && savepoint.exec(QStringLiteral("SAVEPOINT inbox_row"));
         const bool ok = processRow(row.id, row.route, row.body, row.receivedAt, &error, &events);
-        m_markedIds.insert(row.id);
-        m_marks.append({ row.id, ok ? QString() : error });
+        if (inSavepoint) {
+            if (!ok)
+                savepoint.exec(QStringLiteral("ROLLBACK TO inbox_row"));
+            savepoint.exec(QStringLiteral("RELEASE inbox_row"));
+        }
+        marks.append({ row.id, ok ? QString() : error });
         if (!ok) {
             failures = true;
             continue;
         }
+        done.append({ row.id, row.route, events, row.receivedAt });
+    }
+    if (batchTx && !db.commit()) {
+        // Nothing of this batch is durable: no marks, the rows are processed again later.
+        qCWarning(lcWebhook).noquote() << "inbox processing commit failed:" << db.lastError().text();
+        db.rollback();
+        marks.clear();
+        done.clear();
+        failures = true;
+    }
+    for (const Mark &m : std::as_const(marks)) {
+        m_markedIds.insert(m.id);
+        m_marks.append(m);
+    }
+    for (const Done &row : std::as_const(done)) {
+        const int events = row.events;
         const QDateTime received = QDateTime::fromString(row.receivedAt, Qt::ISODateWithMs);
         if (received.isValid()) {
             const double secs = double(received.msecsTo(now)) / 1000.0;
@@ -442,9 +501,11 @@ bool Inbox::processRow(qint64 id, const QString &route, const QByteArray &body, 
 {
     QList<DomainEvent> list;
     if (route == QLatin1String("/webhook") || route.startsWith(QLatin1String("/actions/"))) {
-        const auto decoded = EventNormalizer::decodePartnerEvent(body);
         const QString action = route == QLatin1String("/webhook") ? QString() : route.mid(9);
-        list = EventNormalizer::normalizePartner(decoded, action);
+        if (const auto cached = m_decoded.take(id))
+            list = EventNormalizer::normalizePartner(*cached, action);
+        else
+            list = EventNormalizer::normalizePartner(EventNormalizer::decodePartnerEvent(body), action);
     } else if (route == QLatin1String("/company-webhooks")) {
         const auto hook = EventNormalizer::decodeCompanyWebhook(body);
         EventNormalizer::Previous prev;

@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QElapsedTimer>
+#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QSet>
@@ -33,6 +34,10 @@ struct InboxEntry
     int status = 202; // the status answered for the first delivery
     QString replayEventId; // partner event id for the replay cache
     qint64 replayT = 0; // its signature timestamp
+    // In memory only: the partner event as the server already decoded it, so processing a row
+    // committed by this process does not parse the body a second time (rows from before a restart
+    // are decoded from the stored body).
+    std::shared_ptr<const EventNormalizer::PartnerEvent> decoded;
 };
 
 struct InboxOutcome
@@ -106,6 +111,7 @@ private:
     QList<Pending> m_committing;
     QList<Mark> m_marks; // processed/failed marks waiting for the next commit
     QSet<qint64> m_markedIds; // processed in memory, mark not committed yet: never process twice
+    QHash<qint64, std::shared_ptr<const EventNormalizer::PartnerEvent>> m_decoded; // committed, not processed
     int m_inCommit = 0;
     class Writer;
     Writer *m_writer = nullptr;
@@ -117,11 +123,15 @@ private:
     QTimer *m_processTimer;
     QTimer *m_coalesceTimer;
     static constexpr int CoalesceMs = 2; // longest wait for returning clients after a commit
+    // Rows per processing pass (one transaction). Passes run on the event loop between commits, so
+    // this bounds how long an answer can wait behind processing (a few milliseconds).
+    static constexpr int ProcessChunk = 128;
     bool m_coalescing = false;
     qsizetype m_coalesceTarget = 0;
     DomainEventHandler *m_handler = nullptr;
     bool m_held = false;
     bool m_processing = false;
+    bool m_processAfterCommit = false; // processing came due while the writer was committing
     qint64 m_cursor = 0; // last row looked at; reset to retry failures
     QList<quint64> m_latencyCounts;
     double m_latencySum = 0;

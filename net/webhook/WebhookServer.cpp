@@ -10,9 +10,9 @@
 #include "net/events/EventNormalizer.h"
 #include "net/webhook/GuardedTcpServer.h"
 #include "net/webhook/Inbox.h"
+#include "net/webhook/TlsFiles.h"
 #include "net/webhook/InterviewRoutes.h"
 
-#include <QFile>
 #include <QHttpServer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
@@ -21,8 +21,6 @@
 #include <QJsonObject>
 #include <QPointer>
 #include <QSqlQuery>
-#include <QSslCertificate>
-#include <QSslKey>
 #include <QTcpSocket>
 
 #include <map>
@@ -128,29 +126,13 @@ bool WebhookServer::listen(const WebhookServerConfig &config, QString *error)
     });
     auto *tcp = new GuardedTcpServer(config.limits);
     tcp->onRejected = [this](GuardRejection why) { ++m_guardRejections[guardRejectionName(why)]; };
-    if (!config.tlsCertificatePath.isEmpty() || !config.tlsKeyPath.isEmpty()) {
-        QFile certFile(config.tlsCertificatePath);
-        QFile keyFile(config.tlsKeyPath);
-        if (!certFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly)) {
-            *error = QStringLiteral("cannot read the TLS certificate %1 or key %2; check both paths")
-                         .arg(config.tlsCertificatePath, config.tlsKeyPath);
+    const TlsFiles tls { config.tlsCertificatePath, config.tlsKeyPath };
+    if (tls.enabled()) {
+        QSslConfiguration ssl;
+        if (!tls.load(&ssl, error)) {
             delete tcp;
             return false;
         }
-        const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
-        const QByteArray keyPem = keyFile.readAll();
-        QSslKey key(keyPem, QSsl::Ec, QSsl::Pem);
-        if (key.isNull())
-            key = QSslKey(keyPem, QSsl::Rsa, QSsl::Pem);
-        if (chain.isEmpty() || key.isNull()) {
-            *error = QStringLiteral("the TLS certificate or key is not valid PEM (EC or RSA key expected)");
-            delete tcp;
-            return false;
-        }
-        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
-        ssl.setLocalCertificateChain(chain);
-        ssl.setPrivateKey(key);
-        ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
         tcp->setTls(ssl);
     }
     if (!tcp->listen(config.address, config.port)) {
@@ -647,6 +629,7 @@ void WebhookServer::handlePartnerDelivery(const QHttpServerRequest &request, QHt
     entry.status = 202;
     entry.replayEventId = action.isEmpty() && signatureT ? event.eventId : QString();
     entry.replayT = signatureT;
+    entry.decoded = std::make_shared<const EventNormalizer::PartnerEvent>(event);
 
     ++m_inFlight;
     QPointer<QTcpSocket> socket = responder.socket();

@@ -56,6 +56,9 @@ private Q_SLOTS:
         QTest::newRow("subcommand") << "--data-dir /d secret status partner-api-key" << "command"
                                     << "secret|status partner-api-key";
         QTest::newRow("subcommand keeps its options") << "secret status --all" << "command" << "secret|status --all";
+        QTest::newRow("tls cert") << "--tls-cert /etc/intrvio/../tls/cert.pem --tls-key k.pem" << "tlsCert"
+                                  << "/etc/tls/cert.pem";
+        QTest::newRow("tls key") << "--tls-cert c.pem --tls-key=/etc/tls/key.pem" << "tlsKey" << "/etc/tls/key.pem";
     }
 
     void good()
@@ -82,6 +85,10 @@ private Q_SLOTS:
             actual = o.teamtailorUrl.toString();
         else if (field == QLatin1String("region"))
             actual = regionName(o.region);
+        else if (field == QLatin1String("tlsCert"))
+            actual = o.tlsCertPath;
+        else if (field == QLatin1String("tlsKey"))
+            actual = o.tlsKeyPath;
         else if (field == QLatin1String("command"))
             actual = o.command + QLatin1Char('|') + o.commandArgs.join(QLatin1Char(' '));
         QCOMPARE(actual, expected);
@@ -103,6 +110,8 @@ private Q_SLOTS:
         QTest::newRow("teamtailor url") << "--teamtailor-url localhost" << "--teamtailor-url needs";
         QTest::newRow("unknown subcommand") << "frobnicate" << "Unknown subcommand 'frobnicate'";
         QTest::newRow("demo with subcommand") << "--demo secret status" << "cannot be combined";
+        QTest::newRow("tls cert empty") << "--tls-cert= --tls-key k.pem" << "--tls-cert must not be empty";
+        QTest::newRow("tls key missing value") << "--tls-cert c.pem --tls-key" << "Missing value after '--tls-key'";
     }
 
     void bad()
