@@ -5,6 +5,9 @@
 # each server's CPU time (utime + stime, all threads) per acknowledged event: a load-independent ratio.
 # Usage: bench/webhook/run.sh [path/to/intrvio]
 # Env: BENCH_SECONDS (15), BENCH_ROUNDS (2), BENCH_CONNECTIONS (32), INTRVIO_BENCH_BASELINE (dir).
+# By default intrvio also processes every stored event (pipeline, outbox rows) while it ingests, work
+# the baseline does not do. INTRVIO_TEST_HOLD_INBOX=1 stores deliveries without processing them:
+# ingest against ingest, the same durable work as the baseline.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 if [ -z "${INTRVIO_IN_KEYRING_SESSION:-}" ]; then
