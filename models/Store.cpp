@@ -117,6 +117,7 @@ std::unique_ptr<Store> Store::open(const QString &filePath, StoreError *error)
                                    "(intrvio restore FILE) or move it away and start again.")
                         .arg(shown, q.lastError().text()));
     }
+    q.finish(); // holds no read lock while this connection waits for another one's upgrade below
     int version = store->schemaVersion();
     const int latest = latestSchemaVersion();
     if (version > latest) {
@@ -129,6 +130,17 @@ std::unique_ptr<Store> Store::open(const QString &filePath, StoreError *error)
                         .arg(latest));
     }
 
+    // One process (or thread) creates or upgrades the store at a time (switching a new file to WAL
+    // included); the others wait, then find it current.
+    QLockFile upgradeLock(filePath + QLatin1String(".upgrade.lock"));
+    if (version < latest) {
+        if (!upgradeLock.tryLock(30000))
+            return fail(StoreError::Kind::Migration,
+                        QStringLiteral("Another Intrvio process has been upgrading %1 for 30 s (lock file %2). "
+                                       "Wait for it to finish, or remove the lock file if no Intrvio is running.")
+                            .arg(shown, QDir::toNativeSeparators(upgradeLock.fileName())));
+        version = store->schemaVersion();
+    }
     if (!q.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !q.next()
         || q.value(0).toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0) {
         return fail(StoreError::Kind::Wal,
@@ -140,16 +152,6 @@ std::unique_ptr<Store> Store::open(const QString &filePath, StoreError *error)
     q.exec(QStringLiteral("PRAGMA synchronous=FULL"));
     q.exec(QStringLiteral("PRAGMA foreign_keys=ON"));
 
-    // One process (or thread) upgrades at a time; the others wait, then find the store current.
-    QLockFile upgradeLock(filePath + QLatin1String(".upgrade.lock"));
-    if (version < latest) {
-        if (!upgradeLock.tryLock(30000))
-            return fail(StoreError::Kind::Migration,
-                        QStringLiteral("Another Intrvio process has been upgrading %1 for 30 s (lock file %2). "
-                                       "Wait for it to finish, or remove the lock file if no Intrvio is running.")
-                            .arg(shown, QDir::toNativeSeparators(upgradeLock.fileName())));
-        version = store->schemaVersion();
-    }
     if (version > 0 && version < latest) {
         // Upgrading a store that holds data: keep a copy of it as it was.
         const QString backup = QStringLiteral("%1.pre-migration-v%2.bak").arg(filePath).arg(version);
