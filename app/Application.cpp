@@ -20,6 +20,7 @@
 #include "net/outbox/OutboxWorker.h"
 #include "net/pipeline/InterviewPipeline.h"
 #include "net/pipeline/Reconciler.h"
+#include "net/scoring/OpenAiScorer.h"
 
 #include <QNetworkAccessManager>
 #include <QRandomGenerator>
@@ -62,6 +63,7 @@ AppServices::~AppServices()
     }
     m_reconciler.reset();
     m_pipeline.reset();
+    m_scorer.reset(); // a remote scorer's requests run on m_nam
     m_outbox.reset();
     m_client.reset();
     m_nam.reset();
@@ -188,7 +190,18 @@ bool AppServices::startPipeline(QString *error)
         RequestBuilder(ApiEndpoints::resolve(regionName(m_options.region), m_options.teamtailorUrl), credentials),
         Clock::system(), QRandomGenerator::system()->generate());
     followSecretChanges(); // live secrets
-    m_scorer = std::make_unique<RubricScorer>();
+    // --- scorer: OpenAI-compatible endpoint when configured (scorer.base-url, scorer.model; key
+    // `scorer-api-key` in the keychain), else the rubric; any remote failure falls back to the rubric.
+    {
+        QString scorerError;
+        m_scorer = createConfiguredScorer(*m_store, m_nam.get(), m_secrets.get(), &scorerError);
+        if (!m_scorer) {
+            qCWarning(lcApp).noquote()
+                << "the scorer settings are wrong, using the rubric scorer:" << scorerError;
+            m_scorer = std::make_unique<RubricScorer>();
+        }
+        qCInfo(lcApp).noquote() << "interview scorer:" << m_scorer->name();
+    }
     m_outbox = std::make_unique<OutboxWorker>(m_store.get(), m_client.get(), Clock::system(),
         QRandomGenerator::system()->generate());
     m_pipeline = std::make_unique<InterviewPipeline>(

@@ -16,7 +16,7 @@ class PipelineInterviewActions;
 class InterviewPipeline;
 class OutboxWorker;
 class Reconciler;
-class RubricScorer;
+class Scorer;
 class TeamtailorClient;
 class QNetworkAccessManagerHolder;
 class DemoEnvironment;
@@ -81,7 +81,7 @@ private:
     // interview pipeline (destroyed before the webhook server that calls into it)
     std::unique_ptr<QNetworkAccessManagerHolder> m_nam;
     std::unique_ptr<TeamtailorClient> m_client;
-    std::unique_ptr<RubricScorer> m_scorer;
+    std::unique_ptr<Scorer> m_scorer; // the rubric, or the OpenAI-compatible scorer when configured
     std::unique_ptr<OutboxWorker> m_outbox;
     std::unique_ptr<InterviewPipeline> m_pipeline;
     std::unique_ptr<Reconciler> m_reconciler;

@@ -1,16 +1,17 @@
 #include "net/pipeline/InterviewPipeline.h"
 
-#include "models/Clock.h"
-#include "models/Log.h"
-#include "models/Store.h"
-#include "models/Transaction.h"
 #include "models/admin/AdminData.h"
+#include "models/Clock.h"
 #include "models/interview/AuditLog.h"
 #include "models/interview/InterviewPage.h"
 #include "models/interview/InterviewRepository.h"
 #include "models/interview/MappingRepository.h"
 #include "models/interview/PartnerResultBuilder.h"
+#include "models/interview/RubricScorer.h"
 #include "models/interview/TemplateRepository.h"
+#include "models/Log.h"
+#include "models/Store.h"
+#include "models/Transaction.h"
 #include "net/api/Requests.h"
 #include "net/api/TeamtailorClient.h"
 #include "net/events/EventNormalizer.h"
@@ -21,6 +22,7 @@
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QPointer>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -719,10 +721,23 @@ QString InterviewPipeline::resolveStage(const QString &jobId, const QString &sta
 PageAnswer InterviewPipeline::handlePage(
     const QByteArray &method, const QString &path, const QByteArray &contentType, const QByteArray &body)
 {
+    auto answer = std::make_shared<std::optional<PageAnswer>>();
+    handlePageLater(method, path, contentType, body, [answer](const PageAnswer &a) { *answer = a; });
+    if (*answer)
+        return **answer;
+    // Only a remote scorer answers later; a synchronous caller cannot wait for it.
+    return page(503,
+        "Your answers could not be scored right now. Please submit them again in a few minutes.\n",
+        "text/plain; charset=utf-8");
+}
+
+void InterviewPipeline::handlePageLater(const QByteArray &method, const QString &path,
+    const QByteArray &contentType, const QByteArray &body, std::function<void(const PageAnswer &)> reply)
+{
     if (path.startsWith(QLatin1String("/interview-report/"))) {
         if (method != "GET")
-            return page(405, "method not allowed\n", "text/plain; charset=utf-8");
-        return reportPage(path.mid(18));
+            return reply(page(405, "method not allowed\n", "text/plain; charset=utf-8"));
+        return reply(reportPage(path.mid(18)));
     }
     QString token = path.mid(11);
     bool json = false;
@@ -730,13 +745,15 @@ PageAnswer InterviewPipeline::handlePage(
         json = true;
         token.chop(5);
         if (method != "GET")
-            return page(405, "method not allowed\n", "text/plain; charset=utf-8");
+            return reply(page(405, "method not allowed\n", "text/plain; charset=utf-8"));
     }
-    return interviewPage(method, token, json, contentType, body);
+    if (auto answer = interviewPage(method, token, json, contentType, body, reply))
+        reply(*answer);
 }
 
-PageAnswer InterviewPipeline::interviewPage(
-    const QByteArray &method, const QString &token, bool json, const QByteArray &contentType, const QByteArray &body)
+std::optional<PageAnswer> InterviewPipeline::interviewPage(const QByteArray &method, const QString &token,
+    bool json, const QByteArray &contentType, const QByteArray &body,
+    const std::function<void(const PageAnswer &)> &later)
 {
     InterviewRepository repo(*m_store, m_clock);
     const auto rec = repo.findByToken(token);
@@ -811,20 +828,52 @@ PageAnswer InterviewPipeline::interviewPage(
     if (!InterviewStateMachine::transition(rec->id, rec->state, SM::Submitted))
         return page(409, InterviewPage::renderClosedHtml(InterviewToken::Access::Submitted));
 
-    ScoreOutcome outcome;
-    bool scored = false;
-    m_scorer->score(*tpl, sub.answers, [&](const ScoreOutcome &o) {
-        outcome = o;
-        scored = true;
-    });
-    if (!scored || !outcome.ok) {
-        qCWarning(lcPipeline).noquote() << "scoring interview" << rec->id << "failed:" << outcome.error;
-        return page(503, "Your answers could not be scored right now. Please submit them again in a few minutes.\n",
-            "text/plain; charset=utf-8");
-    }
-    const ScoreResult &score = outcome.result;
+    // Scoring may be remote (an OpenAI-compatible endpoint): the candidate's POST stays open until
+    // the answers are scored and stored. Any scorer error or timeout falls back to the rubric, so the
+    // interview always completes. Nothing is stored before that: when the process dies meanwhile the
+    // candidate was not thanked and the link still takes the answers.
+    struct Pending
+    {
+        bool returned = false; // score() has returned: answer through `later`
+        std::optional<PageAnswer> answer; // answered before score() returned (the rubric scorer)
+    };
+    auto pending = std::make_shared<Pending>();
+    QPointer<InterviewPipeline> self(this);
+    const InterviewRecord record = *rec;
+    const InterviewTemplate interviewTemplate = *tpl;
+    const QList<Answer> answers = sub.answers;
+    m_scorer->score(interviewTemplate, answers,
+        [self, pending, later, record, interviewTemplate, answers, token, json, wantsJson](
+            const ScoreOutcome &o) {
+            if (!self)
+                return;
+            ScoreResult score = o.result;
+            if (!o.ok) {
+                qCWarning(lcPipeline).noquote()
+                    << "scoring interview" << record.id << "with" << self->m_scorer->name()
+                    << "failed, using the rubric:" << o.error;
+                score = RubricScorer::evaluate(interviewTemplate, answers);
+            }
+            const PageAnswer a = self->completeSubmission(
+                record, interviewTemplate, answers, score, token, json || wantsJson);
+            if (pending->returned)
+                later(a);
+            else
+                pending->answer = a;
+        });
+    pending->returned = true;
+    return pending->answer;
+}
+
+PageAnswer InterviewPipeline::completeSubmission(const InterviewRecord &recRef,
+    const InterviewTemplate &tplRef, const QList<Answer> &answers, const ScoreResult &score,
+    const QString &token, bool wantsJson)
+{
+    const InterviewRecord *rec = &recRef;
+    const InterviewTemplate *tpl = &tplRef;
+    InterviewRepository repo(*m_store, m_clock);
     Transaction tx(m_store->database());
-    const auto submitted = repo.submit(rec->id, sub.answers, score);
+    const auto submitted = repo.submit(rec->id, answers, score);
     if (submitted == InterviewRepository::SubmitResult::AlreadySubmitted)
         return page(409, InterviewPage::renderClosedHtml(InterviewToken::Access::Submitted));
     if (submitted != InterviewRepository::SubmitResult::Accepted)
@@ -832,7 +881,7 @@ PageAnswer InterviewPipeline::interviewPage(
     const auto done = repo.find(rec->id);
     CompletedInterview ci;
     ci.tpl = *tpl;
-    ci.answers = sub.answers;
+    ci.answers = answers;
     ci.score = score;
     ci.startedAt = done && done->startedAt.isValid() ? done->startedAt : rec->createdAt;
     ci.completedAt = done ? done->completedAt : m_clock.now();
@@ -913,7 +962,7 @@ PageAnswer InterviewPipeline::interviewPage(
     }
     m_outbox->kick();
     Q_EMIT interviewChanged(rec->id, QStringLiteral("completed"));
-    if (json || wantsJson)
+    if (wantsJson)
         return page(201,
             QJsonDocument(QJsonObject { { QStringLiteral("status"), QStringLiteral("completed") } }).toJson(QJsonDocument::Compact),
             "application/json");

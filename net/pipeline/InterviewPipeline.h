@@ -16,7 +16,10 @@ class OutboxWorker;
 class Scorer;
 class Store;
 class TeamtailorClient;
+struct Answer;
 struct InterviewRecord;
+struct InterviewTemplate;
+struct ScoreResult;
 struct OutboxItem;
 
 // The interview pipeline (ARCHITECTURE.md §3-§5): turns domain events into interviews and every
@@ -49,6 +52,8 @@ public:
     bool handle(const DomainEvent &event) override;
     PageAnswer handlePage(const QByteArray &method, const QString &path, const QByteArray &contentType,
         const QByteArray &body) override;
+    void handlePageLater(const QByteArray &method, const QString &path, const QByteArray &contentType,
+        const QByteArray &body, std::function<void(const PageAnswer &)> reply) override;
 
     // Marks every open interview past its expiry failed ("expired") and queues the partner result.
     int expireDue();
@@ -109,8 +114,13 @@ private:
     bool queuePartnerStatus(const InterviewRecord &rec, const QString &key, const QJsonObject &attributes,
         QString *error);
     bool cancel(const InterviewRecord &rec, const QString &reason, const QString &actor);
-    PageAnswer interviewPage(const QByteArray &method, const QString &token, bool json,
-        const QByteArray &contentType, const QByteArray &body);
+    // Null when the answer comes later through `later` (a remote scorer is still scoring).
+    std::optional<PageAnswer> interviewPage(const QByteArray &method, const QString &token, bool json,
+        const QByteArray &contentType, const QByteArray &body,
+        const std::function<void(const PageAnswer &)> &later);
+    // Stores the scored answers, completes the interview and queues the result and the rule.
+    PageAnswer completeSubmission(const InterviewRecord &rec, const InterviewTemplate &tpl,
+        const QList<Answer> &answers, const ScoreResult &score, const QString &token, bool wantsJson);
     PageAnswer reportPage(const QString &token);
     QString resolveStage(const QString &jobId, const QString &stage) const;
     int generation(const QString &applicationId) const;

@@ -3,6 +3,8 @@
 #include <QByteArray>
 #include <QString>
 
+#include <functional>
+
 namespace intrvio {
 
 // An answer to a candidate- or recruiter-facing page request.
@@ -23,6 +25,14 @@ public:
     virtual PageAnswer handlePage(const QByteArray &method, const QString &path, const QByteArray &contentType,
         const QByteArray &body)
         = 0;
+    // The same, answering later through `reply` (exactly once, on this thread): a remote scorer
+    // keeps the candidate's POST open until the answers are scored and stored. By default answers
+    // at once with handlePage().
+    virtual void handlePageLater(const QByteArray &method, const QString &path, const QByteArray &contentType,
+        const QByteArray &body, std::function<void(const PageAnswer &)> reply)
+    {
+        reply(handlePage(method, path, contentType, body));
+    }
 };
 
 } // namespace intrvio

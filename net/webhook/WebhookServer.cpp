@@ -236,9 +236,22 @@ void WebhookServer::dispatch(const QHttpServerRequest &request, QHttpServerRespo
             reply(responder, pageLabel, 503, "shutting down, retry shortly\n");
             return;
         }
-        const PageAnswer a = m_interviewHandler->handlePage(method == Method::Get ? QByteArray("GET") : QByteArray("POST"),
-            path, request.value("content-type"), request.body());
-        reply(responder, pageLabel, a.status, a.body, a.contentType);
+        // The answer may come later (a remote scorer): the responder is held until then, and a
+        // drain waits for it.
+        ++m_inFlight;
+        QPointer<QTcpSocket> socket = responder.socket();
+        auto held = std::make_shared<QHttpServerResponder>(std::move(responder));
+        QPointer<WebhookServer> self(this);
+        m_interviewHandler->handlePageLater(method == Method::Get ? QByteArray("GET") : QByteArray("POST"),
+            path, request.value("content-type"), request.body(),
+            [self, socket, held, pageLabel](const PageAnswer &a) {
+                if (!self)
+                    return;
+                --self->m_inFlight;
+                if (socket)
+                    self->reply(*held, pageLabel, a.status, a.body, a.contentType);
+                self->checkDrained();
+            });
         return;
     }
     const auto known = routes().find(path);

@@ -107,7 +107,8 @@ bool PipelineRig::setUp(bool companyWebhooks, OutboxWorker::Policy policy, const
     worker = std::make_unique<OutboxWorker>(store.get(), client.get(), *clock, 42);
     policy.pollMs = 100;
     worker->setPolicy(policy);
-    pipeline = std::make_unique<InterviewPipeline>(store.get(), client.get(), worker.get(), &scorer, *clock);
+    pipeline = std::make_unique<InterviewPipeline>(store.get(), client.get(), worker.get(),
+        scorerOverride ? scorerOverride : static_cast<Scorer *>(&scorer), *clock);
     pipeline->setPublicUrl(server->url());
     server->setInterviewHandler(pipeline.get());
     server->inbox()->setHandler(pipeline.get());

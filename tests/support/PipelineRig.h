@@ -52,6 +52,8 @@ struct PipelineRig
     std::unique_ptr<TeamtailorClient> client;
     std::unique_ptr<OutboxWorker> worker;
     RubricScorer scorer;
+    // Set before setUp(): the pipeline scores with this one instead of the rubric (e.g. OpenAiScorer).
+    Scorer *scorerOverride = nullptr;
     std::unique_ptr<InterviewPipeline> pipeline;
     const Clock *clock = &Clock::system();
     // Set before setUp(): false leaves the store without mappings (a test maps stages itself).
