@@ -233,24 +233,34 @@ void OutboxWorker::send(const OutboxItem &item)
     r->start();
 }
 
-void OutboxWorker::probeNote(const OutboxItem &item)
+void OutboxWorker::listForCandidate(const OutboxItem &item, const QString &path, bool newestFirst,
+                                    std::function<void(const JsonApi::Document &)> onListed)
 {
     m_inFlight = true;
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("filter[candidate]"), item.candidateId);
-    query.addQueryItem(QStringLiteral("sort"), QStringLiteral("-id"));
+    if (newestFirst)
+        query.addQueryItem(QStringLiteral("sort"), QStringLiteral("-id"));
     query.addQueryItem(QStringLiteral("page[size]"), QStringLiteral("30"));
-    const QUrl url = m_ctx.builder.url(RequestBuilder::Api::Public, QStringLiteral("notes"), query);
+    const QUrl url = m_ctx.builder.url(RequestBuilder::Api::Public, path, query);
     auto *r = new OutboxRequest(m_ctx, RequestBuilder::Api::Public, "GET", url, {}, this);
-    r->onFinished(this, [this, item](const ApiResult<JsonApi::Document> &result) {
+    r->onFinished(this, [this, item, onListed = std::move(onListed)](const ApiResult<JsonApi::Document> &result) {
         m_inFlight = false;
         if (!result.ok()) {
             failed(item, result.error()); // try the probe again later
             sendNext();
             return;
         }
+        onListed(result.value());
+    });
+    r->start();
+}
+
+void OutboxWorker::probeNote(const OutboxItem &item)
+{
+    listForCandidate(item, QStringLiteral("notes"), true, [this, item](const JsonApi::Document &listed) {
         const QString text = noteText(item.body);
-        for (const auto &note : result.value().data) {
+        for (const auto &note : listed.data) {
             if (!text.isEmpty() && note.string(QLatin1StringView("note")) == text) {
                 qCInfo(lcOutbox) << "note" << item.idempotencyKey << "already in Teamtailor (note" << note.id
                                  << "); not posted again";
@@ -261,24 +271,11 @@ void OutboxWorker::probeNote(const OutboxItem &item)
         }
         send(item);
     });
-    r->start();
 }
 
 void OutboxWorker::probePartnerResult(const OutboxItem &item)
 {
-    m_inFlight = true;
-    QUrlQuery query;
-    query.addQueryItem(QStringLiteral("filter[candidate]"), item.candidateId);
-    query.addQueryItem(QStringLiteral("page[size]"), QStringLiteral("30"));
-    const QUrl url = m_ctx.builder.url(RequestBuilder::Api::Public, QStringLiteral("partner-results"), query);
-    auto *r = new OutboxRequest(m_ctx, RequestBuilder::Api::Public, "GET", url, {}, this);
-    r->onFinished(this, [this, item](const ApiResult<JsonApi::Document> &result) {
-        m_inFlight = false;
-        if (!result.ok()) {
-            failed(item, result.error()); // try the probe again later
-            sendNext();
-            return;
-        }
+    listForCandidate(item, QStringLiteral("partner-results"), false, [this, item](const JsonApi::Document &listed) {
         const QJsonObject mine = createAttributes(item.body);
         const QString jobId = idOf(mine.value(QLatin1String("job-id")));
         const bool ambiguous = mayHaveLanded(item);
@@ -295,7 +292,7 @@ void OutboxWorker::probePartnerResult(const OutboxItem &item)
                     linked.insert(q.value(0).toString());
             }
         }
-        for (const auto &res : result.value().data) {
+        for (const auto &res : listed.data) {
             if (linked.contains(res.id) || (!jobId.isEmpty() && res.relatedId(QLatin1StringView("job")) != jobId))
                 continue;
             const QString status = res.string(QLatin1StringView("status"));
@@ -311,7 +308,6 @@ void OutboxWorker::probePartnerResult(const OutboxItem &item)
         }
         send(item);
     });
-    r->start();
 }
 
 void OutboxWorker::confirmPartnerResult(const OutboxItem &item, const QString &resultId, bool adopt)

@@ -7,6 +7,8 @@
 #include <QRandomGenerator>
 #include <QTimer>
 
+#include <functional>
+
 namespace intrvio {
 
 class Clock;
@@ -56,6 +58,10 @@ Q_SIGNALS:
 private:
     void sendNext();
     void send(const OutboxItem &item);
+    // GET the candidate's notes or partner results (newest first if asked), then onListed; a failed
+    // listing counts as a failed attempt of the row.
+    void listForCandidate(const OutboxItem &item, const QString &path, bool newestFirst,
+                          std::function<void(const JsonApi::Document &)> onListed);
     void probeNote(const OutboxItem &item);
     void probePartnerResult(const OutboxItem &item);
     void confirmPartnerResult(const OutboxItem &item, const QString &resultId, bool adopt);
