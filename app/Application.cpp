@@ -152,16 +152,11 @@ bool AppServices::startWebhookServer(QString *error)
     }
     if (!m_webhook->listen(config, error))
         return false;
-    QUrl apiBase = m_options.teamtailorUrl;
-    if (apiBase.isEmpty()) {
-        apiBase = QUrl(m_options.region == Region::Na   ? QStringLiteral("https://api.na.teamtailor.com")
-                           : m_options.region == Region::Au ? QStringLiteral("https://api.au.teamtailor.com")
-                                                            : QStringLiteral("https://api.teamtailor.com"));
-    }
+    const QUrl partnerApi = ApiEndpoints::resolve(regionName(m_options.region), m_options.teamtailorUrl).partnerBase;
     QObject::connect(m_activation.get(), &Activation::loadedChanged, m_activation.get(),
-                     [a = m_activation.get(), apiBase] {
+                     [a = m_activation.get(), partnerApi] {
                          if (!a->activated() && !a->partnerApiKey().isEmpty())
-                             a->startPolling(apiBase, 5 * 60 * 1000);
+                             a->startPolling(partnerApi, 5 * 60 * 1000);
                      });
     if (m_demo) // demo: the sandbox calls this server as the partner base-url
         m_demo->connectPartner(

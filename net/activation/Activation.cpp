@@ -275,7 +275,7 @@ void Activation::pollOnce()
         return;
     QUrl url = m_pollBase;
     url.setPath(url.path().chopped(url.path().endsWith(QLatin1Char('/')) ? 1 : 0)
-        + QStringLiteral("/partner/v1/partner-activations"));
+        + QStringLiteral("/partner-activations"));
     QNetworkRequest request(url);
     request.setRawHeader("Authorization", "Token " + m_partnerApiKey);
     request.setRawHeader("X-Api-Version", "20180828");

@@ -80,7 +80,7 @@ public:
     void noteCompany(const QString &companyUuid, const QString &companyName);
 
     // Polls GET <base>/partner/v1/partner-activations with the partner API key every intervalMs.
-    void startPolling(const QUrl &partnerApiBase, int intervalMs);
+    void startPolling(const QUrl &partnerApiBase, int intervalMs); // partnerApiBase: ".../partner/v1" (ApiEndpoints)
     void pollOnce();
     // Pure: picks the activation out of a partner-activations document. Empty token when none fits.
     struct PolledActivation

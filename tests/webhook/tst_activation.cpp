@@ -79,7 +79,7 @@ private Q_SLOTS:
         Activation activation(store.get(), nullptr);
         activation.setSecrets("partner-key", Secret, QByteArray(), QByteArray());
         QSignalSpy activated(&activation, &Activation::activatedChanged);
-        activation.startPolling(base, 60000);
+        activation.startPolling(QUrl(base.toString() + QStringLiteral("/partner/v1")), 60000);
         QVERIFY(activated.wait(10000));
         QCOMPARE(seenAuth, QByteArray("Token partner-key"));
         QCOMPARE(seenVersion, QByteArray("20180828"));
@@ -147,7 +147,7 @@ private Q_SLOTS:
         base.setPort(tcp->serverPort());
         Activation activation(nullptr, nullptr);
         activation.setSecrets("partner-key", Secret, QByteArray(), QByteArray());
-        activation.startPolling(base, 60000);
+        activation.startPolling(QUrl(base.toString() + QStringLiteral("/partner/v1")), 60000);
         QTRY_COMPARE(calls, 1);
         QTest::qWait(100);
         QVERIFY(!activation.activated());
