@@ -543,21 +543,18 @@ bool InterviewPipeline::onDeleted(const DomainEvent &e)
     return true;
 }
 
-void InterviewPipeline::ensureStages(const QString &jobId, int attempt)
+void InterviewPipeline::fetchStages(
+    const QString &jobId, int attempt, std::function<void(const QList<tt::Stage> &)> onStored)
 {
-    QSqlQuery q(m_store->database());
-    q.prepare(QStringLiteral("SELECT COUNT(*) FROM stages WHERE job_id = ?"));
-    q.addBindValue(jobId);
-    if (q.exec() && q.next() && q.value(0).toInt() > 0)
-        return;
     auto *r = m_client->listJobStages(jobId);
     r->setParent(this); // never outlives us (or the client, destroyed after us)
-    r->onFinished(this, [this, jobId, attempt](const ApiResult<Page<tt::Stage>> &result) {
+    r->onFinished(this, [this, jobId, attempt, onStored](const ApiResult<Page<tt::Stage>> &result) {
         if (!result.ok()) {
-            // The result rules need the job's stages: transient failures are retried with backoff.
+            // The result rules and default mappings need the job's stages: transient failures are
+            // retried with backoff.
             if (result.error().isTransient() && attempt < 12) {
                 QTimer::singleShot(std::min(60000, 500 << std::min(attempt, 7)), this,
-                    [this, jobId, attempt] { ensureStages(jobId, attempt + 1); });
+                    [this, jobId, attempt, onStored] { fetchStages(jobId, attempt + 1, onStored); });
                 return;
             }
             qCWarning(lcPipeline).noquote() << "cannot read the stages of job" << jobId << ":" << result.error().message;
@@ -569,9 +566,23 @@ void InterviewPipeline::ensureStages(const QString &jobId, int attempt)
         j.exec();
         SyncStore sync(m_store->database());
         QString error;
-        if (!sync.writeStages(result.value().items, &error))
+        if (!sync.writeStages(result.value().items, &error)) {
             qCWarning(lcPipeline).noquote() << "cannot store the stages of job" << jobId << ":" << error;
+            return;
+        }
+        if (onStored)
+            onStored(result.value().items);
     });
+}
+
+void InterviewPipeline::ensureStages(const QString &jobId)
+{
+    QSqlQuery q(m_store->database());
+    q.prepare(QStringLiteral("SELECT COUNT(*) FROM stages WHERE job_id = ?"));
+    q.addBindValue(jobId);
+    if (q.exec() && q.next() && q.value(0).toInt() > 0)
+        return;
+    fetchStages(jobId, 0, {});
 }
 
 bool InterviewPipeline::onJobPublished(const DomainEvent &e)
@@ -598,37 +609,20 @@ bool InterviewPipeline::onJobPublished(const DomainEvent &e)
         .append(QStringLiteral("teamtailor"), QStringLiteral("job.published"), QStringLiteral("job:%1").arg(e.jobId));
     if (!tx.commit())
         return false;
-    syncPublishedJob(e.jobId, 0);
+    syncPublishedJob(e.jobId);
     return true;
 }
 
-void InterviewPipeline::syncPublishedJob(const QString &jobId, int attempt)
+void InterviewPipeline::syncPublishedJob(const QString &jobId)
 {
     // The job's stages are mirrored, so the default mappings (by stage name) apply to them and the
     // editor shows them; stale flags are recomputed with the new stages.
-    auto *r = m_client->listJobStages(jobId);
-    r->setParent(this); // never outlives us (or the client, destroyed after us)
-    r->onFinished(this, [this, jobId, attempt](const ApiResult<Page<tt::Stage>> &result) {
-        if (!result.ok()) {
-            if (result.error().isTransient() && attempt < 12) {
-                QTimer::singleShot(std::min(60000, 500 << std::min(attempt, 7)), this,
-                    [this, jobId, attempt] { syncPublishedJob(jobId, attempt + 1); });
-                return;
-            }
-            qCWarning(lcPipeline).noquote() << "cannot read the stages of job" << jobId << ":" << result.error().message;
-            return;
-        }
-        SyncStore sync(m_store->database());
-        QString error;
-        if (!sync.writeStages(result.value().items, &error)) {
-            qCWarning(lcPipeline).noquote() << "cannot store the stages of job" << jobId << ":" << error;
-            return;
-        }
+    fetchStages(jobId, 0, [this, jobId](const QList<tt::Stage> &stages) {
         MappingRepository mappings(*m_store, m_clock);
         mappings.refreshStale(QString::fromLatin1(Actor));
         // Which stages the default mappings now cover, for the audit trail and the review.
         QJsonArray mapped;
-        for (const auto &stage : result.value().items) {
+        for (const auto &stage : stages) {
             const MappingDecision d = mappings.resolve(jobId, stage.id, stage.name);
             if (d.found())
                 mapped.append(QJsonObject { { QStringLiteral("stage"), stage.name }, { QStringLiteral("template"), d.templateId },
@@ -636,7 +630,7 @@ void InterviewPipeline::syncPublishedJob(const QString &jobId, int attempt)
         }
         AuditLog(*m_store, m_clock)
             .append(QString::fromLatin1(Actor), QStringLiteral("job.stages-mapped"), QStringLiteral("job:%1").arg(jobId),
-                QJsonObject { { QStringLiteral("stages"), int(result.value().items.size()) }, { QStringLiteral("mapped"), mapped } });
+                QJsonObject { { QStringLiteral("stages"), int(stages.size()) }, { QStringLiteral("mapped"), mapped } });
         Q_EMIT jobStagesSynced(jobId, int(mapped.size()));
     });
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "net/api/TeamtailorMapping.h"
 #include "net/events/DomainEvent.h"
 #include "net/webhook/InterviewRoutes.h"
 
@@ -7,6 +8,7 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <functional>
 #include <optional>
 
 namespace intrvio {
@@ -109,8 +111,11 @@ private:
     bool onJobPublished(const DomainEvent &e);
     void onDelivered(const OutboxItem &item);
     void lookupAndInvite(const Invite &invite, int attempt);
-    void ensureStages(const QString &jobId, int attempt = 0);
-    void syncPublishedJob(const QString &jobId, int attempt);
+    // Reads a job's stages from Teamtailor (transient failures retried with backoff), stores them,
+    // then calls onStored.
+    void fetchStages(const QString &jobId, int attempt, std::function<void(const QList<tt::Stage> &)> onStored);
+    void ensureStages(const QString &jobId); // fetchStages unless the job's stages are mirrored
+    void syncPublishedJob(const QString &jobId);
     bool queuePartnerStatus(const InterviewRecord &rec, const QString &key, const QJsonObject &attributes,
         QString *error);
     bool cancel(const InterviewRecord &rec, const QString &reason, const QString &actor);
