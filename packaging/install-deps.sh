@@ -16,6 +16,7 @@ build_pkgs=(
   qtkeychain-qt6-dev
   libsecret-1-0             # QtKeychain dlopen()s libsecret without declaring it
   libssl-dev libsqlite3-dev
+  libsimdjson-dev           # JSON parsing on the webhook and sync hot paths
 )
 # Run: a keychain (Secret Service) and a session bus.
 run_pkgs=(dbus gnome-keyring fonts-dejavu-core)
