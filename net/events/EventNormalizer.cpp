@@ -4,6 +4,12 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
 namespace intrvio::EventNormalizer {
 
 namespace {
@@ -50,6 +56,89 @@ QString relationshipId(const QJsonObject &data, const QString &name)
                         .value(QLatin1String("id")));
 }
 
+// simdjson side of the partner-event decoder.
+using JsonElement = simdjson::simdjson_result<simdjson::dom::element>;
+
+QString qString(std::string_view s)
+{
+    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
+
+// A member by its kebab-case name, or its snake_case spelling; an error result when absent.
+JsonElement member(simdjson::dom::object object, std::string_view kebabName)
+{
+    JsonElement found = object.at_key(kebabName);
+    if (found.error() != simdjson::NO_SUCH_FIELD || kebabName.find('-') == std::string_view::npos)
+        return found;
+    std::string snakeName(kebabName);
+    std::replace(snakeName.begin(), snakeName.end(), '-', '_');
+    return object.at_key(snakeName);
+}
+
+// The same when `parent` may be missing or not an object, so chains need no checks.
+JsonElement member(const JsonElement &parent, std::string_view kebabName)
+{
+    simdjson::dom::object object;
+    if (parent.get_object().get(object))
+        return simdjson::NO_SUCH_FIELD;
+    return member(object, kebabName);
+}
+
+// Same rule as idString(QJsonValue): a string as is, an integral number as its decimal text.
+QString idString(const JsonElement &v)
+{
+    std::string_view s;
+    if (!v.get_string().get(s))
+        return qString(s);
+    int64_t i = 0;
+    if (!v.get_int64().get(i))
+        return QString::number(i);
+    uint64_t u = 0;
+    if (!v.get_uint64().get(u))
+        return QString::number(u);
+    double d = 0;
+    if (!v.get_double().get(d) && std::isfinite(d) && d == std::trunc(d) && std::abs(d) < 9.0e15)
+        return QString::number(qint64(d));
+    return {};
+}
+
+QString stringOf(const JsonElement &v)
+{
+    std::string_view s;
+    return v.get_string().get(s) ? QString() : qString(s);
+}
+
+QJsonValue toJson(simdjson::dom::element v)
+{
+    switch (v.type()) {
+    case simdjson::dom::element_type::OBJECT: {
+        QJsonObject o;
+        for (const auto field : simdjson::dom::object(v))
+            o.insert(qString(field.key), toJson(field.value));
+        return o;
+    }
+    case simdjson::dom::element_type::ARRAY: {
+        QJsonArray a;
+        for (const simdjson::dom::element item : simdjson::dom::array(v))
+            a.append(toJson(item));
+        return a;
+    }
+    case simdjson::dom::element_type::STRING:
+        return qString(std::string_view(v));
+    case simdjson::dom::element_type::INT64:
+        return qint64(int64_t(v));
+    case simdjson::dom::element_type::UINT64:
+        return double(uint64_t(v));
+    case simdjson::dom::element_type::DOUBLE:
+        return double(v);
+    case simdjson::dom::element_type::BOOL:
+        return bool(v);
+    case simdjson::dom::element_type::NULL_VALUE:
+        break;
+    }
+    return QJsonValue(QJsonValue::Null);
+}
+
 } // namespace
 
 QJsonValue attribute(const QJsonObject &attributes, const QString &kebabName)
@@ -62,35 +151,49 @@ QJsonValue attribute(const QJsonObject &attributes, const QString &kebabName)
 
 PartnerEvent decodePartnerEvent(const QByteArray &body)
 {
+    // simdjson validates the whole body (a malformed one is refused before anything is stored) and
+    // only what the pipeline reads becomes Qt values: the candidate profile, most of the bytes, is
+    // read for its ids and never copied. This runs before every partner delivery is acknowledged.
+    thread_local simdjson::dom::parser parser; // keeps its buffers between deliveries
     PartnerEvent e;
-    const auto root = parseObject(body, &e.error);
-    if (!root)
+    simdjson::dom::element root;
+    if (const auto error = parser.parse(body.constData(), size_t(body.size())).get(root)) {
+        e.error = QStringLiteral("malformed JSON: ") + QString::fromLatin1(simdjson::error_message(error));
         return e;
-    QJsonValue pe = root->value(QLatin1String("partner-event"));
-    if (pe.isUndefined())
-        pe = root->value(QLatin1String("partner_event"));
-    if (!pe.isObject()) {
+    }
+    simdjson::dom::object top;
+    if (root.get_object().get(top)) {
+        e.error = QStringLiteral("malformed JSON: expected an object");
+        return e;
+    }
+    simdjson::dom::object pe;
+    if (member(top, "partner-event").get_object().get(pe)) {
         e.error = QStringLiteral("missing partner-event object");
         return e;
     }
-    e.partnerEvent = pe.toObject();
-    e.eventId = idString(e.partnerEvent.value(QLatin1String("id")));
+    e.eventId = idString(member(pe, "id"));
     if (e.eventId.isEmpty() || e.eventId.size() > 200) {
         e.error = QStringLiteral("missing or invalid partner-event.id");
         return e;
     }
-    e.webhookData = attribute(e.partnerEvent, QStringLiteral("webhook-data")).toObject();
-    const QJsonObject result = attribute(e.partnerEvent, QStringLiteral("partner-result")).toObject();
-    e.updateUrl = attribute(result, QStringLiteral("update-url")).toString();
-    const QJsonObject candidate = e.partnerEvent.value(QLatin1String("candidate")).toObject();
-    e.candidateId = idString(candidate.value(QLatin1String("id")));
-    const QJsonObject job = candidate.value(QLatin1String("job")).toObject();
-    e.jobId = idString(job.value(QLatin1String("id")));
-    e.stageId = idString(attribute(job, QStringLiteral("stage-id")));
-    e.stageName = job.value(QLatin1String("stage")).toString();
-    const QJsonObject company = root->value(QLatin1String("company")).toObject();
-    e.companyUuid = company.value(QLatin1String("uuid")).toString();
-    e.companyName = company.value(QLatin1String("name")).toString();
+    simdjson::dom::element v;
+    if (!member(pe, "webhook-data").get(v))
+        e.webhookData = toJson(v).toObject();
+    if (!member(pe, "partner-result").get(v)) {
+        e.updateUrl = stringOf(member(v, "update-url"));
+        e.partnerEvent.insert(QStringLiteral("partner-result"), toJson(v));
+    }
+    if (!member(pe, "triggered-by").get(v))
+        e.partnerEvent.insert(QStringLiteral("triggered-by"), toJson(v));
+    const auto candidate = member(pe, "candidate");
+    e.candidateId = idString(member(candidate, "id"));
+    const auto job = member(candidate, "job");
+    e.jobId = idString(member(job, "id"));
+    e.stageId = idString(member(job, "stage-id"));
+    e.stageName = stringOf(member(job, "stage"));
+    const auto company = member(top, "company");
+    e.companyUuid = stringOf(member(company, "uuid"));
+    e.companyName = stringOf(member(company, "name"));
     return e;
 }
 

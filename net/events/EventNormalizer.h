@@ -27,6 +27,8 @@ struct PartnerEvent
     QString stageName;
     QString updateUrl;
     QJsonObject webhookData;
+    // The partner-event members the pipeline reads beyond the fields above, under kebab-case keys:
+    // "partner-result" and "triggered-by" (the candidate profile is read for its ids only).
     QJsonObject partnerEvent;
     bool ok() const { return error.isEmpty(); }
 };

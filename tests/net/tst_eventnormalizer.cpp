@@ -26,6 +26,66 @@ private Q_SLOTS:
         QTest::newRow("array") << QByteArray("[1]") << false << QString();
         QTest::newRow("no event") << QByteArray(R"({"company":{}})") << false << QString();
         QTest::newRow("no id") << QByteArray(R"({"partner-event":{}})") << false << QString();
+        QTest::newRow("numeric id") << QByteArray(R"({"partner-event":{"id":1337}})") << true
+                                    << QStringLiteral("1337");
+        QTest::newRow("integral double id") << QByteArray(R"({"partner-event":{"id":42.0}})") << true
+                                            << QStringLiteral("42");
+        QTest::newRow("fractional id") << QByteArray(R"({"partner-event":{"id":4.5}})") << false << QString();
+        QTest::newRow("id object") << QByteArray(R"({"partner-event":{"id":{"x":1}}})") << false << QString();
+        QTest::newRow("event not object") << QByteArray(R"({"partner-event":"e1"})") << false << QString();
+        QTest::newRow("trailing garbage") << QByteArray(R"({"partner-event":{"id":"e1"}} x)") << false
+                                          << QString();
+        QTest::newRow("truncated") << QByteArray(R"({"partner-event":{"id":"e1")") << false << QString();
+        QTest::newRow("invalid utf-8") << QByteArray("{\"partner-event\":{\"id\":\"e\xff\"}}") << false
+                                       << QString();
+        QTest::newRow("empty") << QByteArray() << false << QString();
+    }
+
+    // Every member the pipeline reads, in both spellings; the candidate profile is not copied.
+    void partnerFields_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::newRow("kebab") << QByteArray(
+            R"({"partner-event":{"id":"e1","webhook-data":{"template":"t1","threshold":70},)"
+            R"("partner-result":{"id":"pr-1","update-url":"http://x/pr/1"},"triggered-by":{"id":9},)"
+            R"("candidate":{"id":"54321","first-name":"Ann","job":{"id":12,"stage-id":3,"stage":"Screen"}}},)"
+            R"("company":{"uuid":"c1","name":"Acme \u00c5"}})");
+        QTest::newRow("snake") << QByteArray(
+            R"({"partner_event":{"id":"e1","webhook_data":{"template":"t1","threshold":70},)"
+            R"("partner_result":{"id":"pr-1","update_url":"http://x/pr/1"},"triggered_by":{"id":9},)"
+            R"("candidate":{"id":54321,"first_name":"Ann","job":{"id":"12","stage_id":"3","stage":"Screen"}}},)"
+            R"("company":{"uuid":"c1","name":"Acme \u00c5"}})");
+    }
+    void partnerFields()
+    {
+        QFETCH(QByteArray, body);
+        const auto e = EventNormalizer::decodePartnerEvent(body);
+        QVERIFY2(e.ok(), qPrintable(e.error));
+        QCOMPARE(e.eventId, QStringLiteral("e1"));
+        QCOMPARE(e.candidateId, QStringLiteral("54321"));
+        QCOMPARE(e.jobId, QStringLiteral("12"));
+        QCOMPARE(e.stageId, QStringLiteral("3"));
+        QCOMPARE(e.stageName, QStringLiteral("Screen"));
+        QCOMPARE(e.updateUrl, QStringLiteral("http://x/pr/1"));
+        QCOMPARE(e.companyUuid, QStringLiteral("c1"));
+        QCOMPARE(e.companyName, QString(QStringLiteral("Acme ") + QChar(0xc5)));
+        QCOMPARE(e.webhookData.value(QLatin1String("template")).toString(), QStringLiteral("t1"));
+        QCOMPARE(e.webhookData.value(QLatin1String("threshold")).toInt(), 70);
+        const QJsonObject pr = e.partnerEvent.value(QLatin1String("partner-result")).toObject();
+        QCOMPARE(pr.value(QLatin1String("id")).toString(), QStringLiteral("pr-1"));
+        QCOMPARE(e.partnerEvent.value(QLatin1String("triggered-by"))
+                     .toObject()
+                     .value(QLatin1String("id"))
+                     .toInt(),
+            9);
+        QVERIFY(!e.partnerEvent.contains(QLatin1String("candidate")));
+    }
+
+    void partnerMalformedSaysSo()
+    {
+        const auto e = EventNormalizer::decodePartnerEvent("{not json");
+        QVERIFY2(e.error.startsWith(QLatin1String("malformed JSON: ")), qPrintable(e.error));
+        QVERIFY(e.error.size() > 20); // names what is wrong
     }
     void partner()
     {
