@@ -11,63 +11,56 @@
 #include <QThread>
 #include <QTimer>
 
+#include <sqlite3.h>
+
 namespace intrvio {
 
-// Runs on the writer thread with its own connection to the same database file.
+// Runs on the writer thread with its own connection to the same database file. It speaks SQLite's C
+// API: this is the path every acknowledged delivery waits on, and QtSql's per-value QVariant binding
+// cost more than SQLite's own work for the row.
 class Inbox::Writer : public QObject
 {
 public:
     explicit Writer(QString path)
         : m_path(std::move(path))
-        , m_connection(QStringLiteral("intrvio-inbox-writer-%1").arg(quintptr(this)))
     { }
     ~Writer() override
     {
-        m_insert.reset();
-        m_findKey.reset();
-        m_done.reset();
-        m_failed.reset();
-        {
-            QSqlDatabase db = QSqlDatabase::database(m_connection, false);
-            if (db.isOpen())
-                db.close();
-        }
-        QSqlDatabase::removeDatabase(m_connection);
+        for (sqlite3_stmt *stmt : { m_insert, m_findKey, m_done, m_failed, m_begin, m_commit, m_rollback })
+            sqlite3_finalize(stmt); // a no-op for nullptr
+        sqlite3_close(m_db);
     }
 
     bool open(QString *error)
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
-        db.setDatabaseName(m_path);
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
-        if (!db.open()) {
-            *error = db.lastError().text();
-            return false;
-        }
-        QSqlQuery q(db);
-        q.exec(QStringLiteral("PRAGMA journal_mode=WAL"));
-        // FULL: the commit is on disk before anyone is told "stored".
-        q.exec(QStringLiteral("PRAGMA synchronous=FULL"));
-        // Checkpoints run on their own thread (Checkpointer), never inside a commit someone waits for.
-        q.exec(QStringLiteral("PRAGMA wal_autocheckpoint=0"));
-        m_insert = std::make_unique<QSqlQuery>(db);
-        m_insert->prepare(QStringLiteral(
-            "INSERT OR IGNORE INTO inbox (received_at, route, event_key, headers, body, verification, status,"
-            " signature_t) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-        m_findKey = std::make_unique<QSqlQuery>(db);
-        m_findKey->prepare(QStringLiteral("SELECT id, status FROM inbox WHERE event_key = ?"));
-        m_done = std::make_unique<QSqlQuery>(db);
-        m_done->prepare(QStringLiteral(
-            "INSERT INTO inbox_processing (processed_at, id, attempts) VALUES (?, ?, 1) ON CONFLICT(id) DO "
-            "UPDATE"
-            " SET processed_at = excluded.processed_at, attempts = attempts + 1, process_error = NULL"
-            " WHERE processed_at IS NULL"));
-        m_failed = std::make_unique<QSqlQuery>(db);
-        m_failed->prepare(
-            QStringLiteral("INSERT INTO inbox_processing (process_error, id, attempts) VALUES (?, ?, 1) ON "
-                           "CONFLICT(id) DO UPDATE"
-                           " SET attempts = attempts + 1, process_error = excluded.process_error"));
-        return true;
+        if (sqlite3_open_v2(m_path.toUtf8().constData(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                nullptr)
+            != SQLITE_OK)
+            return fail(error);
+        sqlite3_busy_timeout(m_db, 5000);
+        // FULL: the commit is on disk before anyone is told "stored". Checkpoints run on their own
+        // thread (Checkpointer), never inside a commit someone waits for.
+        if (sqlite3_exec(m_db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0",
+                nullptr, nullptr, nullptr)
+            != SQLITE_OK)
+            return fail(error);
+        return prepare(&m_insert,
+                   "INSERT OR IGNORE INTO inbox (received_at, route, event_key, headers, body, verification,"
+                   " status, signature_t) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   error)
+            && prepare(&m_findKey, "SELECT id, status FROM inbox WHERE event_key = ?", error)
+            && prepare(&m_done,
+                "INSERT INTO inbox_processing (processed_at, id, attempts) VALUES (?, ?, 1) ON CONFLICT(id) DO"
+                " UPDATE SET processed_at = excluded.processed_at, attempts = attempts + 1, process_error = NULL"
+                " WHERE processed_at IS NULL",
+                error)
+            && prepare(&m_failed,
+                "INSERT INTO inbox_processing (process_error, id, attempts) VALUES (?, ?, 1) ON CONFLICT(id) DO"
+                " UPDATE SET attempts = attempts + 1, process_error = excluded.process_error",
+                error)
+            // IMMEDIATE: take the write lock up front instead of upgrading a read lock mid-batch.
+            && prepare(&m_begin, "BEGIN IMMEDIATE", error) && prepare(&m_commit, "COMMIT", error)
+            && prepare(&m_rollback, "ROLLBACK", error);
     }
 
     // One transaction for the whole batch.
@@ -75,44 +68,49 @@ public:
         QList<InboxOutcome> *outcomes, QString *error)
     {
         outcomes->resize(entries.size());
-        QSqlDatabase db = QSqlDatabase::database(m_connection, false);
-        if (!m_insert) {
+        if (!m_rollback) {
             *error = QStringLiteral("inbox writer is not open");
             return;
         }
-        if (!db.transaction()) {
-            *error = db.lastError().text();
+        if (!step(m_begin, error))
             return;
-        }
+        const QByteArray nowText = now.toUtf8();
         for (qsizetype i = 0; i < entries.size() && error->isEmpty(); ++i) {
             const InboxEntry &e = entries.at(i);
-            QSqlQuery &q = *m_insert;
-            q.bindValue(0, now);
-            q.bindValue(1, e.route);
-            q.bindValue(2, e.eventKey.isEmpty() ? QVariant() : QVariant(e.eventKey));
-            q.bindValue(3, e.headers);
-            q.bindValue(4, e.body);
-            q.bindValue(5, e.verification);
-            q.bindValue(6, e.status);
-            q.bindValue(7, e.replayT ? QVariant(e.replayT) : QVariant());
-            if (!q.exec()) {
-                *error = q.lastError().text();
+            const QByteArray route = e.route.toUtf8();
+            const QByteArray key = e.eventKey.toUtf8();
+            const QByteArray headers = e.headers.toUtf8();
+            const QByteArray verification = e.verification.toUtf8();
+            bindText(m_insert, 1, nowText);
+            bindText(m_insert, 2, route);
+            if (key.isEmpty())
+                sqlite3_bind_null(m_insert, 3);
+            else
+                bindText(m_insert, 3, key);
+            bindText(m_insert, 4, headers);
+            sqlite3_bind_blob64(m_insert, 5, e.body.constData(), sqlite3_uint64(e.body.size()), SQLITE_STATIC);
+            bindText(m_insert, 6, verification);
+            sqlite3_bind_int(m_insert, 7, e.status);
+            if (e.replayT)
+                sqlite3_bind_int64(m_insert, 8, e.replayT);
+            else
+                sqlite3_bind_null(m_insert, 8);
+            if (!step(m_insert, error))
                 break;
-            }
             InboxOutcome &o = (*outcomes)[i];
-            if (q.numRowsAffected() == 0 && !e.eventKey.isEmpty()) {
-                QSqlQuery &f = *m_findKey;
-                f.bindValue(0, e.eventKey);
-                if (!f.exec() || !f.next()) {
-                    *error = f.lastError().text();
+            if (sqlite3_changes(m_db) == 0 && !key.isEmpty()) {
+                bindText(m_findKey, 1, key);
+                if (sqlite3_step(m_findKey) != SQLITE_ROW) {
+                    fail(error);
+                    sqlite3_reset(m_findKey);
                     break;
                 }
                 o.duplicate = true;
-                o.id = f.value(0).toLongLong();
-                o.status = f.value(1).toInt();
-                f.finish();
+                o.id = sqlite3_column_int64(m_findKey, 0);
+                o.status = sqlite3_column_int(m_findKey, 1);
+                sqlite3_reset(m_findKey);
             } else {
-                o.id = q.lastInsertId().toLongLong();
+                o.id = sqlite3_last_insert_rowid(m_db);
                 o.status = e.status;
             }
             o.stored = true;
@@ -120,22 +118,50 @@ public:
         for (const Mark &m : marks) {
             if (!error->isEmpty())
                 break;
-            QSqlQuery &q = m.error.isEmpty() ? *m_done : *m_failed;
-            q.bindValue(0, m.error.isEmpty() ? now : m.error);
-            q.bindValue(1, m.id);
-            if (!q.exec())
-                *error = q.lastError().text();
+            sqlite3_stmt *q = m.error.isEmpty() ? m_done : m_failed;
+            const QByteArray text = m.error.isEmpty() ? nowText : m.error.toUtf8();
+            bindText(q, 1, text);
+            sqlite3_bind_int64(q, 2, m.id);
+            step(q, error);
         }
-        if (error->isEmpty() && !db.commit())
-            *error = db.lastError().text();
-        if (!error->isEmpty())
-            db.rollback();
+        if (error->isEmpty())
+            step(m_commit, error);
+        if (!error->isEmpty() && !sqlite3_get_autocommit(m_db)) {
+            QString ignored;
+            step(m_rollback, &ignored);
+        }
     }
 
 private:
+    bool fail(QString *error) const
+    {
+        *error = m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QStringLiteral("out of memory");
+        return false;
+    }
+    bool prepare(sqlite3_stmt **stmt, const char *sql, QString *error)
+    {
+        return sqlite3_prepare_v3(m_db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, nullptr) == SQLITE_OK
+            || fail(error);
+    }
+    // Runs a statement that returns no row; the bound values must live until it returns.
+    bool step(sqlite3_stmt *stmt, QString *error)
+    {
+        const int rc = sqlite3_step(stmt);
+        if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+            fail(error);
+        sqlite3_reset(stmt);
+        sqlite3_clear_bindings(stmt);
+        return rc == SQLITE_DONE || rc == SQLITE_ROW;
+    }
+    static void bindText(sqlite3_stmt *stmt, int index, const QByteArray &utf8)
+    {
+        sqlite3_bind_text64(stmt, index, utf8.constData(), sqlite3_uint64(utf8.size()), SQLITE_STATIC, SQLITE_UTF8);
+    }
+
     QString m_path;
-    QString m_connection;
-    std::unique_ptr<QSqlQuery> m_insert, m_findKey, m_done, m_failed;
+    sqlite3 *m_db = nullptr;
+    sqlite3_stmt *m_insert = nullptr, *m_findKey = nullptr, *m_done = nullptr, *m_failed = nullptr;
+    sqlite3_stmt *m_begin = nullptr, *m_commit = nullptr, *m_rollback = nullptr;
 };
 
 // Copies WAL frames back into the database file on its own thread and connection (PASSIVE: never

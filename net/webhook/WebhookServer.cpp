@@ -210,6 +210,18 @@ void WebhookServer::replyJson(
     reply(responder, route, status, QJsonDocument(json).toJson(QJsonDocument::Compact), "application/json");
 }
 
+void WebhookServer::replyStored(QHttpServerResponder &responder, const QString &route, const InboxOutcome &outcome)
+{
+    // {"status":"accepted","inbox_id":N} (202), or "duplicate" (200), written directly: this answers
+    // every delivery.
+    reply(responder, route, outcome.duplicate ? 200 : 202,
+        (outcome.duplicate ? QByteArrayView(R"({"status":"duplicate","inbox_id":)")
+                           : QByteArrayView(R"({"status":"accepted","inbox_id":)"))
+                .toByteArray()
+            + QByteArray::number(outcome.id) + '}',
+        "application/json");
+}
+
 void WebhookServer::dispatch(const QHttpServerRequest &request, QHttpServerResponder &responder)
 {
     const QString path = request.url().path();
@@ -661,14 +673,8 @@ void WebhookServer::handlePartnerDelivery(const QHttpServerRequest &request, QHt
         if (socket) {
             if (!outcome.stored)
                 reply(*held, label, 503, "could not store the delivery; please retry\n");
-            else if (outcome.duplicate)
-                replyJson(*held, label, 200,
-                    QJsonObject { { QStringLiteral("status"), QStringLiteral("duplicate") },
-                        { QStringLiteral("inbox_id"), outcome.id } });
             else
-                replyJson(*held, label, 202,
-                    QJsonObject { { QStringLiteral("status"), QStringLiteral("accepted") },
-                        { QStringLiteral("inbox_id"), outcome.id } });
+                replyStored(*held, label, outcome);
         }
         checkDrained();
     });
@@ -742,11 +748,7 @@ void WebhookServer::handleCompanyWebhook(const QHttpServerRequest &request, QHtt
             if (!outcome.stored)
                 reply(*held, label, 503, "could not store the delivery; please retry\n");
             else
-                replyJson(*held, label, outcome.duplicate ? 200 : 202,
-                    QJsonObject {
-                        { QStringLiteral("status"),
-                            outcome.duplicate ? QStringLiteral("duplicate") : QStringLiteral("accepted") },
-                        { QStringLiteral("inbox_id"), outcome.id } });
+                replyStored(*held, label, outcome);
         }
         checkDrained();
     });

@@ -23,6 +23,7 @@ class Activation;
 class Clock;
 class GuardedTcpServer;
 class Inbox;
+struct InboxOutcome;
 class InterviewRouteHandler;
 class Store;
 enum class GuardRejection;
@@ -92,6 +93,7 @@ private:
         const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {});
     void replyJson(
         QHttpServerResponder &responder, const QString &route, int status, const QJsonObject &json);
+    void replyStored(QHttpServerResponder &responder, const QString &route, const InboxOutcome &outcome);
     void countFailure(const QString &reason) { ++m_failures[reason]; }
     void checkDrained();
 
