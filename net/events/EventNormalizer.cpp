@@ -149,7 +149,7 @@ QJsonValue attribute(const QJsonObject &attributes, const QString &kebabName)
     return attributes.value(snake(kebabName));
 }
 
-PartnerEvent decodePartnerEvent(const QByteArray &body)
+PartnerEvent decodePartnerEvent(const QByteArray &body, PartnerDetail detail)
 {
     // simdjson validates the whole body (a malformed one is refused before anything is stored) and
     // only what the pipeline reads becomes Qt values: the candidate profile, most of the bytes, is
@@ -176,6 +176,11 @@ PartnerEvent decodePartnerEvent(const QByteArray &body)
         e.error = QStringLiteral("missing or invalid partner-event.id");
         return e;
     }
+    const auto company = member(top, "company");
+    e.companyUuid = stringOf(member(company, "uuid"));
+    e.companyName = stringOf(member(company, "name"));
+    if (detail == PartnerDetail::Envelope)
+        return e;
     simdjson::dom::element v;
     if (!member(pe, "webhook-data").get(v))
         e.webhookData = toJson(v).toObject();
@@ -191,9 +196,6 @@ PartnerEvent decodePartnerEvent(const QByteArray &body)
     e.jobId = idString(member(job, "id"));
     e.stageId = idString(member(job, "stage-id"));
     e.stageName = stringOf(member(job, "stage"));
-    const auto company = member(top, "company");
-    e.companyUuid = stringOf(member(company, "uuid"));
-    e.companyName = stringOf(member(company, "name"));
     return e;
 }
 

@@ -32,7 +32,10 @@ struct PartnerEvent
     QJsonObject partnerEvent;
     bool ok() const { return error.isEmpty(); }
 };
-PartnerEvent decodePartnerEvent(const QByteArray &body);
+// Envelope: the body is validated in full, but only error, eventId, companyUuid and companyName are
+// filled (what a delivery's answer depends on).
+enum class PartnerDetail { Full, Envelope };
+PartnerEvent decodePartnerEvent(const QByteArray &body, PartnerDetail detail = PartnerDetail::Full);
 
 // Company webhook body (§6.2). eventName is canonical "resource_name.action" (kebab accepted).
 struct CompanyWebhook

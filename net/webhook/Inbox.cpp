@@ -305,10 +305,8 @@ void Inbox::flush()
     m_pending.clear();
     QList<InboxEntry> entries;
     entries.reserve(m_committing.size());
-    for (const Pending &p : std::as_const(m_committing)) {
+    for (const Pending &p : std::as_const(m_committing))
         entries.append(p.entry);
-        entries.last().decoded.reset(); // the writer needs only what it stores
-    }
     auto result = std::make_shared<CommitResult>();
     result->marks.swap(m_marks);
     m_inCommit = int(m_committing.size()) + 1;
@@ -341,8 +339,6 @@ void Inbox::committedBatch(const std::shared_ptr<CommitResult> &result)
         m_markedIds.remove(m.id);
     for (qsizetype i = 0; i < batch.size(); ++i) {
         const InboxOutcome outcome = result->outcomes.value(i);
-        if (outcome.stored && !outcome.duplicate && batch.at(i).entry.decoded)
-            m_decoded.insert(outcome.id, batch.at(i).entry.decoded);
         batch[i].done(outcome);
     }
     if (m_processAfterCommit) { // the writer is idle now; the answers above are already written
@@ -528,10 +524,7 @@ bool Inbox::processRow(qint64 id, const QString &route, const QByteArray &body, 
     QList<DomainEvent> list;
     if (route == QLatin1String("/webhook") || route.startsWith(QLatin1String("/actions/"))) {
         const QString action = route == QLatin1String("/webhook") ? QString() : route.mid(9);
-        if (const auto cached = m_decoded.take(id))
-            list = EventNormalizer::normalizePartner(*cached, action);
-        else
-            list = EventNormalizer::normalizePartner(EventNormalizer::decodePartnerEvent(body), action);
+        list = EventNormalizer::normalizePartner(EventNormalizer::decodePartnerEvent(body), action);
     } else if (route == QLatin1String("/company-webhooks")) {
         const auto hook = EventNormalizer::decodeCompanyWebhook(body);
         EventNormalizer::Previous prev;

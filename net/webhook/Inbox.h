@@ -34,10 +34,6 @@ struct InboxEntry
     int status = 202; // the status answered for the first delivery
     QString replayEventId; // partner event id for the replay cache
     qint64 replayT = 0; // its signature timestamp
-    // In memory only: the partner event as the server already decoded it, so processing a row
-    // committed by this process does not parse the body a second time (rows from before a restart
-    // are decoded from the stored body).
-    std::shared_ptr<const EventNormalizer::PartnerEvent> decoded;
 };
 
 struct InboxOutcome
@@ -111,7 +107,6 @@ private:
     QList<Pending> m_committing;
     QList<Mark> m_marks; // processed/failed marks waiting for the next commit
     QSet<qint64> m_markedIds; // processed in memory, mark not committed yet: never process twice
-    QHash<qint64, std::shared_ptr<const EventNormalizer::PartnerEvent>> m_decoded; // committed, not processed
     int m_inCommit = 0;
     class Writer;
     Writer *m_writer = nullptr;

@@ -593,7 +593,9 @@ void WebhookServer::handlePartnerDelivery(const QHttpServerRequest &request, QHt
         return;
     }
     const QByteArray body = request.body();
-    const EventNormalizer::PartnerEvent event = EventNormalizer::decodePartnerEvent(body);
+    // What the answer depends on; the rest is decoded when the stored row is processed.
+    const EventNormalizer::PartnerEvent event
+        = EventNormalizer::decodePartnerEvent(body, EventNormalizer::PartnerDetail::Envelope);
     if (!event.ok()) {
         reply(responder, label, 400, event.error.toUtf8() + '\n');
         return;
@@ -654,7 +656,6 @@ void WebhookServer::handlePartnerDelivery(const QHttpServerRequest &request, QHt
     entry.status = 202;
     entry.replayEventId = action.isEmpty() && signatureT ? event.eventId : QString();
     entry.replayT = signatureT;
-    entry.decoded = std::make_shared<const EventNormalizer::PartnerEvent>(event);
 
     ++m_inFlight;
     QPointer<QTcpSocket> socket = responder.socket();

@@ -12,6 +12,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const auto events = normalizePartner(e);
     if (e.ok() != (events.size() == 1))
         __builtin_trap();
+    const PartnerEvent envelope = decodePartnerEvent(body, PartnerDetail::Envelope);
+    if (envelope.error != e.error || envelope.eventId != e.eventId)
+        __builtin_trap(); // the answer is decided on the envelope, processing on the full decode
     normalizePartner(e, QStringLiteral("resend"));
     return 0;
 }

@@ -79,6 +79,13 @@ private Q_SLOTS:
                      .toInt(),
             9);
         QVERIFY(!e.partnerEvent.contains(QLatin1String("candidate")));
+
+        const auto envelope = EventNormalizer::decodePartnerEvent(body, EventNormalizer::PartnerDetail::Envelope);
+        QVERIFY(envelope.ok());
+        QCOMPARE(envelope.eventId, e.eventId);
+        QCOMPARE(envelope.companyUuid, e.companyUuid);
+        QCOMPARE(envelope.companyName, e.companyName);
+        QVERIFY(envelope.candidateId.isEmpty() && envelope.webhookData.isEmpty() && envelope.partnerEvent.isEmpty());
     }
 
     void partnerMalformedSaysSo()
@@ -95,6 +102,10 @@ private Q_SLOTS:
         const auto e = EventNormalizer::decodePartnerEvent(body);
         QCOMPARE(e.ok(), ok);
         QCOMPARE(e.eventId, eventId);
+        // The envelope a delivery's answer is decided on refuses exactly the same bodies.
+        const auto envelope = EventNormalizer::decodePartnerEvent(body, EventNormalizer::PartnerDetail::Envelope);
+        QCOMPARE(envelope.error, e.error);
+        QCOMPARE(envelope.eventId, eventId);
         const auto events = EventNormalizer::normalizePartner(e);
         QCOMPARE(events.size(), ok ? 1 : 0);
         if (ok && eventId == QLatin1String("e1")) {
