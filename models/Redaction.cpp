@@ -66,11 +66,19 @@ HeaderList headers(const HeaderList &in)
     return out;
 }
 
-QString headersText(const HeaderList &in)
+QByteArray headersText(const HeaderList &in)
 {
-    QString out;
-    for (const auto &[name, value] : headers(in))
-        out += QString::fromLatin1(name) + QLatin1String(": ") + QString::fromUtf8(value) + QLatin1Char('\n');
+    qsizetype size = 0;
+    for (const auto &[name, value] : in)
+        size += name.size() + value.size() + 3;
+    QByteArray out;
+    out.reserve(size);
+    for (const auto &[name, value] : in) {
+        out += name;
+        out += ": ";
+        out += isSensitiveHeader(name) ? headerValue(name, value) : value;
+        out += '\n';
+    }
     return out;
 }
 

@@ -24,8 +24,8 @@ QByteArray headerValue(QByteArrayView name, QByteArrayView value);
 
 using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 HeaderList headers(const HeaderList &headers);
-// "Name: value" lines, redacted, one per header.
-QString headersText(const HeaderList &headers);
+// "Name: value" lines, redacted, one per header (UTF-8 text as received).
+QByteArray headersText(const HeaderList &headers);
 
 // Removes user info and masks query values of token-like keys (token, key, api_key, secret,
 // signature, sig, password, access_token, provider_key, ...). Interview-page paths

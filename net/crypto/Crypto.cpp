@@ -2,7 +2,8 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
 #include <openssl/sha.h>
 
 #include <memory>
@@ -41,17 +42,56 @@ QByteArray sha256(QByteArrayView data)
     return out;
 }
 
+namespace {
+
+struct MacFree
+{
+    void operator()(EVP_MAC *m) const { EVP_MAC_free(m); }
+};
+struct MacCtxFree
+{
+    void operator()(EVP_MAC_CTX *c) const { EVP_MAC_CTX_free(c); }
+};
+
+// The last key used on this thread, set up once: HMAC()'s one-shot form looks the algorithm up and
+// sets the key on every call, which cost as much as hashing a delivery's signed payload.
+struct KeyedHmac
+{
+    QByteArray key;
+    std::unique_ptr<EVP_MAC_CTX, MacCtxFree> ctx;
+};
+
+} // namespace
+
 QByteArray hmacSha256(QByteArrayView key, QByteArrayView message)
 {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    static const unsigned char empty = 0;
-    const void *k = key.isEmpty() ? &empty : static_cast<const void *>(key.data());
-    const unsigned char *m
-        = message.isEmpty() ? &empty : reinterpret_cast<const unsigned char *>(message.data());
-    if (!HMAC(EVP_sha256(), k, int(key.size()), m, size_t(message.size()), digest, &len))
+    static const std::unique_ptr<EVP_MAC, MacFree> mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
+    thread_local KeyedHmac keyed;
+    if (!mac)
         return {};
-    return QByteArray(reinterpret_cast<const char *>(digest), int(len));
+    static const unsigned char empty = 0;
+    if (keyed.ctx && keyed.key == key) {
+        if (!EVP_MAC_init(keyed.ctx.get(), nullptr, 0, nullptr)) // same key, fresh state
+            keyed.ctx.reset();
+    } else {
+        keyed.ctx.reset(EVP_MAC_CTX_new(mac.get()));
+        char digest[] = "SHA256";
+        const OSSL_PARAM params[] = { OSSL_PARAM_construct_utf8_string("digest", digest, 0), OSSL_PARAM_construct_end() };
+        const unsigned char *k = key.isEmpty() ? &empty : reinterpret_cast<const unsigned char *>(key.data());
+        if (keyed.ctx && EVP_MAC_init(keyed.ctx.get(), k, size_t(key.size()), params))
+            keyed.key = key.toByteArray();
+        else
+            keyed.ctx.reset();
+    }
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    size_t len = 0;
+    const unsigned char *m = message.isEmpty() ? &empty : reinterpret_cast<const unsigned char *>(message.data());
+    if (!keyed.ctx || !EVP_MAC_update(keyed.ctx.get(), m, size_t(message.size()))
+        || !EVP_MAC_final(keyed.ctx.get(), digest, &len, sizeof digest)) {
+        keyed.ctx.reset();
+        return {};
+    }
+    return QByteArray(reinterpret_cast<const char *>(digest), qsizetype(len));
 }
 
 QByteArray hmacSha256Hex(QByteArrayView key, QByteArrayView message)

@@ -80,8 +80,17 @@ void ConnectionGuard::inspect()
         return;
     // QHttpServer reads everything it is offered (inside a read transaction), so what is available
     // now is exactly what arrived since our last look.
-    const QByteArray bytes = m_socket->peek(available);
-    feed(bytes.constData(), bytes.size());
+    // Into a buffer kept between reads (no allocation per request), at most 64 KiB of it.
+    constexpr qint64 Chunk = 64 * 1024;
+    m_peeked.resize(qMin(available, Chunk));
+    if (available <= Chunk) {
+        const qint64 got = m_socket->peek(m_peeked.data(), available);
+        if (got > 0)
+            feed(m_peeked.constData(), got);
+    } else { // a large body: peek() cannot skip, so look at it whole, once
+        const QByteArray bytes = m_socket->peek(available);
+        feed(bytes.constData(), bytes.size());
+    }
     if (!m_dead && m_state != State::Idle)
         m_idle->start(m_limits.idleTimeoutMs);
 }

@@ -45,6 +45,7 @@ private:
     QTcpSocket *m_socket;
     GuardLimits m_limits;
     State m_state = State::Idle;
+    QByteArray m_peeked; // what inspect() last looked at
     QByteArray m_header; // the header block of the current request (bounded by maxHeaderBytes)
     QByteArray m_line; // chunk-size / trailer line
     qsizetype m_bodyBytes = 0;

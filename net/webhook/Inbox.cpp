@@ -79,7 +79,6 @@ public:
             const InboxEntry &e = entries.at(i);
             const QByteArray route = e.route.toUtf8();
             const QByteArray key = e.eventKey.toUtf8();
-            const QByteArray headers = e.headers.toUtf8();
             const QByteArray verification = e.verification.toUtf8();
             bindText(m_insert, 1, nowText);
             bindText(m_insert, 2, route);
@@ -87,7 +86,7 @@ public:
                 sqlite3_bind_null(m_insert, 3);
             else
                 bindText(m_insert, 3, key);
-            bindText(m_insert, 4, headers);
+            bindText(m_insert, 4, e.headers);
             sqlite3_bind_blob64(m_insert, 5, e.body.constData(), sqlite3_uint64(e.body.size()), SQLITE_STATIC);
             bindText(m_insert, 6, verification);
             sqlite3_bind_int(m_insert, 7, e.status);

@@ -28,7 +28,7 @@ struct InboxEntry
 {
     QString route; // "/webhook", "/actions/resend", "/company-webhooks"
     QString eventKey; // dedupe key ("partner:<id>", "company:<sha256>"); empty: never deduplicated
-    QString headers; // redacted (models/Redaction.h)
+    QByteArray headers; // redacted (models/Redaction.h), UTF-8 text
     QByteArray body; // raw bytes as received
     QString verification; // how it was verified, e.g. "bearer=uuid;signature=v1"
     int status = 202; // the status answered for the first delivery

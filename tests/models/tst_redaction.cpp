@@ -46,9 +46,8 @@ private Q_SLOTS:
         QCOMPARE(out.size(), 4);
         QCOMPARE(out.at(1).second, QByteArray("Bearer [redacted]"));
         QCOMPARE(out.at(3).second, QByteArray("b"));
-        const QString text = Redaction::headersText(in);
-        QVERIFY(!text.contains(QLatin1String("s1")));
-        QVERIFY(text.contains(QLatin1String("Host: x\n")));
+        const QByteArray text = Redaction::headersText(in);
+        QCOMPARE(text, QByteArray("Host: x\nAuthorization: Bearer [redacted]\nX-Dup: a\nX-Dup: b\n"));
     }
 
     void url_data()

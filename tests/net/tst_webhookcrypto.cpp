@@ -58,6 +58,22 @@ private Q_SLOTS:
         QFETCH(QByteArray, message);
         QFETCH(QByteArray, hex);
         QCOMPARE(crypto::hmacSha256Hex(key, message), hex);
+        QCOMPARE(crypto::hmacSha256Hex(key, message), hex); // same key again: a fresh state, not a continuation
+    }
+
+    // The keyed context is reused per thread: switching keys back and forth, and an empty key or
+    // message, must give the same digests as a one-off computation each time.
+    void hmacKeySwitching()
+    {
+        const QByteArray jefe("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+        const QByteArray github("757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17");
+        // HMAC-SHA256 with an empty key over an empty message (RFC 2104; well-known value).
+        const QByteArray empty("b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+        for (int round = 0; round < 3; ++round) {
+            QCOMPARE(crypto::hmacSha256Hex("Jefe", "what do ya want for nothing?"), jefe);
+            QCOMPARE(crypto::hmacSha256Hex("It's a Secret to Everybody", "Hello, World!"), github);
+            QCOMPARE(crypto::hmacSha256Hex("", ""), empty);
+        }
     }
 
     void base64Url_data()
