@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Acknowledged durable partner events per second, p50/p99, for `intrvio --headless` (SQLite inbox,
-# group commit, committed before the 2xx) and the Node.js baseline (`--store group --group-ms 0`,
-# fsync before the answer), same wrk load (-t2 -c32), same run, alternating A/B rounds. Also prints
-# each server's CPU time (utime + stime, all threads) per acknowledged event: a load-independent ratio.
+# Acknowledged durable signed partner events per second and p50/p99 latency at the same wrk load
+# (-t2 -c32), in the same run, alternating rounds, for:
+#   node            the Node.js baseline receiver (`--store group --group-ms 0`: fsync before the answer)
+#   intrvio         `intrvio --headless`: SQLite inbox, group commit, committed before the 2xx; the
+#                   stored events are not processed (INTRVIO_TEST_HOLD_INBOX=1): the same durable work
+#                   as the baseline, so the ratio line compares these two
+#   intrvio+process the same, also processing every stored event while it ingests (pipeline, outbox
+#                   rows), as the service does; work the baseline does not do
+# Also prints each server's CPU time (utime + stime, all threads) per acknowledged event, which
+# depends much less on how busy the machine is than events/s.
 # Usage: bench/webhook/run.sh [path/to/intrvio]
-# Env: BENCH_SECONDS (15), BENCH_ROUNDS (2), BENCH_CONNECTIONS (32), INTRVIO_BENCH_BASELINE (dir).
-# By default intrvio also processes every stored event (pipeline, outbox rows) while it ingests, work
-# the baseline does not do. INTRVIO_TEST_HOLD_INBOX=1 stores deliveries without processing them:
-# ingest against ingest, the same durable work as the baseline.
+# Env: BENCH_SECONDS (15), BENCH_ROUNDS (2), BENCH_CONNECTIONS (32), BENCH_PROCESSING (1; 0 skips
+# the intrvio+process server), INTRVIO_BENCH_BASELINE (dir).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 if [ -z "${INTRVIO_IN_KEYRING_SESSION:-}" ]; then
@@ -18,6 +22,7 @@ baseline=${INTRVIO_BENCH_BASELINE:-$repo/../shared/bench/webhook-baseline}
 seconds=${BENCH_SECONDS:-15}
 rounds=${BENCH_ROUNDS:-2}
 conns=${BENCH_CONNECTIONS:-32}
+processing=${BENCH_PROCESSING:-1}
 for tool in wrk node; do
   command -v $tool >/dev/null || { echo "bench: $tool missing (apt-get install -y wrk nodejs)" >&2; exit 3; }
 done
@@ -33,7 +38,10 @@ export TT_SIGNING_SECRET=bench-signing-secret-0a9b8c7d6e5f4a3b2c1d0e9f
 export TT_PROVIDER_KEY=bench-provider-key-5f0c1d9a7e3b4c2d8a6f
 cp "$baseline/sample_body.json" "$baseline/post.lua" "$work/"
 echo "bench: generating signed event ids..."
-(cd "$work" && node "$baseline/gen_ids.js" ids run 2 $((seconds * rounds * 2 * 12000)) && node "$baseline/gen_ids.js" ids warm 2 20000)
+# Fresh ids for every round (wrk rereads its id file from the start), shared by the servers: each
+# server sees each id once.
+for r in $(seq "$rounds"); do (cd "$work" && node "$baseline/gen_ids.js" ids "r$r" 2 $((seconds * 12000))); done
+(cd "$work" && node "$baseline/gen_ids.js" ids warm 2 20000)
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -44,19 +52,31 @@ node "$baseline/node_receiver.js" --port "$node_port" --store group --group-ms 0
 node_pid=$!
 pids+=($node_pid)
 
-# intrvio, keys in the private keyring of this session
-data="$work/intrvio-data"
-printf '%s' "$TT_SIGNING_SECRET" | "$intrvio" --data-dir "$data" secret set webhook-secret >/dev/null
-printf '%s' "$TT_PROVIDER_KEY" | "$intrvio" --data-dir "$data" secret set provider-key >/dev/null
-our_port=$(free_port)
-INTRVIO_BENCH_IGNORE_SKEW=1 QT_LOGGING_RULES="intrvio.webhook.info=false" \
-  "$intrvio" --headless --data-dir "$data" --listen "127.0.0.1:$our_port" >"$work/intrvio.out" 2>&1 &
-our_pid=$!
-pids+=($our_pid)
+# intrvio, keys in the private keyring of this session (both instances read the same keys)
+start_intrvio() { # name hold -> sets port and pid variables <name>_port / <name>_pid
+  local data="$work/$1-data" port
+  if [ ! -d "$data" ]; then
+    printf '%s' "$TT_SIGNING_SECRET" | "$intrvio" --data-dir "$data" secret set webhook-secret >/dev/null
+    printf '%s' "$TT_PROVIDER_KEY" | "$intrvio" --data-dir "$data" secret set provider-key >/dev/null
+  fi
+  port=$(free_port)
+  INTRVIO_TEST_HOLD_INBOX=$2 INTRVIO_BENCH_IGNORE_SKEW=1 QT_LOGGING_RULES="intrvio.webhook.info=false" \
+    "$intrvio" --headless --data-dir "$data" --listen "127.0.0.1:$port" >"$work/$1.out" 2>&1 &
+  pids+=($!)
+  printf -v "$1_port" '%s' "$port"
+  printf -v "$1_pid" '%s' "$!"
+}
+start_intrvio ours 1
+servers=(node ours)
+if [ "$processing" != 0 ]; then
+  start_intrvio proc 0
+  servers+=(proc)
+fi
 
-for port in "$node_port" "$our_port"; do
+for name in "${servers[@]}"; do
+  port_var="${name}_port"
   for _ in $(seq 100); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz" || true)
+    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${!port_var}/readyz" || true)
     [ "$code" = 200 ] || [ "$code" = 404 ] && break
     sleep 0.1
   done
@@ -92,37 +112,51 @@ run_wrk() { # name port idset seconds pid -> prints "acks/s p50 p99 non2xx cpu-u
 
 echo "bench: machine load before: $(uptime)"
 echo "bench: warm-up"
-run_wrk node "$node_port" warm 3 "$node_pid" >/dev/null
-run_wrk intrvio "$our_port" warm 3 "$our_pid" >/dev/null
-declare -a node_res ours_res
+declare -A results
+for name in "${servers[@]}"; do
+  port_var="${name}_port"; pid_var="${name}_pid"
+  run_wrk "$name" "${!port_var}" warm 3 "${!pid_var}" >/dev/null
+done
 for r in $(seq "$rounds"); do
   echo "bench: round $r/$rounds (${seconds}s each, -t2 -c$conns)"
-  node_res+=("$(run_wrk node "$node_port" run "$seconds" "$node_pid")")
-  ours_res+=("$(run_wrk intrvio "$our_port" run "$seconds" "$our_pid")")
-  echo "  node    : ${node_res[-1]}   (acks/s p50 p99 non-2xx cpu-us/event)"
-  echo "  intrvio : ${ours_res[-1]}"
+  for name in "${servers[@]}"; do
+    port_var="${name}_port"; pid_var="${name}_pid"
+    line=$(run_wrk "$name" "${!port_var}" "r$r" "$seconds" "${!pid_var}")
+    results[$name]+="$line;"
+    printf '  %-16s: %s\n' "$name" "$line"
+  done
 done
-
+echo "bench: (columns: acks/s p50-ms p99-ms non-2xx cpu-us/event)"
 echo "bench: machine load after: $(uptime)"
 
 # Durability check: every acknowledged intrvio request is a committed inbox row.
-rows=$(sqlite3 "file:$data/intrvio.sqlite?mode=ro" "SELECT count(*) FROM inbox" 2>/dev/null || echo "?")
+rows() { sqlite3 "file:$work/$1-data/intrvio.sqlite?mode=ro" "SELECT count(*) FROM inbox" 2>/dev/null || echo "?"; }
+processed=$( [ "$processing" != 0 ] && sqlite3 "file:$work/proc-data/intrvio.sqlite?mode=ro" \
+  "SELECT count(*) FROM inbox_processing WHERE processed_at IS NOT NULL" 2>/dev/null || echo "-")
 
-python3 - "$rows" "${node_res[@]}" -- "${ours_res[@]}" <<'PY'
+python3 - "$(rows ours)" "$( [ "$processing" != 0 ] && rows proc || echo -)" "$processed" \
+  "${results[node]}" "${results[ours]}" "${results[proc]:-}" <<'PY'
 import statistics, sys
-args = sys.argv[2:]; cut = args.index('--')
-def summary(rows):
-    vals = [r.split() for r in rows]
+ours_rows, proc_rows, processed = sys.argv[1:4]
+def summary(joined):
+    vals = [r.split() for r in joined.split(';') if r.strip()]
+    if not vals:
+        return None
     return (statistics.median(float(v[0]) for v in vals), statistics.median(float(v[1]) for v in vals),
             statistics.median(float(v[2]) for v in vals), sum(int(v[3]) for v in vals),
             statistics.median(float(v[4]) for v in vals))
-n = summary(args[:cut]); o = summary(args[cut + 1:])
+n, o, p = (summary(a) for a in sys.argv[4:7])
 print()
 print("webhook ingest, acknowledged durable signed partner events (median of rounds)")
-print(f"{'':10}{'events/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}{'CPU us/ev':>11}")
-print(f"{'node':10}{n[0]:>10.0f}{n[1]:>9.2f}{n[2]:>9.2f}{n[3]:>9}{n[4]:>11.1f}")
-print(f"{'intrvio':10}{o[0]:>10.0f}{o[1]:>9.2f}{o[2]:>9.2f}{o[3]:>9}{o[4]:>11.1f}")
-print(f"ratio intrvio/node: {o[0] / n[0]:.2f}x throughput, p99 {o[2]:.2f} ms vs {n[2]:.2f} ms, "
-      f"server CPU per event {o[4] / n[4]:.2f}x ({o[4]:.1f} vs {n[4]:.1f} us)")
-print(f"intrvio inbox rows committed: {sys.argv[1]}")
+print(f"{'':17}{'events/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}{'CPU us/ev':>11}")
+for name, r in (("node", n), ("intrvio", o), ("intrvio+process", p)):
+    if r:
+        print(f"{name:17}{r[0]:>10.0f}{r[1]:>9.2f}{r[2]:>9.2f}{r[3]:>9}{r[4]:>11.1f}")
+print(f"ratio intrvio/node (same durable work): {o[0] / n[0]:.2f}x throughput, p99 {o[2]:.2f} ms vs "
+      f"{n[2]:.2f} ms, server CPU per event {o[4] / n[4]:.2f}x ({o[4]:.1f} vs {n[4]:.1f} us)")
+if p:
+    print(f"ratio intrvio+process/node: {p[0] / n[0]:.2f}x throughput, p99 {p[2]:.2f} ms, "
+          f"server CPU per event {p[4] / n[4]:.2f}x")
+print(f"intrvio inbox rows committed: {ours_rows}" + (f"; intrvio+process: {proc_rows} committed, "
+      f"{processed} processed" if p else ""))
 PY
