@@ -11,6 +11,8 @@
 #include <QThread>
 #include <QTimer>
 
+#include <atomic>
+
 #include <sqlite3.h>
 
 namespace intrvio {
@@ -21,8 +23,9 @@ namespace intrvio {
 class Inbox::Writer : public QObject
 {
 public:
-    explicit Writer(QString path)
-        : m_path(std::move(path))
+    Writer(QString path, int maxWalFrames)
+        : m_maxWalFrames(maxWalFrames)
+        , m_path(std::move(path))
     { }
     ~Writer() override
     {
@@ -40,10 +43,20 @@ public:
         sqlite3_busy_timeout(m_db, 5000);
         // FULL: the commit is on disk before anyone is told "stored". Checkpoints run on their own
         // thread (Checkpointer), never inside a commit someone waits for.
-        if (sqlite3_exec(m_db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0",
+        // journal_size_limit: after a burst the WAL file is cut back when it starts over.
+        if (sqlite3_exec(m_db,
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0;"
+                " PRAGMA journal_size_limit=67108864",
                 nullptr, nullptr, nullptr)
             != SQLITE_OK)
             return fail(error);
+        sqlite3_wal_hook(
+            m_db,
+            [](void *self, sqlite3 *, const char *, int frames) {
+                static_cast<Writer *>(self)->m_walFrames = frames;
+                return SQLITE_OK;
+            },
+            this);
         return prepare(&m_insert,
                    "INSERT OR IGNORE INTO inbox (received_at, route, event_key, headers, body, verification,"
                    " status, signature_t) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -129,7 +142,26 @@ public:
             QString ignored;
             step(m_rollback, &ignored);
         }
+        if (error->isEmpty() && m_walFrames > m_maxWalFrames)
+            catchUp();
     }
+
+    // The checkpointer thread copies the WAL into the database in the background, but under a
+    // sustained flood of deliveries it falls behind and the WAL would grow for as long as the flood
+    // lasts. Past maxWalFrames the writer checkpoints itself and starts the WAL over (RESTART waits
+    // for readers, up to the busy timeout): the deliveries of the next commit wait meanwhile, which
+    // is the back-pressure a flood should feel.
+    void catchUp()
+    {
+        int log = 0;
+        int copied = 0;
+        const int rc = sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_RESTART, &log, &copied);
+        if (rc == SQLITE_OK || rc == SQLITE_BUSY)
+            m_walFrames = rc == SQLITE_OK ? 0 : log - copied;
+        ++m_catchUps;
+    }
+
+    std::atomic<quint64> m_catchUps = 0; // read by the event loop thread (metrics)
 
 private:
     bool fail(QString *error) const
@@ -157,8 +189,10 @@ private:
         sqlite3_bind_text64(stmt, index, utf8.constData(), sqlite3_uint64(utf8.size()), SQLITE_STATIC, SQLITE_UTF8);
     }
 
+    const int m_maxWalFrames;
     QString m_path;
     sqlite3 *m_db = nullptr;
+    int m_walFrames = 0; // frames in the WAL after the last commit (sqlite3_wal_hook)
     sqlite3_stmt *m_insert = nullptr, *m_findKey = nullptr, *m_done = nullptr, *m_failed = nullptr;
     sqlite3_stmt *m_begin = nullptr, *m_commit = nullptr, *m_rollback = nullptr;
 };
@@ -168,8 +202,9 @@ private:
 class Inbox::Checkpointer : public QObject
 {
 public:
-    explicit Checkpointer(QString path)
-        : m_path(std::move(path))
+    Checkpointer(QString path, int intervalMs)
+        : m_intervalMs(intervalMs)
+        , m_path(std::move(path))
         , m_connection(QStringLiteral("intrvio-inbox-checkpoint-%1").arg(quintptr(this)))
     { }
     ~Checkpointer() override
@@ -195,10 +230,11 @@ public:
             QSqlQuery q(QSqlDatabase::database(m_connection, false));
             q.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
         });
-        m_timer->start(250);
+        m_timer->start(m_intervalMs);
     }
 
 private:
+    const int m_intervalMs;
     QString m_path;
     QString m_connection;
     QTimer *m_timer = nullptr;
@@ -211,7 +247,7 @@ struct Inbox::CommitResult
     QString error;
 };
 
-Inbox::Inbox(Store *store, const Clock &clock, QObject *parent)
+Inbox::Inbox(Store *store, const Clock &clock, QObject *parent, InboxTuning tuning)
     : QObject(parent)
     , m_store(store)
     , m_clock(clock)
@@ -242,13 +278,13 @@ Inbox::Inbox(Store *store, const Clock &clock, QObject *parent)
     });
     m_thread = new QThread(this);
     m_thread->setObjectName(QStringLiteral("inbox-writer"));
-    m_writer = new Writer(store->filePath());
+    m_writer = new Writer(store->filePath(), tuning.maxWalFrames);
     m_writer->moveToThread(m_thread);
     connect(m_thread, &QThread::finished, m_writer, &QObject::deleteLater);
     m_thread->start();
     m_checkpointThread = new QThread(this);
     m_checkpointThread->setObjectName(QStringLiteral("inbox-checkpoint"));
-    m_checkpointer = new Checkpointer(store->filePath());
+    m_checkpointer = new Checkpointer(store->filePath(), tuning.checkpointIntervalMs);
     m_checkpointer->moveToThread(m_checkpointThread);
     connect(m_checkpointThread, &QThread::finished, m_checkpointer, &QObject::deleteLater);
     m_checkpointThread->start();
@@ -390,6 +426,11 @@ void Inbox::scheduleProcessing(int delayMs)
         return;
     if (!m_processTimer->isActive() || m_processTimer->remainingTime() > delayMs)
         m_processTimer->start(delayMs);
+}
+
+quint64 Inbox::walCatchUps() const
+{
+    return m_writer->m_catchUps.load();
 }
 
 qint64 Inbox::unprocessedCount() const

@@ -45,6 +45,14 @@ struct InboxOutcome
     QString error; // when !stored
 };
 
+struct InboxTuning
+{
+    // Past this many WAL frames after a commit the writer checkpoints itself (the background
+    // checkpointer fell behind a flood): 64 MiB of 4 KiB pages.
+    int maxWalFrames = 16384;
+    int checkpointIntervalMs = 250; // background (PASSIVE) checkpoints
+};
+
 // The durable inbox (migration 3). Writes are group-committed on a writer thread with its own SQLite
 // connection: whatever is enqueued while the previous commit (and its fsync) runs goes into the next
 // transaction, and each caller hears back only after the commit that covers its row, so the event
@@ -54,7 +62,7 @@ class Inbox : public QObject
 {
     Q_OBJECT
 public:
-    Inbox(Store *store, const Clock &clock, QObject *parent = nullptr);
+    Inbox(Store *store, const Clock &clock, QObject *parent = nullptr, InboxTuning tuning = {});
     ~Inbox() override;
 
     using Done = std::function<void(const InboxOutcome &)>;
@@ -77,6 +85,7 @@ public:
     double latencySum() const { return m_latencySum; }
     quint64 latencyCount() const { return m_latencyCount; }
     quint64 commits() const { return m_commits; }
+    quint64 walCatchUps() const; // times the writer checkpointed itself (InboxTuning::maxWalFrames)
 
 Q_SIGNALS:
     void domainEvent(const intrvio::DomainEvent &event);

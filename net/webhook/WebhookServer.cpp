@@ -369,6 +369,10 @@ QByteArray WebhookServer::metricsText() const
     out += "# HELP intrvio_outbox_depth Outbound changes not sent yet.\n# TYPE intrvio_outbox_depth gauge\n"
            "intrvio_outbox_depth "
         + QByteArray::number(outbox) + '\n';
+    out += "# HELP intrvio_inbox_wal_catchups_total Times the inbox writer checkpointed itself because the"
+           " background checkpoints fell behind.\n# TYPE intrvio_inbox_wal_catchups_total counter\n"
+           "intrvio_inbox_wal_catchups_total "
+        + QByteArray::number(m_inbox->walCatchUps()) + '\n';
     out += "# HELP intrvio_inbox_processing_latency_seconds From receipt to processed.\n"
            "# TYPE intrvio_inbox_processing_latency_seconds histogram\n";
     quint64 cumulative = 0;
