@@ -12,6 +12,16 @@
 // strings on the wire); timestamps are kept as the ISO-8601 text Teamtailor sent.
 namespace intrvio::tt {
 
+// The API host of a Teamtailor data stack: "na", "au", anything else "eu" (case-insensitive).
+inline QString apiHost(const QString &region)
+{
+    if (region.compare(QLatin1String("na"), Qt::CaseInsensitive) == 0)
+        return QStringLiteral("api.na.teamtailor.com");
+    if (region.compare(QLatin1String("au"), Qt::CaseInsensitive) == 0)
+        return QStringLiteral("api.au.teamtailor.com");
+    return QStringLiteral("api.teamtailor.com");
+}
+
 struct Job
 {
     QString id;

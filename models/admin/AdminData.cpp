@@ -1,5 +1,7 @@
 #include "AdminData.h"
 
+#include "models/Teamtailor.h"
+
 #include "models/Transaction.h"
 
 #include "ActivityModels.h"
@@ -98,15 +100,6 @@ StatusSnapshot StatusSnapshot::load(QSqlDatabase db)
 
 // ---- settings ---------------------------------------------------------------------------------
 
-QString AdminSettings::apiHost(const QString &region)
-{
-    if (region == QLatin1String("na"))
-        return QStringLiteral("api.na.teamtailor.com");
-    if (region == QLatin1String("au"))
-        return QStringLiteral("api.au.teamtailor.com");
-    return QStringLiteral("api.teamtailor.com");
-}
-
 QStringList AdminSettings::validate() const
 {
     QStringList errors;
@@ -146,10 +139,10 @@ QStringList AdminSettings::validate() const
         if (!teamtailorUrl.isEmpty()) {
             const QString host = QUrl(teamtailorUrl).host();
             const bool local = host == QLatin1String("localhost") || host == QLatin1String("127.0.0.1");
-            if (!local && host != apiHost(QStringLiteral("eu")))
+            if (!local && host != tt::apiHost(QStringLiteral("eu")))
                 errors << QStringLiteral(
                     "The EU data-residency lock refuses the non-EU host %1; use %2 or turn the lock off.")
-                              .arg(host, apiHost(QStringLiteral("eu")));
+                              .arg(host, tt::apiHost(QStringLiteral("eu")));
         }
     }
     if (!teamtailorUrl.isEmpty()) {

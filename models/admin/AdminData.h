@@ -43,8 +43,6 @@ struct AdminSettings
     static AdminSettings load(const Store &store);
     // Validates, then writes every key in one transaction; nothing is written on error.
     bool save(Store &store, const Clock &clock, const QString &actor, QString *error) const;
-    // The Teamtailor API host for a region.
-    static QString apiHost(const QString &region);
 };
 
 // GDPR: everything stored about one candidate, and erasure.

@@ -1,5 +1,7 @@
 #include "RequestBuilder.h"
 
+#include "models/Teamtailor.h"
+
 namespace intrvio {
 
 namespace {
@@ -22,18 +24,11 @@ int effectivePort(const QUrl &u)
 
 ApiEndpoints ApiEndpoints::forRegion(const QString &region)
 {
-    QString host = QStringLiteral("api.teamtailor.com");
-    QString name = QStringLiteral("eu");
-    if (region.compare(QLatin1String("na"), Qt::CaseInsensitive) == 0) {
-        host = QStringLiteral("api.na.teamtailor.com");
-        name = QStringLiteral("na");
-    } else if (region.compare(QLatin1String("au"), Qt::CaseInsensitive) == 0) {
-        host = QStringLiteral("api.au.teamtailor.com");
-        name = QStringLiteral("au");
-    }
+    const QString lower = region.toLower();
+    const QString name = lower == QLatin1String("na") || lower == QLatin1String("au") ? lower : QStringLiteral("eu");
     QUrl base;
     base.setScheme(QStringLiteral("https"));
-    base.setHost(host);
+    base.setHost(tt::apiHost(name));
     ApiEndpoints e;
     e.publicBase = withPath(base, QStringLiteral("/v1"));
     e.partnerBase = withPath(base, QStringLiteral("/partner/v1"));
