@@ -277,7 +277,7 @@ void Activation::pollOnce()
     url.setPath(url.path().chopped(url.path().endsWith(QLatin1Char('/')) ? 1 : 0)
         + QStringLiteral("/partner-activations"));
     QNetworkRequest request(url);
-    request.setRawHeader("Authorization", "Token " + m_partnerApiKey);
+    request.setRawHeader("Authorization", "Bearer " + m_partnerApiKey);
     request.setRawHeader("X-Api-Version", "20180828");
     request.setRawHeader("Accept", "application/vnd.api+json");
     request.setTransferTimeout(15000);

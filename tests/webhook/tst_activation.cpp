@@ -81,7 +81,7 @@ private Q_SLOTS:
         QSignalSpy activated(&activation, &Activation::activatedChanged);
         activation.startPolling(QUrl(base.toString() + QStringLiteral("/partner/v1")), 60000);
         QVERIFY(activated.wait(10000));
-        QCOMPARE(seenAuth, QByteArray("Token partner-key"));
+        QCOMPARE(seenAuth, QByteArray("Bearer partner-key")); // as on every partner API call
         QCOMPARE(seenVersion, QByteArray("20180828"));
         QCOMPARE(activation.providerKey(), jwe);
         QCOMPARE(activation.companyName(), QStringLiteral("Acme"));
