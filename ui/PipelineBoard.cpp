@@ -4,6 +4,7 @@
 #include "models/admin/AdminInterfaces.h"
 #include "ui/ResultBadgeDelegate.h"
 
+#include <QAction>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -301,13 +302,18 @@ bool PipelineModel::dropMimeData(
     if (!canDropMimeData(data, action, row, column, parent))
         return false;
     const QString to = dropStage(parent);
-    for (const QString &id : idsOf(data)) {
-        const QString from = stageOf(id);
-        if (from == to || !moveCard(id, to))
-            continue;
-        Q_EMIT cardMoved(id, from, to);
-    }
+    for (const QString &id : idsOf(data))
+        moveCardByUser(id, to);
     // The model moved the rows itself; the source view's removeRows() after a MoveAction is a no-op.
+    return true;
+}
+
+bool PipelineModel::moveCardByUser(const QString &applicationId, const QString &stageId)
+{
+    const QString from = stageOf(applicationId);
+    if (from == stageId || !moveCard(applicationId, stageId))
+        return false;
+    Q_EMIT cardMoved(applicationId, from, stageId);
     return true;
 }
 
@@ -334,7 +340,7 @@ PipelineBoard::PipelineBoard(Store *store, StageMover *mover, QWidget *parent)
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("boardStatus"));
     m_status->setWordWrap(true);
-    m_status->setText(tr("Drag a candidate to another stage to move them in Teamtailor."));
+    m_status->setText(tr("Drag a candidate to another stage (or select them and press Ctrl+Right / Ctrl+Left) to move them in Teamtailor."));
     statusRow->addWidget(m_status, 1);
     m_undo = new QPushButton(tr("Undo"), this);
     m_undo->setObjectName(QStringLiteral("boardUndo"));
@@ -351,6 +357,15 @@ PipelineBoard::PipelineBoard(Store *store, StageMover *mover, QWidget *parent)
     layout->addWidget(scroll, 1);
 
     connect(m_undo, &QPushButton::clicked, this, [this] { undo(); });
+    auto *moveRight = new QAction(tr("Move to the next stage"), this);
+    moveRight->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Right));
+    moveRight->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(moveRight, &QAction::triggered, this, [this] { moveSelectedCard(+1); });
+    auto *moveLeft = new QAction(tr("Move to the previous stage"), this);
+    moveLeft->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Left));
+    moveLeft->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(moveLeft, &QAction::triggered, this, [this] { moveSelectedCard(-1); });
+    addActions({ moveRight, moveLeft });
     connect(m_model, &QAbstractItemModel::modelReset, this, &PipelineBoard::rebuildColumns);
     connect(m_model, &PipelineModel::cardMoved, this, &PipelineBoard::onCardMoved);
     auto updateHeaders = [this] {
@@ -430,6 +445,29 @@ void PipelineBoard::rebuildColumns()
         m_columnWidgets.append(frame);
     }
     m_columnWidgets.append(delegate);
+}
+
+bool PipelineBoard::moveSelectedCard(int step)
+{
+    auto *view = qobject_cast<QListView *>(focusWidget());
+    if (!view || !view->objectName().startsWith(QLatin1String("stageColumn_")))
+        return false;
+    const QModelIndex card = view->currentIndex();
+    const QModelIndex stage = view->rootIndex();
+    if (!card.isValid() || card.parent() != stage)
+        return false;
+    const QModelIndex target = m_model->index(stage.row() + step, 0);
+    if (!target.isValid())
+        return false;
+    const QString id = card.data(AdminRole::Id).toString();
+    const QString toStage = target.data(AdminRole::Id).toString();
+    if (!m_model->moveCardByUser(id, toStage))
+        return false;
+    if (QListView *to = column(toStage); to && m_model->stageOf(id) == toStage) { // not refused at once
+        to->setFocus(Qt::ShortcutFocusReason);
+        to->setCurrentIndex(m_model->cardIndex(id));
+    }
+    return true;
 }
 
 void PipelineBoard::setStatus(const QString &text, bool error)

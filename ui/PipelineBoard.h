@@ -43,6 +43,8 @@ public:
     // Moves the card to the end of the stage; false when either is unknown. No signal but the
     // model's own: this is how the board applies, reverts and undoes.
     bool moveCard(const QString &applicationId, const QString &stageId);
+    // A move the user asked for (a drop, or a key on the board): moves the card and emits cardMoved.
+    bool moveCardByUser(const QString &applicationId, const QString &stageId);
 
     QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
     QModelIndex parent(const QModelIndex &child) const override;
@@ -105,6 +107,9 @@ public:
     int undoMs() const { return m_undoMs; }
     // Undoes the newest move that was not sent yet. False when there is none.
     bool undo();
+    // The keyboard's drag: moves the selected card of the focused column one stage to the right
+    // (+1, Ctrl+Right) or left (-1, Ctrl+Left), keeping it selected. False when nothing moved.
+    bool moveSelectedCard(int step);
     int pendingMoves() const { return int(m_pending.size()); }
 
 Q_SIGNALS:

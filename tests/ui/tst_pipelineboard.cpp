@@ -232,6 +232,53 @@ private Q_SLOTS:
         QVERIFY(header->text().contains(QString::number(model->rowCount(model->stageIndex(to)))));
     }
 
+    // No mouse: select a card, Ctrl+Right moves it one stage right (sent to Teamtailor like a drop)
+    // and keeps it selected in its new column; Ctrl+Left brings it back.
+    void keyboardMoves()
+    {
+        PipelineBoard board(m_store.get(), m_mover.get());
+        board.setUndoMs(0);
+        board.resize(1400, 700);
+        board.setJob(QString::number(m_jobId));
+        board.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&board));
+        board.activateWindow();
+        PipelineModel *model = board.model();
+        QString app;
+        for (int i = 0; i < model->rowCount() - 1 && app.isEmpty(); ++i)
+            app = appIn(model, i);
+        QVERIFY(!app.isEmpty());
+        const QString from = model->stageOf(app);
+        const QString to = model->index(model->stageIndex(from).row() + 1, 0).data(AdminRole::Id).toString();
+        QListView *source = board.column(from);
+        source->setFocus();
+        source->setCurrentIndex(model->cardIndex(app));
+        QTRY_VERIFY(source->hasFocus());
+
+        QSignalSpy finished(&board, &PipelineBoard::moveFinished);
+        QTest::keyClick(source, Qt::Key_Right, Qt::ControlModifier);
+        QCOMPARE(model->stageOf(app), to);
+        QListView *target = board.column(to);
+        QTRY_VERIFY(target->hasFocus());
+        QCOMPARE(target->currentIndex().data(AdminRole::Id).toString(), app);
+        QVERIFY(finished.wait(20000));
+        QVERIFY2(finished.at(0).at(1).toBool(), qPrintable(finished.at(0).at(2).toString()));
+        QCOMPARE(QString::number(sandboxStage(app)), to);
+
+
+        // Ctrl+Left from the new column brings it back, also in Teamtailor.
+        QTest::keyClick(target, Qt::Key_Left, Qt::ControlModifier);
+        QCOMPARE(model->stageOf(app), from);
+        QTRY_VERIFY(source->hasFocus());
+        QVERIFY(finished.wait(20000));
+        QVERIFY2(finished.at(1).at(1).toBool(), qPrintable(finished.at(1).at(2).toString()));
+        QCOMPARE(QString::number(sandboxStage(app)), from);
+
+        // Nothing is selected: nothing moves.
+        source->setCurrentIndex({});
+        QVERIFY(!board.moveSelectedCard(+1));
+    }
+
     void refusedMoveReverts()
     {
         // A stage Teamtailor no longer has (deleted since the last sync).
