@@ -4,7 +4,14 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 
-#include <cstring>
+#include <QVarLengthArray>
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <utility>
 
 namespace intrvio::JsonApi {
 
@@ -63,62 +70,6 @@ QHash<QString, QUrl> decodeLinks(const QJsonValue &v, const QUrl &base)
             out.insert(it.key(), u);
     }
     return out;
-}
-
-Linkage decodeLinkage(const QJsonObject &o, const QString &relationshipName)
-{
-    Linkage l;
-    l.id = idString(o.value(QLatin1String("id")));
-    const QString type = o.value(QLatin1String("type")).toString();
-    if (!type.isEmpty())
-        l.type = kebab(type);
-    else if (relationshipName.endsWith(QLatin1Char('s')))
-        l.type = relationshipName; // the notes doc omits "type": the (plural) name stands in
-    else
-        l.type = relationshipName + QLatin1Char('s');
-    return l;
-}
-
-Relationship decodeRelationship(const QString &name, const QJsonObject &o, const QUrl &base)
-{
-    Relationship r;
-    r.name = name;
-    r.links = o.value(QLatin1String("links")).toObject();
-    if (!r.links.isEmpty())
-        r.base = base;
-    const auto dataIt = o.constFind(QLatin1String("data"));
-    if (dataIt != o.constEnd()) {
-        r.hasData = true;
-        if (dataIt->isArray()) {
-            r.toMany = true;
-            const QJsonArray arr = dataIt->toArray();
-            r.data.reserve(arr.size());
-            for (const QJsonValue &e : arr)
-                r.data.append(decodeLinkage(e.toObject(), name));
-        } else if (dataIt->isObject()) {
-            r.data.append(decodeLinkage(dataIt->toObject(), name));
-        }
-    }
-    return r;
-}
-
-ErrorObject decodeError(const QJsonValue &v)
-{
-    ErrorObject e;
-    if (v.isString()) { // {"errors": ["String1", "String2"]} (activation validation style)
-        e.detail = v.toString();
-        return e;
-    }
-    const QJsonObject o = v.toObject();
-    e.status = idString(o.value(QLatin1String("status")));
-    e.code = idString(o.value(QLatin1String("code")));
-    e.title = o.value(QLatin1String("title")).toString();
-    e.detail = o.value(QLatin1String("detail")).toString();
-    const QJsonObject source = o.value(QLatin1String("source")).toObject();
-    e.pointer = source.value(QLatin1String("pointer")).toString();
-    if (e.pointer.isEmpty())
-        e.pointer = source.value(QLatin1String("parameter")).toString();
-    return e;
 }
 
 bool needsKebab(const QString &s)
@@ -249,41 +200,438 @@ QString Document::errorText() const
 
 namespace {
 
-Resource decodeResourceImpl(const QJsonObject &o, const QUrl &base, bool mayHaveSnakeCase)
+// --- decoding, on simdjson's DOM ---
+//
+// simdjson validates the whole document (structure, literals, numbers, UTF-8) before anything is
+// read, then hands out views into its own buffers. Only what a Document keeps becomes a Qt value,
+// and DecodeOptions can leave out what a caller never reads (resource links, unread attributes).
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+bool isAscii(std::string_view s)
 {
-    Resource r;
-    r.type = kebab(o.value(QLatin1String("type")).toString());
-    r.id = idString(o.value(QLatin1String("id")));
-    const QJsonObject attrs = o.value(QLatin1String("attributes")).toObject();
-    bool anySnake = false;
-    for (auto it = attrs.begin(); mayHaveSnakeCase && it != attrs.end() && !anySnake; ++it)
-        anySnake = needsKebab(it.key());
-    if (anySnake) {
-        for (auto it = attrs.begin(); it != attrs.end(); ++it)
-            r.attributes.insert(kebab(it.key()), it.value());
-    } else {
-        r.attributes = attrs; // shared, no copy
+    for (const char c : s) {
+        if (static_cast<unsigned char>(c) >= 0x80)
+            return false;
     }
-    const QJsonObject rels = o.value(QLatin1String("relationships")).toObject();
-    if (!rels.isEmpty()) {
-        r.relationships.reserve(rels.size());
-        for (auto it = rels.begin(); it != rels.end(); ++it) {
-            const QString key = it.key();
-            r.relationships.append(
-                decodeRelationship(mayHaveSnakeCase ? kebab(key) : key, it.value().toObject(), base));
+    return true;
+}
+
+QString text(std::string_view s)
+{
+    return isAscii(s) ? QString::fromLatin1(s.data(), static_cast<qsizetype>(s.size()))
+                      : QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
+
+// The kebab-case form of a name; scratch holds the converted copy when one is needed.
+std::string_view kebabView(std::string_view name, std::string &scratch)
+{
+    if (name.find('_') == std::string_view::npos)
+        return name;
+    scratch.assign(name);
+    std::replace(scratch.begin(), scratch.end(), '_', '-');
+    return scratch;
+}
+
+// For elements known to be an object / an array. By value: a range-for over a member of the
+// temporary simdjson_result would dangle.
+simdjson::dom::object objectOf(element e)
+{
+    simdjson::dom::object o;
+    const simdjson::error_code rc = e.get_object().get(o);
+    Q_ASSERT(rc == simdjson::SUCCESS);
+    Q_UNUSED(rc);
+    return o;
+}
+
+simdjson::dom::array arrayOf(element e)
+{
+    simdjson::dom::array a;
+    const simdjson::error_code rc = e.get_array().get(a);
+    Q_ASSERT(rc == simdjson::SUCCESS);
+    Q_UNUSED(rc);
+    return a;
+}
+
+QJsonValue toQJson(element e);
+
+void insert(QJsonObject &o, std::string_view key, const QJsonValue &v)
+{
+    if (isAscii(key))
+        o.insert(QLatin1StringView(key.data(), static_cast<qsizetype>(key.size())), v);
+    else
+        o.insert(QString::fromUtf8(key.data(), static_cast<qsizetype>(key.size())), v);
+}
+
+QJsonObject toQJsonObject(simdjson::dom::object o)
+{
+    QJsonObject out;
+    for (const simdjson::dom::key_value_pair field : o)
+        insert(out, field.key, toQJson(field.value));
+    return out;
+}
+
+QJsonObject toQJsonObject(element e)
+{
+    return e.is_object() ? toQJsonObject(objectOf(e)) : QJsonObject();
+}
+
+QJsonValue toQJson(element e)
+{
+    switch (e.type()) {
+    case element_type::ARRAY: {
+        QJsonArray out;
+        for (const element v : arrayOf(e))
+            out.append(toQJson(v));
+        return out;
+    }
+    case element_type::OBJECT:
+        return toQJsonObject(objectOf(e));
+    case element_type::INT64:
+        return QJsonValue(static_cast<qint64>(e.get_int64().value_unsafe()));
+    case element_type::UINT64: // beyond qint64: a double, as QJsonDocument reads it
+        return QJsonValue(static_cast<double>(e.get_uint64().value_unsafe()));
+    case element_type::DOUBLE:
+        return QJsonValue(e.get_double().value_unsafe());
+    case element_type::STRING: {
+        const std::string_view s = e.get_string().value_unsafe();
+        if (isAscii(s))
+            return QJsonValue(QLatin1StringView(s.data(), static_cast<qsizetype>(s.size())));
+        return QJsonValue(QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())));
+    }
+    case element_type::BOOL:
+        return QJsonValue(e.get_bool().value_unsafe());
+    case element_type::NULL_VALUE:
+        break;
+    }
+    return QJsonValue(QJsonValue::Null);
+}
+
+QString stringOf(element e)
+{
+    return e.is_string() ? text(e.get_string().value_unsafe()) : QString();
+}
+
+QString idOf(element e)
+{
+    switch (e.type()) {
+    case element_type::STRING:
+        return text(e.get_string().value_unsafe());
+    case element_type::INT64:
+        return QString::number(e.get_int64().value_unsafe());
+    case element_type::UINT64:
+        return QString::number(e.get_uint64().value_unsafe());
+    case element_type::DOUBLE:
+        return idString(QJsonValue(e.get_double().value_unsafe()));
+    default:
+        return {};
+    }
+}
+
+// A member of an object, or nothing (an element of type NULL_VALUE would be a value).
+std::optional<element> member(element object, std::string_view key)
+{
+    element v;
+    if (!object.is_object() || objectOf(object).at_key(key).get(v) != simdjson::SUCCESS)
+        return std::nullopt;
+    return v;
+}
+
+class Decoder
+{
+public:
+    Decoder(const QUrl &base, const DecodeOptions &options)
+        : m_base(base)
+        , m_options(options)
+    { }
+
+    std::optional<Document> document(element top, DecodeError *error);
+    Resource resource(element o, bool links);
+
+private:
+    // Type and relationship names repeat on every resource of a page: each distinct name is
+    // made a QString once per document and shared.
+    QString name(std::string_view raw)
+    {
+        for (const auto &n : m_names) {
+            if (n.first == raw)
+                return n.second;
+        }
+        QString kebabName = text(kebabView(raw, m_scratch));
+        if (m_names.size() < 32)
+            m_names.append({ raw, kebabName });
+        return kebabName;
+    }
+    bool wanted(std::string_view attribute) const
+    {
+        if (m_options.attributes.empty())
+            return true;
+        for (const QLatin1StringView w : m_options.attributes) {
+            if (attribute == std::string_view(w.data(), static_cast<size_t>(w.size())))
+                return true;
+        }
+        return false;
+    }
+    Linkage linkage(element o, const QString &relationshipName);
+    Relationship relationship(const QString &relationshipName, element o, bool links);
+    static ErrorObject errorObject(element v);
+
+    const QUrl &m_base;
+    const DecodeOptions &m_options;
+    std::string m_scratch;
+    QVarLengthArray<std::pair<std::string_view, QString>, 16> m_names;
+};
+
+Linkage Decoder::linkage(element o, const QString &relationshipName)
+{
+    Linkage l;
+    std::string_view type;
+    if (o.is_object()) {
+        for (const simdjson::dom::key_value_pair field : objectOf(o)) {
+            if (field.key == "id")
+                l.id = idOf(field.value);
+            else if (field.key == "type")
+                type = field.value.is_string() ? field.value.get_string().value_unsafe() : std::string_view();
         }
     }
-    r.links = o.value(QLatin1String("links")).toObject();
-    if (!r.links.isEmpty())
-        r.base = base;
+    if (!type.empty())
+        l.type = name(type);
+    else if (relationshipName.endsWith(QLatin1Char('s')))
+        l.type = relationshipName; // the notes doc omits "type": the (plural) name stands in
+    else
+        l.type = relationshipName + QLatin1Char('s');
+    return l;
+}
+
+Relationship Decoder::relationship(const QString &relationshipName, element o, bool links)
+{
+    Relationship r;
+    r.name = relationshipName;
+    if (!o.is_object())
+        return r;
+    for (const simdjson::dom::key_value_pair field : objectOf(o)) {
+        if (field.key == "links") {
+            if (links) {
+                r.links = toQJsonObject(field.value);
+                if (!r.links.isEmpty())
+                    r.base = m_base;
+            }
+        } else if (field.key == "data") {
+            r.hasData = true;
+            r.toMany = false;
+            r.data.clear();
+            if (field.value.is_array()) {
+                r.toMany = true;
+                const auto arr = arrayOf(field.value);
+                r.data.reserve(static_cast<qsizetype>(arr.size()));
+                for (const element e : arr)
+                    r.data.append(linkage(e, relationshipName));
+            } else if (field.value.is_object()) {
+                r.data.append(linkage(field.value, relationshipName));
+            }
+        }
+    }
     return r;
+}
+
+Resource Decoder::resource(element o, bool links)
+{
+    Resource r;
+    if (!o.is_object())
+        return r;
+    for (const simdjson::dom::key_value_pair field : objectOf(o)) {
+        const std::string_view key = field.key;
+        if (key == "type") {
+            r.type = field.value.is_string() ? name(field.value.get_string().value_unsafe()) : QString();
+        } else if (key == "id") {
+            r.id = idOf(field.value);
+        } else if (key == "attributes") {
+            r.attributes = QJsonObject();
+            if (!field.value.is_object())
+                continue;
+            for (const simdjson::dom::key_value_pair a : objectOf(field.value)) {
+                const std::string_view attribute = kebabView(a.key, m_scratch);
+                if (wanted(attribute))
+                    insert(r.attributes, attribute, toQJson(a.value));
+            }
+        } else if (key == "relationships") {
+            r.relationships.clear();
+            if (!field.value.is_object())
+                continue;
+            const auto rels = objectOf(field.value);
+            r.relationships.reserve(static_cast<qsizetype>(rels.size()));
+            for (const simdjson::dom::key_value_pair rel : rels)
+                r.relationships.append(relationship(name(rel.key), rel.value, links));
+        } else if (key == "links") {
+            r.links = links ? toQJsonObject(field.value) : QJsonObject();
+            r.base = r.links.isEmpty() ? QUrl() : m_base;
+        }
+    }
+    return r;
+}
+
+ErrorObject Decoder::errorObject(element v)
+{
+    ErrorObject e;
+    if (v.is_string()) { // {"errors": ["String1", "String2"]} (activation validation style)
+        e.detail = stringOf(v);
+        return e;
+    }
+    if (const auto status = member(v, "status"))
+        e.status = idOf(*status);
+    if (const auto code = member(v, "code"))
+        e.code = idOf(*code);
+    if (const auto title = member(v, "title"))
+        e.title = stringOf(*title);
+    if (const auto detail = member(v, "detail"))
+        e.detail = stringOf(*detail);
+    if (const auto source = member(v, "source")) {
+        if (const auto pointer = member(*source, "pointer"))
+            e.pointer = stringOf(*pointer);
+        if (e.pointer.isEmpty()) {
+            if (const auto parameter = member(*source, "parameter"))
+                e.pointer = stringOf(*parameter);
+        }
+    }
+    return e;
+}
+
+std::optional<Document> Decoder::document(element topElement, DecodeError *error)
+{
+    if (!topElement.is_object()) {
+        if (error)
+            error->message = QStringLiteral("the top level of a JSON:API document must be an object");
+        return std::nullopt;
+    }
+    std::optional<element> data = member(topElement, "data");
+    const std::optional<element> errors = member(topElement, "errors");
+    // Doc quirk (§7.7): {"notes":[{"data":{...}}, ...]} instead of {"data":[...]}. The wrapped
+    // resources are decoded with their links.
+    std::optional<element> wrapped;
+    if (!data && !errors) {
+        for (const simdjson::dom::key_value_pair field : objectOf(topElement)) {
+            if (!field.value.is_array())
+                continue;
+            bool allWrapped = true;
+            for (const element e : arrayOf(field.value)) {
+                const auto d = member(e, "data");
+                if (!d || !d->is_object()) {
+                    allWrapped = false;
+                    break;
+                }
+            }
+            if (allWrapped) {
+                wrapped = field.value;
+                break;
+            }
+        }
+    }
+    if (!data && !wrapped && !errors && !member(topElement, "meta")) {
+        if (error)
+            error->message = QStringLiteral("not a JSON:API document: it has none of data, errors or meta");
+        return std::nullopt;
+    }
+
+    Document doc;
+    doc.hasData = data || wrapped;
+    if (wrapped) {
+        doc.dataIsArray = true;
+        const auto arr = arrayOf(*wrapped);
+        doc.data.reserve(static_cast<qsizetype>(arr.size()));
+        for (const element e : arr)
+            doc.data.append(resource(*member(e, "data"), true));
+    } else if (data && data->is_array()) {
+        doc.dataIsArray = true;
+        const auto arr = arrayOf(*data);
+        doc.data.reserve(static_cast<qsizetype>(arr.size()));
+        for (const element v : arr) {
+            if (!v.is_object()) {
+                if (error)
+                    error->message = QStringLiteral("JSON:API data array holds a non-object");
+                return std::nullopt;
+            }
+            doc.data.append(resource(v, m_options.resourceLinks));
+        }
+    } else if (data && data->is_object()) {
+        doc.data.append(resource(*data, m_options.resourceLinks));
+    } else if (data && !data->is_null()) {
+        if (error)
+            error->message = QStringLiteral("JSON:API data is neither an object, an array nor null");
+        return std::nullopt;
+    }
+    if (const auto included = member(topElement, "included"); included && included->is_array()) {
+        const auto arr = arrayOf(*included);
+        doc.included.reserve(static_cast<qsizetype>(arr.size()));
+        for (const element v : arr)
+            doc.included.append(resource(v, m_options.resourceLinks));
+    }
+    if (const auto links = member(topElement, "links"))
+        doc.links = decodeLinks(toQJson(*links), m_base);
+    if (const auto meta = member(topElement, "meta"))
+        doc.meta = toQJsonObject(*meta);
+    if (errors && errors->is_array()) {
+        for (const element v : arrayOf(*errors))
+            doc.errors.append(errorObject(v));
+    }
+    return doc;
+}
+
+// Pages up to this size are parsed with a parser kept per thread (its buffers are reused);
+// larger bodies get their own, released afterwards.
+constexpr size_t ReusedParserCapacity = 1 << 20;
+
+// Parses body (copied once into a padded buffer) and runs fn on the top-level element. On
+// malformed JSON the error names the offset QJsonDocument finds; JSON that QJsonDocument reads
+// but simdjson refuses (an integer beyond 64 bits) is decoded from QJsonDocument's own form.
+template<class Fn>
+auto withParsed(QByteArrayView body, DecodeError *error, Fn fn) -> decltype(fn(element()))
+{
+    thread_local simdjson::dom::parser reused;
+    std::optional<simdjson::dom::parser> own;
+    const size_t size = static_cast<size_t>(body.size());
+    simdjson::dom::parser &parser = size <= ReusedParserCapacity ? reused : own.emplace();
+    element top;
+    simdjson::error_code rc = parser.parse(body.data(), size, true).get(top);
+    if (rc == simdjson::SUCCESS)
+        return fn(top);
+    QJsonParseError pe {};
+    const QJsonDocument json = QJsonDocument::fromJson(QByteArray::fromRawData(body.data(), body.size()), &pe);
+    if (pe.error != QJsonParseError::NoError) {
+        if (error)
+            error->message
+                = QStringLiteral("malformed JSON at offset %1: %2").arg(pe.offset).arg(pe.errorString());
+        return {};
+    }
+    const QByteArray normalised = json.toJson(QJsonDocument::Compact);
+    rc = parser.parse(normalised.constData(), static_cast<size_t>(normalised.size()), true).get(top);
+    if (rc == simdjson::SUCCESS)
+        return fn(top);
+    if (error)
+        error->message = QStringLiteral("malformed JSON: %1").arg(QString::fromUtf8(simdjson::error_message(rc)));
+    return {};
 }
 
 } // namespace
 
-Resource decodeResource(const QJsonObject &o, const QUrl &base)
+std::optional<Document> decode(QByteArrayView body, const QUrl &requestUrl, DecodeError *error, DecodeOptions options)
 {
-    return decodeResourceImpl(o, base, true);
+    return withParsed(body, error, [&](element top) {
+        return Decoder(requestUrl, options).document(top, error);
+    });
+}
+
+std::optional<Document> decode(const QJsonObject &top, const QUrl &requestUrl, DecodeError *error, DecodeOptions options)
+{
+    return decode(QJsonDocument(top).toJson(QJsonDocument::Compact), requestUrl, error, options);
+}
+
+Resource decodeResource(const QJsonObject &object, const QUrl &base)
+{
+    const DecodeOptions options;
+    return withParsed(QJsonDocument(object).toJson(QJsonDocument::Compact), nullptr, [&](element o) {
+        return std::optional<Resource>(Decoder(base, options).resource(o, true));
+    }).value_or(Resource());
 }
 
 QString Relationship::self() const
@@ -299,352 +647,6 @@ QString Relationship::related() const
 QString Resource::self() const
 {
     return resolveText(linkHref(links.value(QLatin1String("self"))), base, originOf(base));
-}
-
-std::optional<Document> decode(
-    const QJsonObject &topIn, const QUrl &requestUrl, DecodeError *error, bool mayHaveSnakeCase)
-{
-    QJsonObject top = topIn;
-    // Doc quirk (§7.7): {"notes":[{"data":{...}}, ...]} instead of {"data":[...]}.
-    if (!top.contains(QLatin1String("data")) && !top.contains(QLatin1String("errors")) && top.size() >= 1) {
-        for (auto it = top.begin(); it != top.end(); ++it) {
-            if (!it.value().isArray())
-                continue;
-            const QJsonArray wrapped = it.value().toArray();
-            bool allWrapped = true;
-            QJsonArray flat;
-            for (const QJsonValue &e : wrapped) {
-                const QJsonValue d = e.toObject().value(QLatin1String("data"));
-                if (!d.isObject()) {
-                    allWrapped = false;
-                    break;
-                }
-                flat.append(d);
-            }
-            if (allWrapped) {
-                top.insert(QLatin1String("data"), flat);
-                break;
-            }
-        }
-    }
-
-    const bool hasData = top.contains(QLatin1String("data"));
-    const bool hasErrors = top.contains(QLatin1String("errors"));
-    if (!hasData && !hasErrors && !top.contains(QLatin1String("meta"))) {
-        if (error)
-            error->message = QStringLiteral("not a JSON:API document: it has none of data, errors or meta");
-        return std::nullopt;
-    }
-
-    Document doc;
-    doc.hasData = hasData;
-    const QJsonValue data = top.value(QLatin1String("data"));
-    if (data.isArray()) {
-        doc.dataIsArray = true;
-        const QJsonArray arr = data.toArray();
-        doc.data.reserve(arr.size());
-        for (const QJsonValue &v : arr) {
-            if (!v.isObject()) {
-                if (error)
-                    error->message = QStringLiteral("JSON:API data array holds a non-object");
-                return std::nullopt;
-            }
-            doc.data.append(decodeResourceImpl(v.toObject(), requestUrl, mayHaveSnakeCase));
-        }
-    } else if (data.isObject()) {
-        doc.data.append(decodeResourceImpl(data.toObject(), requestUrl, mayHaveSnakeCase));
-    } else if (hasData && !data.isNull()) {
-        if (error)
-            error->message = QStringLiteral("JSON:API data is neither an object, an array nor null");
-        return std::nullopt;
-    }
-    const QJsonArray included = top.value(QLatin1String("included")).toArray();
-    doc.included.reserve(included.size());
-    for (const QJsonValue &v : included)
-        doc.included.append(decodeResourceImpl(v.toObject(), requestUrl, mayHaveSnakeCase));
-    doc.links = decodeLinks(top.value(QLatin1String("links")), requestUrl);
-    doc.meta = top.value(QLatin1String("meta")).toObject();
-    const QJsonValue errors = top.value(QLatin1String("errors"));
-    if (errors.isArray()) {
-        for (const QJsonValue &v : errors.toArray())
-            doc.errors.append(decodeError(v));
-    }
-    return doc;
-}
-
-namespace {
-
-// Copies a JSON document, leaving out the "links" members of the resources in data/included
-// and of their relationships. Everything it skips or copies is checked for JSON structure; on
-// anything unexpected it gives up and the caller parses the original body (same result, same
-// error messages). Whitespace outside copied values is not kept.
-class LinkStripper
-{
-public:
-    explicit LinkStripper(QByteArrayView in)
-        : m_p(in.data())
-        , m_end(in.data() + in.size())
-        , m_out(in.size(), Qt::Uninitialized) // the copy is never longer
-        , m_w(m_out.data())
-        , m_wEnd(m_out.data() + m_out.size())
-    {
-    }
-
-    std::optional<QByteArray> run()
-    {
-        ws();
-        if (!at('{') || !object(Ctx::Top, 0))
-            return std::nullopt;
-        ws();
-        if (m_p != m_end || m_w > m_wEnd)
-            return std::nullopt;
-        m_out.truncate(m_w - m_out.constData());
-        return std::move(m_out);
-    }
-
-private:
-    enum class Ctx { Top, Resources, Resource, Relationships, Relationship, Plain, Drop };
-    static constexpr int MaxDepth = 512;
-
-    bool at(char c) const { return m_p < m_end && *m_p == c; }
-    void put(char c)
-    {
-        if (m_w < m_wEnd)
-            *m_w = c;
-        ++m_w;
-    }
-    void put(const char *data, qsizetype n)
-    {
-        if (m_w + n <= m_wEnd)
-            memcpy(m_w, data, static_cast<size_t>(n));
-        m_w += n;
-    }
-    void ws()
-    {
-        while (m_p < m_end && (*m_p == ' ' || *m_p == '\n' || *m_p == '\r' || *m_p == '\t'))
-            ++m_p;
-    }
-    bool string()
-    {
-        ++m_p; // the opening quote
-        for (;;) {
-            const auto *quote = static_cast<const char *>(memchr(m_p, '"', static_cast<size_t>(m_end - m_p)));
-            if (!quote)
-                return false;
-            const char *run = quote; // an odd run of backslashes escapes the quote
-            while (run > m_p && run[-1] == '\\')
-                --run;
-            m_p = quote + 1;
-            if ((quote - run) % 2 == 0)
-                return true;
-        }
-    }
-    bool scalar()
-    {
-        const char *start = m_p;
-        while (m_p < m_end) {
-            const char c = *m_p;
-            if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '-' || c == '+' || c == '.' || c == 'E')
-                ++m_p;
-            else
-                break;
-        }
-        const QByteArrayView token(start, m_p - start);
-        if (token.isEmpty())
-            return false;
-        if (token == "true" || token == "false" || token == "null")
-            return true;
-        for (const char c : token) { // a number; its exact syntax is the JSON parser's business
-            if ((c >= 'a' && c <= 'z') && c != 'e')
-                return false;
-        }
-        return true;
-    }
-    // Skips one value (validating its structure).
-    bool skip(int depth)
-    {
-        ws();
-        if (m_p == m_end || depth > MaxDepth)
-            return false;
-        if (*m_p == '"')
-            return string();
-        if (*m_p != '{' && *m_p != '[')
-            return scalar();
-        const char close = *m_p == '{' ? '}' : ']';
-        ++m_p;
-        ws();
-        if (at(close)) {
-            ++m_p;
-            return true;
-        }
-        for (;;) {
-            ws();
-            if (close == '}') {
-                if (!at('"') || !string())
-                    return false;
-                ws();
-                if (!at(':'))
-                    return false;
-                ++m_p;
-            }
-            if (!skip(depth + 1))
-                return false;
-            ws();
-            if (m_p == m_end)
-                return false;
-            const char c = *m_p++;
-            if (c == close)
-                return true;
-            if (c != ',')
-                return false;
-        }
-    }
-    bool copy(int depth)
-    {
-        ws();
-        const char *start = m_p;
-        if (!skip(depth))
-            return false;
-        put(start, m_p - start);
-        return true;
-    }
-    static Ctx child(Ctx ctx, QByteArrayView key)
-    {
-        switch (ctx) {
-        case Ctx::Top:
-            return key == "\"data\"" || key == "\"included\"" ? Ctx::Resources : Ctx::Plain;
-        case Ctx::Resource:
-            if (key == "\"links\"")
-                return Ctx::Drop;
-            return key == "\"relationships\"" ? Ctx::Relationships : Ctx::Plain;
-        case Ctx::Relationships:
-            return Ctx::Relationship;
-        case Ctx::Relationship:
-            return key == "\"links\"" ? Ctx::Drop : Ctx::Plain;
-        default:
-            return Ctx::Plain;
-        }
-    }
-    bool value(Ctx ctx, int depth)
-    {
-        ws();
-        if (depth > MaxDepth)
-            return false;
-        if (ctx != Ctx::Plain && at('{'))
-            return object(ctx == Ctx::Resources ? Ctx::Resource : ctx, depth);
-        if (ctx == Ctx::Resources && at('['))
-            return array(depth);
-        return copy(depth); // null data, or anything unexpected: as sent
-    }
-    bool array(int depth) // an array of resources
-    {
-        ++m_p;
-        put('[');
-        ws();
-        if (at(']')) {
-            ++m_p;
-            put(']');
-            return true;
-        }
-        for (;;) {
-            if (!value(Ctx::Resources, depth + 1))
-                return false;
-            ws();
-            if (m_p == m_end)
-                return false;
-            const char c = *m_p++;
-            put(c);
-            if (c == ']')
-                return true;
-            if (c != ',')
-                return false;
-        }
-    }
-    bool object(Ctx ctx, int depth)
-    {
-        ++m_p;
-        put('{');
-        bool first = true;
-        ws();
-        if (at('}')) {
-            ++m_p;
-            put('}');
-            return true;
-        }
-        for (;;) {
-            ws();
-            const char *key = m_p;
-            if (!at('"') || !string())
-                return false;
-            const QByteArrayView keyText(key, m_p - key);
-            ws();
-            if (!at(':'))
-                return false;
-            ++m_p;
-            const Ctx c = child(ctx, keyText);
-            if (c == Ctx::Drop) {
-                if (!skip(depth + 1))
-                    return false;
-            } else {
-                if (!first)
-                    put(',');
-                first = false;
-                put(keyText.data(), keyText.size());
-                put(':');
-                if (!value(c, depth + 1))
-                    return false;
-            }
-            ws();
-            if (m_p == m_end)
-                return false;
-            const char next = *m_p++;
-            if (next == '}')
-                break;
-            if (next != ',')
-                return false;
-        }
-        put('}');
-        return true;
-    }
-
-    const char *m_p;
-    const char *m_end;
-    QByteArray m_out;
-    char *m_w;
-    char *m_wEnd;
-};
-
-} // namespace
-
-std::optional<QByteArray> withoutResourceLinks(QByteArrayView body)
-{
-    return LinkStripper(body).run();
-}
-
-std::optional<Document> decode(QByteArrayView body, const QUrl &requestUrl, DecodeError *error, DecodeOptions options)
-{
-    std::optional<QByteArray> stripped;
-    if (!options.resourceLinks) {
-        stripped = withoutResourceLinks(body);
-        if (stripped)
-            body = *stripped;
-    }
-    QJsonParseError pe {};
-    // The parser copies what it keeps: no need to copy the whole body first.
-    const QJsonDocument json
-        = QJsonDocument::fromJson(QByteArray::fromRawData(body.data(), body.size()), &pe);
-    if (pe.error != QJsonParseError::NoError) {
-        if (error)
-            error->message
-                = QStringLiteral("malformed JSON at offset %1: %2").arg(pe.offset).arg(pe.errorString());
-        return std::nullopt;
-    }
-    if (!json.isObject()) {
-        if (error)
-            error->message = QStringLiteral("the top level of a JSON:API document must be an object");
-        return std::nullopt;
-    }
-    return decode(json.object(), requestUrl, error, body.contains('_'));
 }
 
 QByteArray encodeResource(const QString &type, const QString &id, const QJsonObject &attributes,
