@@ -9,6 +9,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <charconv>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -254,58 +255,110 @@ simdjson::dom::array arrayOf(element e)
     return a;
 }
 
-QJsonValue toQJson(element e);
-
-void insert(QJsonObject &o, std::string_view key, const QJsonValue &v)
+// Qt values are made by QJsonDocument's parser from compact JSON text written here: it fills
+// one container per object, where QJsonObject::insert() allocates and copies for every member.
+void writeString(std::string &out, std::string_view s)
 {
-    if (isAscii(key))
-        o.insert(QLatin1StringView(key.data(), static_cast<qsizetype>(key.size())), v);
-    else
-        o.insert(QString::fromUtf8(key.data(), static_cast<qsizetype>(key.size())), v);
+    out += '"';
+    size_t run = 0; // start of the characters not yet written
+    for (size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        out.append(s.data() + run, i - run);
+        run = i + 1;
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += static_cast<char>(c);
+        } else {
+            static constexpr char hex[] = "0123456789abcdef";
+            out += "\\u00";
+            out += hex[c >> 4];
+            out += hex[c & 0xf];
+        }
+    }
+    out.append(s.data() + run, s.size() - run);
+    out += '"';
 }
 
-QJsonObject toQJsonObject(simdjson::dom::object o)
+template<class T> void writeNumber(std::string &out, T v)
 {
-    QJsonObject out;
-    for (const simdjson::dom::key_value_pair field : o)
-        insert(out, field.key, toQJson(field.value));
-    return out;
+    char buf[32];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    Q_ASSERT(ec == std::errc());
+    out.append(buf, end);
 }
 
-QJsonObject toQJsonObject(element e)
-{
-    return e.is_object() ? toQJsonObject(objectOf(e)) : QJsonObject();
-}
-
-QJsonValue toQJson(element e)
+void writeJson(std::string &out, element e)
 {
     switch (e.type()) {
     case element_type::ARRAY: {
-        QJsonArray out;
-        for (const element v : arrayOf(e))
-            out.append(toQJson(v));
-        return out;
+        out += '[';
+        bool first = true;
+        for (const element v : arrayOf(e)) {
+            if (!first)
+                out += ',';
+            first = false;
+            writeJson(out, v);
+        }
+        out += ']';
+        return;
     }
-    case element_type::OBJECT:
-        return toQJsonObject(objectOf(e));
+    case element_type::OBJECT: {
+        out += '{';
+        bool first = true;
+        for (const simdjson::dom::key_value_pair field : objectOf(e)) {
+            if (!first)
+                out += ',';
+            first = false;
+            writeString(out, field.key);
+            out += ':';
+            writeJson(out, field.value);
+        }
+        out += '}';
+        return;
+    }
     case element_type::INT64:
-        return QJsonValue(static_cast<qint64>(e.get_int64().value_unsafe()));
-    case element_type::UINT64: // beyond qint64: a double, as QJsonDocument reads it
-        return QJsonValue(static_cast<double>(e.get_uint64().value_unsafe()));
-    case element_type::DOUBLE:
-        return QJsonValue(e.get_double().value_unsafe());
-    case element_type::STRING: {
-        const std::string_view s = e.get_string().value_unsafe();
-        if (isAscii(s))
-            return QJsonValue(QLatin1StringView(s.data(), static_cast<qsizetype>(s.size())));
-        return QJsonValue(QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())));
+        writeNumber(out, e.get_int64().value_unsafe());
+        return;
+    case element_type::UINT64: // beyond qint64: QJsonDocument reads it as a double
+        writeNumber(out, e.get_uint64().value_unsafe());
+        return;
+    case element_type::DOUBLE: {
+        const size_t start = out.size();
+        writeNumber(out, e.get_double().value_unsafe()); // shortest text that reads back the same
+        if (out.find_first_of(".e", start) == std::string::npos)
+            out += ".0"; // still a double when read back ("1e3" is written "1000")
+        return;
     }
+    case element_type::STRING:
+        writeString(out, e.get_string().value_unsafe());
+        return;
     case element_type::BOOL:
-        return QJsonValue(e.get_bool().value_unsafe());
+        out += e.get_bool().value_unsafe() ? "true" : "false";
+        return;
     case element_type::NULL_VALUE:
         break;
     }
-    return QJsonValue(QJsonValue::Null);
+    out += "null";
+}
+
+QJsonObject objectFromText(const std::string &text)
+{
+    // The parser copies what it keeps.
+    const QJsonDocument json = QJsonDocument::fromJson(
+        QByteArray::fromRawData(text.data(), static_cast<qsizetype>(text.size())));
+    Q_ASSERT(json.isObject());
+    return json.object();
+}
+
+QJsonObject toQJsonObject(element e, std::string &scratch)
+{
+    if (!e.is_object())
+        return {};
+    scratch.clear();
+    writeJson(scratch, e);
+    return objectFromText(scratch);
 }
 
 QString stringOf(element e)
@@ -347,7 +400,10 @@ public:
     { }
 
     std::optional<Document> document(element top, DecodeError *error);
-    Resource resource(element o, bool links);
+    // Appends the resource to into. Its attributes and links (JSON objects) are written to a
+    // batch and become QJsonObjects in finish(), all with one QJsonDocument parse.
+    void resource(element o, bool links, QList<Resource> &into);
+    void finish();
 
 private:
     // Type and relationship names repeat on every resource of a page: each distinct name is
@@ -374,12 +430,29 @@ private:
         return false;
     }
     Linkage linkage(element o, const QString &relationshipName);
-    Relationship relationship(const QString &relationshipName, element o, bool links);
+    Relationship relationship(const QString &relationshipName, element o);
+    // Where the next object of the batch goes: a resource's attributes or links, or the
+    // links of one of its relationships.
+    struct Pending
+    {
+        QList<Resource> *list;
+        qsizetype resource;
+        qsizetype relationship; // -1: the resource's own
+        bool links;
+    };
+    void addPending(const Pending &p)
+    {
+        m_pending.push_back(p);
+        m_batch += ',';
+    }
     static ErrorObject errorObject(element v);
 
     const QUrl &m_base;
     const DecodeOptions &m_options;
     std::string m_scratch;
+    std::string m_json;
+    std::string m_batch = std::string(1, '[');
+    std::vector<Pending> m_pending;
     QVarLengthArray<std::pair<std::string_view, QString>, 16> m_names;
 };
 
@@ -404,42 +477,38 @@ Linkage Decoder::linkage(element o, const QString &relationshipName)
     return l;
 }
 
-Relationship Decoder::relationship(const QString &relationshipName, element o, bool links)
+Relationship Decoder::relationship(const QString &relationshipName, element o)
 {
     Relationship r;
     r.name = relationshipName;
     if (!o.is_object())
         return r;
     for (const simdjson::dom::key_value_pair field : objectOf(o)) {
-        if (field.key == "links") {
-            if (links) {
-                r.links = toQJsonObject(field.value);
-                if (!r.links.isEmpty())
-                    r.base = m_base;
-            }
-        } else if (field.key == "data") {
-            r.hasData = true;
-            r.toMany = false;
-            r.data.clear();
-            if (field.value.is_array()) {
-                r.toMany = true;
-                const auto arr = arrayOf(field.value);
-                r.data.reserve(static_cast<qsizetype>(arr.size()));
-                for (const element e : arr)
-                    r.data.append(linkage(e, relationshipName));
-            } else if (field.value.is_object()) {
-                r.data.append(linkage(field.value, relationshipName));
-            }
+        if (field.key != "data")
+            continue;
+        r.hasData = true;
+        r.toMany = false;
+        r.data.clear();
+        if (field.value.is_array()) {
+            r.toMany = true;
+            const auto arr = arrayOf(field.value);
+            r.data.reserve(static_cast<qsizetype>(arr.size()));
+            for (const element e : arr)
+                r.data.append(linkage(e, relationshipName));
+        } else if (field.value.is_object()) {
+            r.data.append(linkage(field.value, relationshipName));
         }
     }
     return r;
 }
 
-Resource Decoder::resource(element o, bool links)
+void Decoder::resource(element o, bool links, QList<Resource> &into)
 {
-    Resource r;
+    into.append(Resource());
     if (!o.is_object())
-        return r;
+        return;
+    const qsizetype index = into.size() - 1;
+    Resource &r = into.last();
     for (const simdjson::dom::key_value_pair field : objectOf(o)) {
         const std::string_view key = field.key;
         if (key == "type") {
@@ -447,13 +516,22 @@ Resource Decoder::resource(element o, bool links)
         } else if (key == "id") {
             r.id = idOf(field.value);
         } else if (key == "attributes") {
-            r.attributes = QJsonObject();
             if (!field.value.is_object())
                 continue;
+            bool any = false;
             for (const simdjson::dom::key_value_pair a : objectOf(field.value)) {
                 const std::string_view attribute = kebabView(a.key, m_scratch);
-                if (wanted(attribute))
-                    insert(r.attributes, attribute, toQJson(a.value));
+                if (!wanted(attribute))
+                    continue;
+                m_batch += any ? ',' : '{';
+                any = true;
+                writeString(m_batch, attribute);
+                m_batch += ':';
+                writeJson(m_batch, a.value);
+            }
+            if (any) {
+                m_batch += '}';
+                addPending({ &into, index, -1, false });
             }
         } else if (key == "relationships") {
             r.relationships.clear();
@@ -461,14 +539,20 @@ Resource Decoder::resource(element o, bool links)
                 continue;
             const auto rels = objectOf(field.value);
             r.relationships.reserve(static_cast<qsizetype>(rels.size()));
-            for (const simdjson::dom::key_value_pair rel : rels)
-                r.relationships.append(relationship(name(rel.key), rel.value, links));
-        } else if (key == "links") {
-            r.links = links ? toQJsonObject(field.value) : QJsonObject();
-            r.base = r.links.isEmpty() ? QUrl() : m_base;
+            for (const simdjson::dom::key_value_pair rel : rels) {
+                r.relationships.append(relationship(name(rel.key), rel.value));
+                if (links) {
+                    if (const auto l = member(rel.value, "links"); l && l->is_object()) {
+                        writeJson(m_batch, *l);
+                        addPending({ &into, index, r.relationships.size() - 1, true });
+                    }
+                }
+            }
+        } else if (key == "links" && links && field.value.is_object()) {
+            writeJson(m_batch, field.value);
+            addPending({ &into, index, -1, true });
         }
     }
-    return r;
 }
 
 ErrorObject Decoder::errorObject(element v)
@@ -495,6 +579,35 @@ ErrorObject Decoder::errorObject(element v)
         }
     }
     return e;
+}
+
+void Decoder::finish()
+{
+    if (m_pending.empty())
+        return;
+    m_batch.back() = ']'; // the comma after the last object
+    const QJsonDocument json = QJsonDocument::fromJson(
+        QByteArray::fromRawData(m_batch.data(), static_cast<qsizetype>(m_batch.size())));
+    Q_ASSERT(json.isArray() && json.array().size() == static_cast<qsizetype>(m_pending.size()));
+    const QJsonArray objects = json.array();
+    for (size_t i = 0; i < m_pending.size(); ++i) {
+        const Pending &p = m_pending[i];
+        Resource &r = (*p.list)[p.resource];
+        // Shares the parsed object: no copy.
+        const QJsonObject o = objects.at(static_cast<qsizetype>(i)).toObject();
+        if (!p.links) {
+            r.attributes = o;
+        } else if (p.relationship < 0) {
+            r.links = o;
+            r.base = o.isEmpty() ? QUrl() : m_base;
+        } else {
+            Relationship &rel = r.relationships[p.relationship];
+            rel.links = o;
+            rel.base = o.isEmpty() ? QUrl() : m_base;
+        }
+    }
+    m_pending.clear();
+    m_batch.assign(1, '[');
 }
 
 std::optional<Document> Decoder::document(element topElement, DecodeError *error)
@@ -540,7 +653,7 @@ std::optional<Document> Decoder::document(element topElement, DecodeError *error
         const auto arr = arrayOf(*wrapped);
         doc.data.reserve(static_cast<qsizetype>(arr.size()));
         for (const element e : arr)
-            doc.data.append(resource(*member(e, "data"), true));
+            resource(*member(e, "data"), true, doc.data);
     } else if (data && data->is_array()) {
         doc.dataIsArray = true;
         const auto arr = arrayOf(*data);
@@ -551,10 +664,10 @@ std::optional<Document> Decoder::document(element topElement, DecodeError *error
                     error->message = QStringLiteral("JSON:API data array holds a non-object");
                 return std::nullopt;
             }
-            doc.data.append(resource(v, m_options.resourceLinks));
+            resource(v, m_options.resourceLinks, doc.data);
         }
     } else if (data && data->is_object()) {
-        doc.data.append(resource(*data, m_options.resourceLinks));
+        resource(*data, m_options.resourceLinks, doc.data);
     } else if (data && !data->is_null()) {
         if (error)
             error->message = QStringLiteral("JSON:API data is neither an object, an array nor null");
@@ -564,16 +677,17 @@ std::optional<Document> Decoder::document(element topElement, DecodeError *error
         const auto arr = arrayOf(*included);
         doc.included.reserve(static_cast<qsizetype>(arr.size()));
         for (const element v : arr)
-            doc.included.append(resource(v, m_options.resourceLinks));
+            resource(v, m_options.resourceLinks, doc.included);
     }
     if (const auto links = member(topElement, "links"))
-        doc.links = decodeLinks(toQJson(*links), m_base);
+        doc.links = decodeLinks(toQJsonObject(*links, m_json), m_base);
     if (const auto meta = member(topElement, "meta"))
-        doc.meta = toQJsonObject(*meta);
+        doc.meta = toQJsonObject(*meta, m_json);
     if (errors && errors->is_array()) {
         for (const element v : arrayOf(*errors))
             doc.errors.append(errorObject(v));
     }
+    finish();
     return doc;
 }
 
@@ -630,7 +744,11 @@ Resource decodeResource(const QJsonObject &object, const QUrl &base)
 {
     const DecodeOptions options;
     return withParsed(QJsonDocument(object).toJson(QJsonDocument::Compact), nullptr, [&](element o) {
-        return std::optional<Resource>(Decoder(base, options).resource(o, true));
+        QList<Resource> one;
+        Decoder decoder(base, options);
+        decoder.resource(o, true, one);
+        decoder.finish();
+        return std::optional<Resource>(one.constFirst());
     }).value_or(Resource());
 }
 
