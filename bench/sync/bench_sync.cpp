@@ -215,7 +215,7 @@ int main(int argc, char **argv)
             for (int i = 0; i < pages.size(); ++i)
                 sink += JsonApi::decode(pages.at(i), urls.at(i), nullptr, SyncPageDecode)->data.size();
         },
-        qEnvironmentVariableIntValue("TMPROUNDS") + 3);
+        3);
     // --- 4b. JSON:API decode + mapping to typed values, decoded as ListCandidatesRequest does ---
     const double decode = measure(
         [&] {

@@ -462,9 +462,9 @@ Linkage Decoder::linkage(element o, const QString &relationshipName)
     std::string_view type;
     if (o.is_object()) {
         for (const simdjson::dom::key_value_pair field : objectOf(o)) {
-            if (field.key == "id")
+            if (field.key == "id" && l.id.isEmpty())
                 l.id = idOf(field.value);
-            else if (field.key == "type")
+            else if (field.key == "type" && type.empty())
                 type = field.value.is_string() ? field.value.get_string().value_unsafe() : std::string_view();
         }
     }
@@ -484,11 +484,9 @@ Relationship Decoder::relationship(const QString &relationshipName, element o)
     if (!o.is_object())
         return r;
     for (const simdjson::dom::key_value_pair field : objectOf(o)) {
-        if (field.key != "data")
+        if (field.key != "data" || r.hasData) // a repeated "data" counts once (the first)
             continue;
         r.hasData = true;
-        r.toMany = false;
-        r.data.clear();
         if (field.value.is_array()) {
             r.toMany = true;
             const auto arr = arrayOf(field.value);
@@ -509,49 +507,55 @@ void Decoder::resource(element o, bool links, QList<Resource> &into)
         return;
     const qsizetype index = into.size() - 1;
     Resource &r = into.last();
+    // One pass over the members; a repeated member counts once (the first, as member() reads).
+    std::optional<element> type, id, attributes, relationships, ownLinks;
     for (const simdjson::dom::key_value_pair field : objectOf(o)) {
-        const std::string_view key = field.key;
-        if (key == "type") {
-            r.type = field.value.is_string() ? name(field.value.get_string().value_unsafe()) : QString();
-        } else if (key == "id") {
-            r.id = idOf(field.value);
-        } else if (key == "attributes") {
-            if (!field.value.is_object())
+        std::optional<element> *slot = field.key == "type" ? &type
+            : field.key == "id"                            ? &id
+            : field.key == "attributes"                    ? &attributes
+            : field.key == "relationships"                 ? &relationships
+            : field.key == "links"                         ? &ownLinks
+                                                           : nullptr;
+        if (slot && !*slot)
+            *slot = field.value;
+    }
+    if (type && type->is_string())
+        r.type = name(type->get_string().value_unsafe());
+    if (id)
+        r.id = idOf(*id);
+    if (attributes && attributes->is_object()) {
+        bool any = false;
+        for (const simdjson::dom::key_value_pair a : objectOf(*attributes)) {
+            const std::string_view attribute = kebabView(a.key, m_scratch);
+            if (!wanted(attribute))
                 continue;
-            bool any = false;
-            for (const simdjson::dom::key_value_pair a : objectOf(field.value)) {
-                const std::string_view attribute = kebabView(a.key, m_scratch);
-                if (!wanted(attribute))
-                    continue;
-                m_batch += any ? ',' : '{';
-                any = true;
-                writeString(m_batch, attribute);
-                m_batch += ':';
-                writeJson(m_batch, a.value);
-            }
-            if (any) {
-                m_batch += '}';
-                addPending({ &into, index, -1, false });
-            }
-        } else if (key == "relationships") {
-            r.relationships.clear();
-            if (!field.value.is_object())
-                continue;
-            const auto rels = objectOf(field.value);
-            r.relationships.reserve(static_cast<qsizetype>(rels.size()));
-            for (const simdjson::dom::key_value_pair rel : rels) {
-                r.relationships.append(relationship(name(rel.key), rel.value));
-                if (links) {
-                    if (const auto l = member(rel.value, "links"); l && l->is_object()) {
-                        writeJson(m_batch, *l);
-                        addPending({ &into, index, r.relationships.size() - 1, true });
-                    }
-                }
-            }
-        } else if (key == "links" && links && field.value.is_object()) {
-            writeJson(m_batch, field.value);
-            addPending({ &into, index, -1, true });
+            m_batch += any ? ',' : '{';
+            any = true;
+            writeString(m_batch, attribute);
+            m_batch += ':';
+            writeJson(m_batch, a.value);
         }
+        if (any) {
+            m_batch += '}';
+            addPending({ &into, index, -1, false });
+        }
+    }
+    if (relationships && relationships->is_object()) {
+        const auto rels = objectOf(*relationships);
+        r.relationships.reserve(static_cast<qsizetype>(rels.size()));
+        for (const simdjson::dom::key_value_pair rel : rels) {
+            r.relationships.append(relationship(name(rel.key), rel.value));
+            if (!links)
+                continue;
+            if (const auto l = member(rel.value, "links"); l && l->is_object()) {
+                writeJson(m_batch, *l);
+                addPending({ &into, index, r.relationships.size() - 1, true });
+            }
+        }
+    }
+    if (links && ownLinks && ownLinks->is_object()) {
+        writeJson(m_batch, *ownLinks);
+        addPending({ &into, index, -1, true });
     }
 }
 

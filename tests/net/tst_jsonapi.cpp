@@ -371,6 +371,45 @@ private Q_SLOTS:
         QCOMPARE(QJsonDocument(doc->data.constFirst().attributes).toJson(), QJsonDocument(expected).toJson());
     }
 
+    // A member given twice counts once, the first time, with or without links.
+    void repeatedMembers()
+    {
+        const QByteArray body("{\"data\":{\"type\":\"candidates\",\"id\":\"1\",\"type\":\"jobs\","
+                              "\"attributes\":{\"email\":\"a@example.com\"},\"attributes\":{\"email\":\"b@example.com\"},"
+                              "\"relationships\":{\"job-applications\":{\"links\":{\"self\":\"/v1/x\"},"
+                              "\"data\":[{\"type\":\"job-applications\",\"id\":\"7\"}],\"data\":null}},"
+                              "\"relationships\":{},\"links\":{\"self\":\"/v1/candidates/1\"},\"links\":{}}}");
+        const QUrl url(QStringLiteral("https://api.teamtailor.com/v1/candidates/1"));
+        for (const bool links : { true, false }) {
+            DecodeError err;
+            const auto doc = decode(body, url, &err, DecodeOptions { .resourceLinks = links, .attributes = {} });
+            QVERIFY2(doc, qPrintable(err.message));
+            const Resource &r = doc->data.constFirst();
+            QCOMPARE(r.type, QStringLiteral("candidates"));
+            QCOMPARE(r.string(QLatin1String("email")), QStringLiteral("a@example.com"));
+            QCOMPARE(r.relationships.size(), 1);
+            QCOMPARE(r.relationships.constFirst().data, QList<Linkage>({ { QStringLiteral("job-applications"), QStringLiteral("7") } }));
+            QCOMPARE(r.relationships.constFirst().self(), links ? QStringLiteral("https://api.teamtailor.com/v1/x") : QString());
+            QCOMPARE(r.self(), links ? QStringLiteral("https://api.teamtailor.com/v1/candidates/1") : QString());
+        }
+    }
+
+    // Cut anywhere, a page is refused with the offset of the damage, never half-decoded.
+    void truncatedAnywhere()
+    {
+        const QByteArray input = readFile(test::dataPath(QStringLiteral("jsonapi/candidates-page.json"))).trimmed();
+        QVERIFY(!input.isEmpty());
+        for (qsizetype n = 0; n < input.size(); ++n) {
+            for (const DecodeOptions &options : { DecodeOptions(), SyncPageDecode }) {
+                DecodeError err;
+                const auto doc = decode(input.left(n), QUrl(), &err, options);
+                QVERIFY2(!doc, qPrintable(QString::number(n)));
+                QVERIFY2(err.message.startsWith(QLatin1String("malformed JSON at offset ")), qPrintable(err.message));
+            }
+        }
+        QVERIFY(decode(input, QUrl(), nullptr, SyncPageDecode));
+    }
+
     // The QJsonObject overloads go through the same decoder.
     void fromObject()
     {
