@@ -204,7 +204,8 @@ int main(int argc, char **argv)
         [&] {
             for (const QByteArray &p : pages) {
                 simdjson::dom::element top;
-                if (parser.parse(p.constData(), static_cast<size_t>(p.size()), true).get(top) == simdjson::SUCCESS)
+                if (parser.parse(p.constData(), static_cast<size_t>(p.size()), true).get(top)
+                    == simdjson::SUCCESS)
                     sink += top.is_object();
             }
         },
@@ -334,10 +335,10 @@ int main(int argc, char **argv)
     out.setRealNumberPrecision(2);
     out << "\n== " << stored << " candidates in " << pages.size() << " pages (" << bytes / 1024 << " KiB)\n";
     out << "plain QJsonDocument parse   " << baseline * 1000 / n << " us/candidate   (baseline 1.00x)\n";
-    out << "  simdjson DOM parse        " << simdParse * 1000 / n << " us/candidate   " << simdParse / baseline
-        << "x baseline (validation only, no Qt values)\n";
-    out << "  JSON:API decode           " << decodeOnly * 1000 / n << " us/candidate   " << decodeOnly / baseline
-        << "x baseline (SyncPageDecode: no resource links, read attributes only)\n";
+    out << "  simdjson DOM parse        " << simdParse * 1000 / n << " us/candidate   "
+        << simdParse / baseline << "x baseline (validation only, no Qt values)\n";
+    out << "  JSON:API decode           " << decodeOnly * 1000 / n << " us/candidate   "
+        << decodeOnly / baseline << "x baseline (SyncPageDecode: no resource links, read attributes only)\n";
     out << "JSON:API decode + mapping   " << decode * 1000 / n << " us/candidate   " << decode / baseline
         << "x baseline\n";
     out << "store only (CPU)            " << storeOnly * 1000 / n

@@ -346,8 +346,8 @@ void writeJson(std::string &out, element e)
 QJsonObject objectFromText(const std::string &text)
 {
     // The parser copies what it keeps.
-    const QJsonDocument json = QJsonDocument::fromJson(
-        QByteArray::fromRawData(text.data(), static_cast<qsizetype>(text.size())));
+    const QJsonDocument json
+        = QJsonDocument::fromJson(QByteArray::fromRawData(text.data(), static_cast<qsizetype>(text.size())));
     Q_ASSERT(json.isObject());
     return json.object();
 }
@@ -702,8 +702,7 @@ constexpr size_t ReusedParserCapacity = 1 << 20;
 // Parses body (copied once into a padded buffer) and runs fn on the top-level element. On
 // malformed JSON the error names the offset QJsonDocument finds; JSON that QJsonDocument reads
 // but simdjson refuses (an integer beyond 64 bits) is decoded from QJsonDocument's own form.
-template<class Fn>
-auto withParsed(QByteArrayView body, DecodeError *error, Fn fn) -> decltype(fn(element()))
+template<class Fn> auto withParsed(QByteArrayView body, DecodeError *error, Fn fn) -> decltype(fn(element()))
 {
     thread_local simdjson::dom::parser reused;
     std::optional<simdjson::dom::parser> own;
@@ -714,7 +713,8 @@ auto withParsed(QByteArrayView body, DecodeError *error, Fn fn) -> decltype(fn(e
     if (rc == simdjson::SUCCESS)
         return fn(top);
     QJsonParseError pe {};
-    const QJsonDocument json = QJsonDocument::fromJson(QByteArray::fromRawData(body.data(), body.size()), &pe);
+    const QJsonDocument json
+        = QJsonDocument::fromJson(QByteArray::fromRawData(body.data(), body.size()), &pe);
     if (pe.error != QJsonParseError::NoError) {
         if (error)
             error->message
@@ -726,20 +726,22 @@ auto withParsed(QByteArrayView body, DecodeError *error, Fn fn) -> decltype(fn(e
     if (rc == simdjson::SUCCESS)
         return fn(top);
     if (error)
-        error->message = QStringLiteral("malformed JSON: %1").arg(QString::fromUtf8(simdjson::error_message(rc)));
+        error->message
+            = QStringLiteral("malformed JSON: %1").arg(QString::fromUtf8(simdjson::error_message(rc)));
     return {};
 }
 
 } // namespace
 
-std::optional<Document> decode(QByteArrayView body, const QUrl &requestUrl, DecodeError *error, DecodeOptions options)
+std::optional<Document> decode(
+    QByteArrayView body, const QUrl &requestUrl, DecodeError *error, DecodeOptions options)
 {
-    return withParsed(body, error, [&](element top) {
-        return Decoder(requestUrl, options).document(top, error);
-    });
+    return withParsed(
+        body, error, [&](element top) { return Decoder(requestUrl, options).document(top, error); });
 }
 
-std::optional<Document> decode(const QJsonObject &top, const QUrl &requestUrl, DecodeError *error, DecodeOptions options)
+std::optional<Document> decode(
+    const QJsonObject &top, const QUrl &requestUrl, DecodeError *error, DecodeOptions options)
 {
     return decode(QJsonDocument(top).toJson(QJsonDocument::Compact), requestUrl, error, options);
 }

@@ -116,11 +116,11 @@ struct DecodeOptions
 // Decodes a JSON:API document. requestUrl resolves relative links. Fails on malformed JSON
 // ("malformed JSON at offset N: ..."), a non-object top level, or a document with none of
 // data/errors/meta. The whole body is validated whatever the options leave out.
-std::optional<Document> decode(QByteArrayView body, const QUrl &requestUrl, DecodeError *error = nullptr,
-    DecodeOptions options = {});
+std::optional<Document> decode(
+    QByteArrayView body, const QUrl &requestUrl, DecodeError *error = nullptr, DecodeOptions options = {});
 // The same for a document already held as a QJsonObject.
-std::optional<Document> decode(const QJsonObject &top, const QUrl &requestUrl, DecodeError *error = nullptr,
-    DecodeOptions options = {});
+std::optional<Document> decode(
+    const QJsonObject &top, const QUrl &requestUrl, DecodeError *error = nullptr, DecodeOptions options = {});
 
 // Decodes one resource object (used by decode(); exposed for webhook payloads with JSON:API-like data).
 Resource decodeResource(const QJsonObject &object, const QUrl &base);

@@ -177,7 +177,8 @@ private Q_SLOTS:
         QVERIFY(!input.isEmpty());
         QVERIFY(!expected.isEmpty());
         DecodeError err;
-        const auto doc = decode(input, requestUrl, &err, DecodeOptions { .resourceLinks = false, .attributes = {} });
+        const auto doc
+            = decode(input, requestUrl, &err, DecodeOptions { .resourceLinks = false, .attributes = {} });
         QVERIFY2(doc, qPrintable(err.message));
         // The notes doc wraps its resources ({"notes":[{"data":...}]}): they keep their links.
         const bool wrapped = name == QLatin1String("notes-list-doc-quirk");
@@ -197,17 +198,21 @@ private Q_SLOTS:
     void resourceLinksLeftOut_data()
     {
         QTest::addColumn<QByteArray>("body");
-        QTest::addColumn<QByteArray>("expected"); // decoded in full, it equals body without links; empty: malformed
+        QTest::addColumn<QByteArray>(
+            "expected"); // decoded in full, it equals body without links; empty: malformed
         QTest::newRow("resources, relationships, included; other links kept")
-            << QByteArray("{\"data\": [{\"id\": \"1\", \"type\": \"candidates\", \"links\": {\"self\": \"x\"},"
-                          " \"attributes\": {\"links\": {\"a\": [1, 2.5e3, true, null]}},"
-                          " \"relationships\": {\"job-applications\": {\"links\": {\"self\": \"y\"},"
-                          " \"data\": [{\"type\": \"job-applications\", \"id\": 2}]}}}],"
-                          "\n \"included\": [{\"links\": {\"self\": \"z\"}, \"id\": \"2\", \"type\": \"job-applications\"}],"
-                          " \"links\": {\"next\": \"n\"}, \"meta\": {\"links\": 1}}")
+            << QByteArray(
+                   "{\"data\": [{\"id\": \"1\", \"type\": \"candidates\", \"links\": {\"self\": \"x\"},"
+                   " \"attributes\": {\"links\": {\"a\": [1, 2.5e3, true, null]}},"
+                   " \"relationships\": {\"job-applications\": {\"links\": {\"self\": \"y\"},"
+                   " \"data\": [{\"type\": \"job-applications\", \"id\": 2}]}}}],"
+                   "\n \"included\": [{\"links\": {\"self\": \"z\"}, \"id\": \"2\", \"type\": "
+                   "\"job-applications\"}],"
+                   " \"links\": {\"next\": \"n\"}, \"meta\": {\"links\": 1}}")
             << QByteArray("{\"data\":[{\"id\":\"1\",\"type\":\"candidates\","
                           "\"attributes\":{\"links\": {\"a\": [1, 2.5e3, true, null]}},"
-                          "\"relationships\":{\"job-applications\":{\"data\":[{\"type\": \"job-applications\", \"id\": 2}]}}}],"
+                          "\"relationships\":{\"job-applications\":{\"data\":[{\"type\": "
+                          "\"job-applications\", \"id\": 2}]}}}],"
                           "\"included\":[{\"id\":\"2\",\"type\":\"job-applications\"}],"
                           "\"links\":{\"next\": \"n\"},\"meta\":{\"links\": 1}}");
         QTest::newRow("links the only member")
@@ -218,7 +223,8 @@ private Q_SLOTS:
             << QByteArray("{\"data\":[{\"id\":\"a\\\"b\\\\\",\"links\":{\"self\":\"q\\\"}\\\\\"}}]}")
             << QByteArray("{\"data\":[{\"id\":\"a\\\"b\\\\\"}]}");
         QTest::newRow("null data") << QByteArray("{ \"data\" : null }") << QByteArray("{\"data\":null}");
-        QTest::newRow("bad literal in links") << QByteArray("{\"data\":[{\"links\":{\"self\":tru}}]}") << QByteArray();
+        QTest::newRow("bad literal in links")
+            << QByteArray("{\"data\":[{\"links\":{\"self\":tru}}]}") << QByteArray();
         QTest::newRow("mismatched brackets in links")
             << QByteArray("{\"data\":[{\"links\":{]}}]}") << QByteArray();
         QTest::newRow("unterminated string") << QByteArray("{\"data\":[{\"links\":\"x}]}") << QByteArray();
@@ -237,7 +243,8 @@ private Q_SLOTS:
         const auto doc = decode(body, url, &err, DecodeOptions { .resourceLinks = false, .attributes = {} });
         if (expected.isEmpty()) {
             QVERIFY(!doc);
-            QVERIFY2(err.message.startsWith(QLatin1String("malformed JSON at offset ")), qPrintable(err.message));
+            QVERIFY2(
+                err.message.startsWith(QLatin1String("malformed JSON at offset ")), qPrintable(err.message));
             return;
         }
         QVERIFY2(doc, qPrintable(err.message));
@@ -261,7 +268,8 @@ private Q_SLOTS:
         QVERIFY(full);
         static constexpr QLatin1StringView some[] = { QLatin1StringView("first-name"),
             QLatin1StringView("updated-at"), QLatin1StringView("assessment"), QLatin1StringView("note") };
-        for (const DecodeOptions &options : { DecodeOptions { .resourceLinks = true, .attributes = some }, SyncPageDecode }) {
+        for (const DecodeOptions &options :
+            { DecodeOptions { .resourceLinks = true, .attributes = some }, SyncPageDecode }) {
             const auto restricted = decode(input, requestUrl, nullptr, options);
             QVERIFY(restricted);
             // Everything but the attributes is decoded as in full (links aside, for the sync's pages).
@@ -337,8 +345,9 @@ private Q_SLOTS:
         }
         // An attribute the mapping does not read is not decoded.
         const auto moreAttributes = decode(
-            QByteArray("{\"data\":[{\"type\":\"candidates\",\"id\":\"1\",\"attributes\":{\"first_name\":\"A\","
-                       "\"pitch\":\"a long text\",\"tags\":[\"x\"]}}]}"),
+            QByteArray(
+                "{\"data\":[{\"type\":\"candidates\",\"id\":\"1\",\"attributes\":{\"first_name\":\"A\","
+                "\"pitch\":\"a long text\",\"tags\":[\"x\"]}}]}"),
             url, nullptr, SyncPageDecode);
         QVERIFY(moreAttributes);
         QCOMPARE(moreAttributes->data.constFirst().attributes,
@@ -354,8 +363,9 @@ private Q_SLOTS:
         QTest::newRow("beyond 64 bits") << QByteArray("{\"a\":123456789012345678901234567890}");
         QTest::newRow("literals and nesting")
             << QByteArray("{\"a\":true,\"b\":false,\"c\":null,\"d\":[1,[2,{\"x\":[]}]],\"e\":{}}");
-        QTest::newRow("strings") << QByteArray("{\"a\":\"\\u00e9t\\u00e9 \\\"q\\\" \\\\ \\n\",\"b\":\"Åsa Öberg\","
-                                               "\"c\":\"\\ud83d\\ude00\",\"d\":\"\",\"k\\u00e9y\":1,\"nøkkel\":2}");
+        QTest::newRow("strings") << QByteArray(
+            "{\"a\":\"\\u00e9t\\u00e9 \\\"q\\\" \\\\ \\n\",\"b\":\"Åsa Öberg\","
+            "\"c\":\"\\ud83d\\ude00\",\"d\":\"\",\"k\\u00e9y\":1,\"nøkkel\":2}");
     }
 
     void values()
@@ -374,37 +384,44 @@ private Q_SLOTS:
     // A member given twice counts once, the first time, with or without links.
     void repeatedMembers()
     {
-        const QByteArray body("{\"data\":{\"type\":\"candidates\",\"id\":\"1\",\"type\":\"jobs\","
-                              "\"attributes\":{\"email\":\"a@example.com\"},\"attributes\":{\"email\":\"b@example.com\"},"
-                              "\"relationships\":{\"job-applications\":{\"links\":{\"self\":\"/v1/x\"},"
-                              "\"data\":[{\"type\":\"job-applications\",\"id\":\"7\"}],\"data\":null}},"
-                              "\"relationships\":{},\"links\":{\"self\":\"/v1/candidates/1\"},\"links\":{}}}");
+        const QByteArray body(
+            "{\"data\":{\"type\":\"candidates\",\"id\":\"1\",\"type\":\"jobs\","
+            "\"attributes\":{\"email\":\"a@example.com\"},\"attributes\":{\"email\":\"b@example.com\"},"
+            "\"relationships\":{\"job-applications\":{\"links\":{\"self\":\"/v1/x\"},"
+            "\"data\":[{\"type\":\"job-applications\",\"id\":\"7\"}],\"data\":null}},"
+            "\"relationships\":{},\"links\":{\"self\":\"/v1/candidates/1\"},\"links\":{}}}");
         const QUrl url(QStringLiteral("https://api.teamtailor.com/v1/candidates/1"));
         for (const bool links : { true, false }) {
             DecodeError err;
-            const auto doc = decode(body, url, &err, DecodeOptions { .resourceLinks = links, .attributes = {} });
+            const auto doc
+                = decode(body, url, &err, DecodeOptions { .resourceLinks = links, .attributes = {} });
             QVERIFY2(doc, qPrintable(err.message));
             const Resource &r = doc->data.constFirst();
             QCOMPARE(r.type, QStringLiteral("candidates"));
             QCOMPARE(r.string(QLatin1String("email")), QStringLiteral("a@example.com"));
             QCOMPARE(r.relationships.size(), 1);
-            QCOMPARE(r.relationships.constFirst().data, QList<Linkage>({ { QStringLiteral("job-applications"), QStringLiteral("7") } }));
-            QCOMPARE(r.relationships.constFirst().self(), links ? QStringLiteral("https://api.teamtailor.com/v1/x") : QString());
-            QCOMPARE(r.self(), links ? QStringLiteral("https://api.teamtailor.com/v1/candidates/1") : QString());
+            QCOMPARE(r.relationships.constFirst().data,
+                QList<Linkage>({ { QStringLiteral("job-applications"), QStringLiteral("7") } }));
+            QCOMPARE(r.relationships.constFirst().self(),
+                links ? QStringLiteral("https://api.teamtailor.com/v1/x") : QString());
+            QCOMPARE(
+                r.self(), links ? QStringLiteral("https://api.teamtailor.com/v1/candidates/1") : QString());
         }
     }
 
     // Cut anywhere, a page is refused with the offset of the damage, never half-decoded.
     void truncatedAnywhere()
     {
-        const QByteArray input = readFile(test::dataPath(QStringLiteral("jsonapi/candidates-page.json"))).trimmed();
+        const QByteArray input
+            = readFile(test::dataPath(QStringLiteral("jsonapi/candidates-page.json"))).trimmed();
         QVERIFY(!input.isEmpty());
         for (qsizetype n = 0; n < input.size(); ++n) {
             for (const DecodeOptions &options : { DecodeOptions(), SyncPageDecode }) {
                 DecodeError err;
                 const auto doc = decode(input.left(n), QUrl(), &err, options);
                 QVERIFY2(!doc, qPrintable(QString::number(n)));
-                QVERIFY2(err.message.startsWith(QLatin1String("malformed JSON at offset ")), qPrintable(err.message));
+                QVERIFY2(err.message.startsWith(QLatin1String("malformed JSON at offset ")),
+                    qPrintable(err.message));
             }
         }
         QVERIFY(decode(input, QUrl(), nullptr, SyncPageDecode));
@@ -419,8 +436,8 @@ private Q_SLOTS:
             if (i)
                 body += ',';
             body += "{\"type\":\"candidates\",\"id\":" + QByteArray::number(i)
-                + ",\"attributes\":{\"first_name\":\"Name " + QByteArray::number(i)
-                + "\",\"pitch\":\"" + QByteArray(150, 'x') + "\"}}";
+                + ",\"attributes\":{\"first_name\":\"Name " + QByteArray::number(i) + "\",\"pitch\":\""
+                + QByteArray(150, 'x') + "\"}}";
         }
         body += "],\"meta\":{\"record-count\":" + QByteArray::number(count) + "}}";
         QVERIFY(body.size() > (1 << 20));
@@ -447,7 +464,12 @@ private Q_SLOTS:
         QVERIFY(fromBytes);
         QVERIFY(fromObject);
         QCOMPARE(QJsonDocument(dump(*fromObject)).toJson(), QJsonDocument(dump(*fromBytes)).toJson());
-        const QJsonObject first = QJsonDocument::fromJson(input).object().value(QStringLiteral("data")).toArray().at(0).toObject();
+        const QJsonObject first = QJsonDocument::fromJson(input)
+                                      .object()
+                                      .value(QStringLiteral("data"))
+                                      .toArray()
+                                      .at(0)
+                                      .toObject();
         QCOMPARE(QJsonDocument(dumpResource(decodeResource(first, url))).toJson(),
             QJsonDocument(dumpResource(fromBytes->data.constFirst())).toJson());
     }
