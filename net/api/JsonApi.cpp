@@ -382,13 +382,18 @@ QString idOf(element e)
     }
 }
 
-// A member of an object, or nothing (an element of type NULL_VALUE would be a value).
+// A member of an object, or nothing. A repeated member counts once, the last time, as in
+// QJsonDocument.
 std::optional<element> member(element object, std::string_view key)
 {
-    element v;
-    if (!object.is_object() || objectOf(object).at_key(key).get(v) != simdjson::SUCCESS)
+    if (!object.is_object())
         return std::nullopt;
-    return v;
+    std::optional<element> found;
+    for (const simdjson::dom::key_value_pair field : objectOf(object)) {
+        if (field.key == key)
+            found = field.value;
+    }
+    return found;
 }
 
 class Decoder
@@ -462,9 +467,9 @@ Linkage Decoder::linkage(element o, const QString &relationshipName)
     std::string_view type;
     if (o.is_object()) {
         for (const simdjson::dom::key_value_pair field : objectOf(o)) {
-            if (field.key == "id" && l.id.isEmpty())
+            if (field.key == "id")
                 l.id = idOf(field.value);
-            else if (field.key == "type" && type.empty())
+            else if (field.key == "type")
                 type = field.value.is_string() ? field.value.get_string().value_unsafe() : std::string_view();
         }
     }
@@ -484,9 +489,11 @@ Relationship Decoder::relationship(const QString &relationshipName, element o)
     if (!o.is_object())
         return r;
     for (const simdjson::dom::key_value_pair field : objectOf(o)) {
-        if (field.key != "data" || r.hasData) // a repeated "data" counts once (the first)
+        if (field.key != "data")
             continue;
-        r.hasData = true;
+        r.hasData = true; // a repeated "data" counts once, the last time
+        r.toMany = false;
+        r.data.clear();
         if (field.value.is_array()) {
             r.toMany = true;
             const auto arr = arrayOf(field.value);
@@ -507,7 +514,7 @@ void Decoder::resource(element o, bool links, QList<Resource> &into)
         return;
     const qsizetype index = into.size() - 1;
     Resource &r = into.last();
-    // One pass over the members; a repeated member counts once (the first, as member() reads).
+    // One pass over the members; a repeated member counts once (the last, as member() reads).
     std::optional<element> type, id, attributes, relationships, ownLinks;
     for (const simdjson::dom::key_value_pair field : objectOf(o)) {
         std::optional<element> *slot = field.key == "type" ? &type
@@ -516,7 +523,7 @@ void Decoder::resource(element o, bool links, QList<Resource> &into)
             : field.key == "relationships"                 ? &relationships
             : field.key == "links"                         ? &ownLinks
                                                            : nullptr;
-        if (slot && !*slot)
+        if (slot)
             *slot = field.value;
     }
     if (type && type->is_string())

@@ -381,15 +381,23 @@ private Q_SLOTS:
         QCOMPARE(QJsonDocument(doc->data.constFirst().attributes).toJson(), QJsonDocument(expected).toJson());
     }
 
-    // A member given twice counts once, the first time, with or without links.
+    // A member given twice counts once, the last time (as QJsonDocument reads it), with or
+    // without links.
     void repeatedMembers()
     {
         const QByteArray body(
-            "{\"data\":{\"type\":\"candidates\",\"id\":\"1\",\"type\":\"jobs\","
+            "{\"data\":{\"type\":\"jobs\",\"id\":\"1\",\"type\":\"candidates\","
             "\"attributes\":{\"email\":\"a@example.com\"},\"attributes\":{\"email\":\"b@example.com\"},"
-            "\"relationships\":{\"job-applications\":{\"links\":{\"self\":\"/v1/x\"},"
-            "\"data\":[{\"type\":\"job-applications\",\"id\":\"7\"}],\"data\":null}},"
-            "\"relationships\":{},\"links\":{\"self\":\"/v1/candidates/1\"},\"links\":{}}}");
+            "\"relationships\":{},\"relationships\":{\"job-applications\":{\"links\":{},"
+            "\"data\":null,\"data\":[{\"type\":\"job-applications\",\"id\":\"7\"}],\"links\":{\"self\":\"/v1/"
+            "x\"}}},"
+            "\"links\":{},\"links\":{\"self\":\"/v1/candidates/1\"}},\"data\":{\"type\":\"jobs\"},"
+            "\"data\":{\"type\":\"candidates\",\"id\":\"1\",\"type\":\"jobs\",\"type\":\"candidates\","
+            "\"attributes\":{\"email\":\"a@example.com\"},\"attributes\":{\"email\":\"b@example.com\"},"
+            "\"relationships\":{},\"relationships\":{\"job-applications\":{\"links\":{},"
+            "\"data\":null,\"data\":[{\"type\":\"job-applications\",\"id\":\"7\"}],\"links\":{\"self\":\"/v1/"
+            "x\"}}},"
+            "\"links\":{},\"links\":{\"self\":\"/v1/candidates/1\"}}}");
         const QUrl url(QStringLiteral("https://api.teamtailor.com/v1/candidates/1"));
         for (const bool links : { true, false }) {
             DecodeError err;
@@ -398,10 +406,12 @@ private Q_SLOTS:
             QVERIFY2(doc, qPrintable(err.message));
             const Resource &r = doc->data.constFirst();
             QCOMPARE(r.type, QStringLiteral("candidates"));
-            QCOMPARE(r.string(QLatin1String("email")), QStringLiteral("a@example.com"));
+            QCOMPARE(r.string(QLatin1String("email")), QStringLiteral("b@example.com"));
+            QVERIFY(!doc->dataIsArray);
             QCOMPARE(r.relationships.size(), 1);
             QCOMPARE(r.relationships.constFirst().data,
                 QList<Linkage>({ { QStringLiteral("job-applications"), QStringLiteral("7") } }));
+            QVERIFY(r.relationships.constFirst().toMany);
             QCOMPARE(r.relationships.constFirst().self(),
                 links ? QStringLiteral("https://api.teamtailor.com/v1/x") : QString());
             QCOMPARE(
