@@ -27,6 +27,8 @@
 #include <QTextStream>
 #include <QTimer>
 
+#include <simdjson.h>
+
 #include <sys/resource.h>
 #include <time.h>
 
@@ -195,7 +197,27 @@ int main(int argc, char **argv)
                 sink += QJsonDocument::fromJson(p).object().size();
         },
         3);
-    // --- 4. JSON:API decode + mapping to typed values, decoded as ListCandidatesRequest does ---
+    // --- 3b. what decode() starts with: simdjson's DOM parse (validation) of the same pages,
+    //         a padded copy of each page included, no Qt values built ---
+    simdjson::dom::parser parser;
+    const double simdParse = measure(
+        [&] {
+            for (const QByteArray &p : pages) {
+                simdjson::dom::element top;
+                if (parser.parse(p.constData(), static_cast<size_t>(p.size()), true).get(top)
+                    == simdjson::SUCCESS)
+                    sink += top.is_object();
+            }
+        },
+        3);
+    // --- 4a. JSON:API decode alone, as ListCandidatesRequest decodes ---
+    const double decodeOnly = measure(
+        [&] {
+            for (int i = 0; i < pages.size(); ++i)
+                sink += JsonApi::decode(pages.at(i), urls.at(i), nullptr, SyncPageDecode)->data.size();
+        },
+        3);
+    // --- 4b. JSON:API decode + mapping to typed values, decoded as ListCandidatesRequest does ---
     const double decode = measure(
         [&] {
             for (int i = 0; i < pages.size(); ++i) {
@@ -313,6 +335,10 @@ int main(int argc, char **argv)
     out.setRealNumberPrecision(2);
     out << "\n== " << stored << " candidates in " << pages.size() << " pages (" << bytes / 1024 << " KiB)\n";
     out << "plain QJsonDocument parse   " << baseline * 1000 / n << " us/candidate   (baseline 1.00x)\n";
+    out << "  simdjson DOM parse        " << simdParse * 1000 / n << " us/candidate   "
+        << simdParse / baseline << "x baseline (validation only, no Qt values)\n";
+    out << "  JSON:API decode           " << decodeOnly * 1000 / n << " us/candidate   "
+        << decodeOnly / baseline << "x baseline (SyncPageDecode: no resource links, read attributes only)\n";
     out << "JSON:API decode + mapping   " << decode * 1000 / n << " us/candidate   " << decode / baseline
         << "x baseline\n";
     out << "store only (CPU)            " << storeOnly * 1000 / n

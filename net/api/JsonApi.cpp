@@ -4,7 +4,15 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 
-#include <cstring>
+#include <QVarLengthArray>
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <charconv>
+#include <string>
+#include <string_view>
+#include <utility>
 
 namespace intrvio::JsonApi {
 
@@ -63,62 +71,6 @@ QHash<QString, QUrl> decodeLinks(const QJsonValue &v, const QUrl &base)
             out.insert(it.key(), u);
     }
     return out;
-}
-
-Linkage decodeLinkage(const QJsonObject &o, const QString &relationshipName)
-{
-    Linkage l;
-    l.id = idString(o.value(QLatin1String("id")));
-    const QString type = o.value(QLatin1String("type")).toString();
-    if (!type.isEmpty())
-        l.type = kebab(type);
-    else if (relationshipName.endsWith(QLatin1Char('s')))
-        l.type = relationshipName; // the notes doc omits "type": the (plural) name stands in
-    else
-        l.type = relationshipName + QLatin1Char('s');
-    return l;
-}
-
-Relationship decodeRelationship(const QString &name, const QJsonObject &o, const QUrl &base)
-{
-    Relationship r;
-    r.name = name;
-    r.links = o.value(QLatin1String("links")).toObject();
-    if (!r.links.isEmpty())
-        r.base = base;
-    const auto dataIt = o.constFind(QLatin1String("data"));
-    if (dataIt != o.constEnd()) {
-        r.hasData = true;
-        if (dataIt->isArray()) {
-            r.toMany = true;
-            const QJsonArray arr = dataIt->toArray();
-            r.data.reserve(arr.size());
-            for (const QJsonValue &e : arr)
-                r.data.append(decodeLinkage(e.toObject(), name));
-        } else if (dataIt->isObject()) {
-            r.data.append(decodeLinkage(dataIt->toObject(), name));
-        }
-    }
-    return r;
-}
-
-ErrorObject decodeError(const QJsonValue &v)
-{
-    ErrorObject e;
-    if (v.isString()) { // {"errors": ["String1", "String2"]} (activation validation style)
-        e.detail = v.toString();
-        return e;
-    }
-    const QJsonObject o = v.toObject();
-    e.status = idString(o.value(QLatin1String("status")));
-    e.code = idString(o.value(QLatin1String("code")));
-    e.title = o.value(QLatin1String("title")).toString();
-    e.detail = o.value(QLatin1String("detail")).toString();
-    const QJsonObject source = o.value(QLatin1String("source")).toObject();
-    e.pointer = source.value(QLatin1String("pointer")).toString();
-    if (e.pointer.isEmpty())
-        e.pointer = source.value(QLatin1String("parameter")).toString();
-    return e;
 }
 
 bool needsKebab(const QString &s)
@@ -249,41 +201,568 @@ QString Document::errorText() const
 
 namespace {
 
-Resource decodeResourceImpl(const QJsonObject &o, const QUrl &base, bool mayHaveSnakeCase)
+// --- decoding, on simdjson's DOM ---
+//
+// simdjson validates the whole document (structure, literals, numbers, UTF-8) before anything is
+// read, then hands out views into its own buffers. Only what a Document keeps becomes a Qt value,
+// and DecodeOptions can leave out what a caller never reads (resource links, unread attributes).
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+bool isAscii(std::string_view s)
 {
-    Resource r;
-    r.type = kebab(o.value(QLatin1String("type")).toString());
-    r.id = idString(o.value(QLatin1String("id")));
-    const QJsonObject attrs = o.value(QLatin1String("attributes")).toObject();
-    bool anySnake = false;
-    for (auto it = attrs.begin(); mayHaveSnakeCase && it != attrs.end() && !anySnake; ++it)
-        anySnake = needsKebab(it.key());
-    if (anySnake) {
-        for (auto it = attrs.begin(); it != attrs.end(); ++it)
-            r.attributes.insert(kebab(it.key()), it.value());
-    } else {
-        r.attributes = attrs; // shared, no copy
+    for (const char c : s) {
+        if (static_cast<unsigned char>(c) >= 0x80)
+            return false;
     }
-    const QJsonObject rels = o.value(QLatin1String("relationships")).toObject();
-    if (!rels.isEmpty()) {
-        r.relationships.reserve(rels.size());
-        for (auto it = rels.begin(); it != rels.end(); ++it) {
-            const QString key = it.key();
-            r.relationships.append(
-                decodeRelationship(mayHaveSnakeCase ? kebab(key) : key, it.value().toObject(), base));
+    return true;
+}
+
+QString text(std::string_view s)
+{
+    return isAscii(s) ? QString::fromLatin1(s.data(), static_cast<qsizetype>(s.size()))
+                      : QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
+
+// The kebab-case form of a name; scratch holds the converted copy when one is needed.
+std::string_view kebabView(std::string_view name, std::string &scratch)
+{
+    if (name.find('_') == std::string_view::npos)
+        return name;
+    scratch.assign(name);
+    std::replace(scratch.begin(), scratch.end(), '_', '-');
+    return scratch;
+}
+
+// For elements known to be an object / an array. By value: a range-for over a member of the
+// temporary simdjson_result would dangle.
+simdjson::dom::object objectOf(element e)
+{
+    simdjson::dom::object o;
+    const simdjson::error_code rc = e.get_object().get(o);
+    Q_ASSERT(rc == simdjson::SUCCESS);
+    Q_UNUSED(rc);
+    return o;
+}
+
+simdjson::dom::array arrayOf(element e)
+{
+    simdjson::dom::array a;
+    const simdjson::error_code rc = e.get_array().get(a);
+    Q_ASSERT(rc == simdjson::SUCCESS);
+    Q_UNUSED(rc);
+    return a;
+}
+
+// Qt values are made by QJsonDocument's parser from compact JSON text written here: it fills
+// one container per object, where QJsonObject::insert() allocates and copies for every member.
+void writeString(std::string &out, std::string_view s)
+{
+    out += '"';
+    size_t run = 0; // start of the characters not yet written
+    for (size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        out.append(s.data() + run, i - run);
+        run = i + 1;
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += static_cast<char>(c);
+        } else {
+            static constexpr char hex[] = "0123456789abcdef";
+            out += "\\u00";
+            out += hex[c >> 4];
+            out += hex[c & 0xf];
         }
     }
-    r.links = o.value(QLatin1String("links")).toObject();
-    if (!r.links.isEmpty())
-        r.base = base;
+    out.append(s.data() + run, s.size() - run);
+    out += '"';
+}
+
+template<class T> void writeNumber(std::string &out, T v)
+{
+    char buf[32];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    Q_ASSERT(ec == std::errc());
+    out.append(buf, end);
+}
+
+void writeJson(std::string &out, element e)
+{
+    switch (e.type()) {
+    case element_type::ARRAY: {
+        out += '[';
+        bool first = true;
+        for (const element v : arrayOf(e)) {
+            if (!first)
+                out += ',';
+            first = false;
+            writeJson(out, v);
+        }
+        out += ']';
+        return;
+    }
+    case element_type::OBJECT: {
+        out += '{';
+        bool first = true;
+        for (const simdjson::dom::key_value_pair field : objectOf(e)) {
+            if (!first)
+                out += ',';
+            first = false;
+            writeString(out, field.key);
+            out += ':';
+            writeJson(out, field.value);
+        }
+        out += '}';
+        return;
+    }
+    case element_type::INT64:
+        writeNumber(out, e.get_int64().value_unsafe());
+        return;
+    case element_type::UINT64: // beyond qint64: QJsonDocument reads it as a double
+        writeNumber(out, e.get_uint64().value_unsafe());
+        return;
+    case element_type::DOUBLE: {
+        const size_t start = out.size();
+        writeNumber(out, e.get_double().value_unsafe()); // shortest text that reads back the same
+        if (out.find_first_of(".e", start) == std::string::npos)
+            out += ".0"; // still a double when read back ("1e3" is written "1000")
+        return;
+    }
+    case element_type::STRING:
+        writeString(out, e.get_string().value_unsafe());
+        return;
+    case element_type::BOOL:
+        out += e.get_bool().value_unsafe() ? "true" : "false";
+        return;
+    case element_type::NULL_VALUE:
+        break;
+    }
+    out += "null";
+}
+
+QJsonObject objectFromText(const std::string &text)
+{
+    // The parser copies what it keeps.
+    const QJsonDocument json
+        = QJsonDocument::fromJson(QByteArray::fromRawData(text.data(), static_cast<qsizetype>(text.size())));
+    Q_ASSERT(json.isObject());
+    return json.object();
+}
+
+QJsonObject toQJsonObject(element e, std::string &scratch)
+{
+    if (!e.is_object())
+        return {};
+    scratch.clear();
+    writeJson(scratch, e);
+    return objectFromText(scratch);
+}
+
+QString stringOf(element e)
+{
+    return e.is_string() ? text(e.get_string().value_unsafe()) : QString();
+}
+
+QString idOf(element e)
+{
+    switch (e.type()) {
+    case element_type::STRING:
+        return text(e.get_string().value_unsafe());
+    case element_type::INT64:
+        return QString::number(e.get_int64().value_unsafe());
+    case element_type::UINT64:
+        return QString::number(e.get_uint64().value_unsafe());
+    case element_type::DOUBLE:
+        return idString(QJsonValue(e.get_double().value_unsafe()));
+    default:
+        return {};
+    }
+}
+
+// A member of an object, or nothing. A repeated member counts once, the last time, as in
+// QJsonDocument.
+std::optional<element> member(element object, std::string_view key)
+{
+    if (!object.is_object())
+        return std::nullopt;
+    std::optional<element> found;
+    for (const simdjson::dom::key_value_pair field : objectOf(object)) {
+        if (field.key == key)
+            found = field.value;
+    }
+    return found;
+}
+
+class Decoder
+{
+public:
+    Decoder(const QUrl &base, const DecodeOptions &options)
+        : m_base(base)
+        , m_options(options)
+    { }
+
+    std::optional<Document> document(element top, DecodeError *error);
+    // Appends the resource to into. Its attributes and links (JSON objects) are written to a
+    // batch and become QJsonObjects in finish(), all with one QJsonDocument parse.
+    void resource(element o, bool links, QList<Resource> &into);
+    void finish();
+
+private:
+    // Type and relationship names repeat on every resource of a page: each distinct name is
+    // made a QString once per document and shared.
+    QString name(std::string_view raw)
+    {
+        for (const auto &n : m_names) {
+            if (n.first == raw)
+                return n.second;
+        }
+        QString kebabName = text(kebabView(raw, m_scratch));
+        if (m_names.size() < 32)
+            m_names.append({ raw, kebabName });
+        return kebabName;
+    }
+    bool wanted(std::string_view attribute) const
+    {
+        if (m_options.attributes.empty())
+            return true;
+        for (const QLatin1StringView w : m_options.attributes) {
+            if (attribute == std::string_view(w.data(), static_cast<size_t>(w.size())))
+                return true;
+        }
+        return false;
+    }
+    Linkage linkage(element o, const QString &relationshipName);
+    Relationship relationship(const QString &relationshipName, element o);
+    // Where the next object of the batch goes: a resource's attributes or links, or the
+    // links of one of its relationships.
+    struct Pending
+    {
+        QList<Resource> *list;
+        qsizetype resource;
+        qsizetype relationship; // -1: the resource's own
+        bool links;
+    };
+    void addPending(const Pending &p)
+    {
+        m_pending.push_back(p);
+        m_batch += ',';
+    }
+    static ErrorObject errorObject(element v);
+
+    const QUrl &m_base;
+    const DecodeOptions &m_options;
+    std::string m_scratch;
+    std::string m_json;
+    std::string m_batch = std::string(1, '[');
+    std::vector<Pending> m_pending;
+    QVarLengthArray<std::pair<std::string_view, QString>, 16> m_names;
+};
+
+Linkage Decoder::linkage(element o, const QString &relationshipName)
+{
+    Linkage l;
+    std::string_view type;
+    if (o.is_object()) {
+        for (const simdjson::dom::key_value_pair field : objectOf(o)) {
+            if (field.key == "id")
+                l.id = idOf(field.value);
+            else if (field.key == "type")
+                type = field.value.is_string() ? field.value.get_string().value_unsafe() : std::string_view();
+        }
+    }
+    if (!type.empty())
+        l.type = name(type);
+    else if (relationshipName.endsWith(QLatin1Char('s')))
+        l.type = relationshipName; // the notes doc omits "type": the (plural) name stands in
+    else
+        l.type = relationshipName + QLatin1Char('s');
+    return l;
+}
+
+Relationship Decoder::relationship(const QString &relationshipName, element o)
+{
+    Relationship r;
+    r.name = relationshipName;
+    if (!o.is_object())
+        return r;
+    for (const simdjson::dom::key_value_pair field : objectOf(o)) {
+        if (field.key != "data")
+            continue;
+        r.hasData = true; // a repeated "data" counts once, the last time
+        r.toMany = false;
+        r.data.clear();
+        if (field.value.is_array()) {
+            r.toMany = true;
+            const auto arr = arrayOf(field.value);
+            r.data.reserve(static_cast<qsizetype>(arr.size()));
+            for (const element e : arr)
+                r.data.append(linkage(e, relationshipName));
+        } else if (field.value.is_object()) {
+            r.data.append(linkage(field.value, relationshipName));
+        }
+    }
     return r;
+}
+
+void Decoder::resource(element o, bool links, QList<Resource> &into)
+{
+    into.append(Resource());
+    if (!o.is_object())
+        return;
+    const qsizetype index = into.size() - 1;
+    Resource &r = into.last();
+    // One pass over the members; a repeated member counts once (the last, as member() reads).
+    std::optional<element> type, id, attributes, relationships, ownLinks;
+    for (const simdjson::dom::key_value_pair field : objectOf(o)) {
+        std::optional<element> *slot = field.key == "type" ? &type
+            : field.key == "id"                            ? &id
+            : field.key == "attributes"                    ? &attributes
+            : field.key == "relationships"                 ? &relationships
+            : field.key == "links"                         ? &ownLinks
+                                                           : nullptr;
+        if (slot)
+            *slot = field.value;
+    }
+    if (type && type->is_string())
+        r.type = name(type->get_string().value_unsafe());
+    if (id)
+        r.id = idOf(*id);
+    if (attributes && attributes->is_object()) {
+        bool any = false;
+        for (const simdjson::dom::key_value_pair a : objectOf(*attributes)) {
+            const std::string_view attribute = kebabView(a.key, m_scratch);
+            if (!wanted(attribute))
+                continue;
+            m_batch += any ? ',' : '{';
+            any = true;
+            writeString(m_batch, attribute);
+            m_batch += ':';
+            writeJson(m_batch, a.value);
+        }
+        if (any) {
+            m_batch += '}';
+            addPending({ &into, index, -1, false });
+        }
+    }
+    if (relationships && relationships->is_object()) {
+        const auto rels = objectOf(*relationships);
+        r.relationships.reserve(static_cast<qsizetype>(rels.size()));
+        for (const simdjson::dom::key_value_pair rel : rels) {
+            r.relationships.append(relationship(name(rel.key), rel.value));
+            if (!links)
+                continue;
+            if (const auto l = member(rel.value, "links"); l && l->is_object()) {
+                writeJson(m_batch, *l);
+                addPending({ &into, index, r.relationships.size() - 1, true });
+            }
+        }
+    }
+    if (links && ownLinks && ownLinks->is_object()) {
+        writeJson(m_batch, *ownLinks);
+        addPending({ &into, index, -1, true });
+    }
+}
+
+ErrorObject Decoder::errorObject(element v)
+{
+    ErrorObject e;
+    if (v.is_string()) { // {"errors": ["String1", "String2"]} (activation validation style)
+        e.detail = stringOf(v);
+        return e;
+    }
+    if (const auto status = member(v, "status"))
+        e.status = idOf(*status);
+    if (const auto code = member(v, "code"))
+        e.code = idOf(*code);
+    if (const auto title = member(v, "title"))
+        e.title = stringOf(*title);
+    if (const auto detail = member(v, "detail"))
+        e.detail = stringOf(*detail);
+    if (const auto source = member(v, "source")) {
+        if (const auto pointer = member(*source, "pointer"))
+            e.pointer = stringOf(*pointer);
+        if (e.pointer.isEmpty()) {
+            if (const auto parameter = member(*source, "parameter"))
+                e.pointer = stringOf(*parameter);
+        }
+    }
+    return e;
+}
+
+void Decoder::finish()
+{
+    if (m_pending.empty())
+        return;
+    m_batch.back() = ']'; // the comma after the last object
+    const QJsonDocument json = QJsonDocument::fromJson(
+        QByteArray::fromRawData(m_batch.data(), static_cast<qsizetype>(m_batch.size())));
+    Q_ASSERT(json.isArray() && json.array().size() == static_cast<qsizetype>(m_pending.size()));
+    const QJsonArray objects = json.array();
+    for (size_t i = 0; i < m_pending.size(); ++i) {
+        const Pending &p = m_pending[i];
+        Resource &r = (*p.list)[p.resource];
+        // Shares the parsed object: no copy.
+        const QJsonObject o = objects.at(static_cast<qsizetype>(i)).toObject();
+        if (!p.links) {
+            r.attributes = o;
+        } else if (p.relationship < 0) {
+            r.links = o;
+            r.base = o.isEmpty() ? QUrl() : m_base;
+        } else {
+            Relationship &rel = r.relationships[p.relationship];
+            rel.links = o;
+            rel.base = o.isEmpty() ? QUrl() : m_base;
+        }
+    }
+    m_pending.clear();
+    m_batch.assign(1, '[');
+}
+
+std::optional<Document> Decoder::document(element topElement, DecodeError *error)
+{
+    if (!topElement.is_object()) {
+        if (error)
+            error->message = QStringLiteral("the top level of a JSON:API document must be an object");
+        return std::nullopt;
+    }
+    std::optional<element> data = member(topElement, "data");
+    const std::optional<element> errors = member(topElement, "errors");
+    // Doc quirk (§7.7): {"notes":[{"data":{...}}, ...]} instead of {"data":[...]}. The wrapped
+    // resources are decoded with their links.
+    std::optional<element> wrapped;
+    if (!data && !errors) {
+        for (const simdjson::dom::key_value_pair field : objectOf(topElement)) {
+            if (!field.value.is_array())
+                continue;
+            bool allWrapped = true;
+            for (const element e : arrayOf(field.value)) {
+                const auto d = member(e, "data");
+                if (!d || !d->is_object()) {
+                    allWrapped = false;
+                    break;
+                }
+            }
+            if (allWrapped) {
+                wrapped = field.value;
+                break;
+            }
+        }
+    }
+    if (!data && !wrapped && !errors && !member(topElement, "meta")) {
+        if (error)
+            error->message = QStringLiteral("not a JSON:API document: it has none of data, errors or meta");
+        return std::nullopt;
+    }
+
+    Document doc;
+    doc.hasData = data || wrapped;
+    if (wrapped) {
+        doc.dataIsArray = true;
+        const auto arr = arrayOf(*wrapped);
+        doc.data.reserve(static_cast<qsizetype>(arr.size()));
+        for (const element e : arr)
+            resource(*member(e, "data"), true, doc.data);
+    } else if (data && data->is_array()) {
+        doc.dataIsArray = true;
+        const auto arr = arrayOf(*data);
+        doc.data.reserve(static_cast<qsizetype>(arr.size()));
+        for (const element v : arr) {
+            if (!v.is_object()) {
+                if (error)
+                    error->message = QStringLiteral("JSON:API data array holds a non-object");
+                return std::nullopt;
+            }
+            resource(v, m_options.resourceLinks, doc.data);
+        }
+    } else if (data && data->is_object()) {
+        resource(*data, m_options.resourceLinks, doc.data);
+    } else if (data && !data->is_null()) {
+        if (error)
+            error->message = QStringLiteral("JSON:API data is neither an object, an array nor null");
+        return std::nullopt;
+    }
+    if (const auto included = member(topElement, "included"); included && included->is_array()) {
+        const auto arr = arrayOf(*included);
+        doc.included.reserve(static_cast<qsizetype>(arr.size()));
+        for (const element v : arr)
+            resource(v, m_options.resourceLinks, doc.included);
+    }
+    if (const auto links = member(topElement, "links"))
+        doc.links = decodeLinks(toQJsonObject(*links, m_json), m_base);
+    if (const auto meta = member(topElement, "meta"))
+        doc.meta = toQJsonObject(*meta, m_json);
+    if (errors && errors->is_array()) {
+        for (const element v : arrayOf(*errors))
+            doc.errors.append(errorObject(v));
+    }
+    finish();
+    return doc;
+}
+
+// Pages up to this size are parsed with a parser kept per thread (its buffers are reused);
+// larger bodies get their own, released afterwards.
+constexpr size_t ReusedParserCapacity = 1 << 20;
+
+// Parses body (copied once into a padded buffer) and runs fn on the top-level element. On
+// malformed JSON the error names the offset QJsonDocument finds; JSON that QJsonDocument reads
+// but simdjson refuses (an integer beyond 64 bits) is decoded from QJsonDocument's own form.
+template<class Fn> auto withParsed(QByteArrayView body, DecodeError *error, Fn fn) -> decltype(fn(element()))
+{
+    thread_local simdjson::dom::parser reused;
+    std::optional<simdjson::dom::parser> own;
+    const size_t size = static_cast<size_t>(body.size());
+    simdjson::dom::parser &parser = size <= ReusedParserCapacity ? reused : own.emplace();
+    element top;
+    simdjson::error_code rc = parser.parse(body.data(), size, true).get(top);
+    if (rc == simdjson::SUCCESS)
+        return fn(top);
+    QJsonParseError pe {};
+    const QJsonDocument json
+        = QJsonDocument::fromJson(QByteArray::fromRawData(body.data(), body.size()), &pe);
+    if (pe.error != QJsonParseError::NoError) {
+        if (error)
+            error->message
+                = QStringLiteral("malformed JSON at offset %1: %2").arg(pe.offset).arg(pe.errorString());
+        return {};
+    }
+    const QByteArray normalised = json.toJson(QJsonDocument::Compact);
+    rc = parser.parse(normalised.constData(), static_cast<size_t>(normalised.size()), true).get(top);
+    if (rc == simdjson::SUCCESS)
+        return fn(top);
+    if (error)
+        error->message
+            = QStringLiteral("malformed JSON: %1").arg(QString::fromUtf8(simdjson::error_message(rc)));
+    return {};
 }
 
 } // namespace
 
-Resource decodeResource(const QJsonObject &o, const QUrl &base)
+std::optional<Document> decode(
+    QByteArrayView body, const QUrl &requestUrl, DecodeError *error, DecodeOptions options)
 {
-    return decodeResourceImpl(o, base, true);
+    return withParsed(
+        body, error, [&](element top) { return Decoder(requestUrl, options).document(top, error); });
+}
+
+std::optional<Document> decode(
+    const QJsonObject &top, const QUrl &requestUrl, DecodeError *error, DecodeOptions options)
+{
+    return decode(QJsonDocument(top).toJson(QJsonDocument::Compact), requestUrl, error, options);
+}
+
+Resource decodeResource(const QJsonObject &object, const QUrl &base)
+{
+    const DecodeOptions options;
+    return withParsed(QJsonDocument(object).toJson(QJsonDocument::Compact), nullptr, [&](element o) {
+        QList<Resource> one;
+        Decoder decoder(base, options);
+        decoder.resource(o, true, one);
+        decoder.finish();
+        return std::optional<Resource>(one.constFirst());
+    }).value_or(Resource());
 }
 
 QString Relationship::self() const
@@ -299,352 +778,6 @@ QString Relationship::related() const
 QString Resource::self() const
 {
     return resolveText(linkHref(links.value(QLatin1String("self"))), base, originOf(base));
-}
-
-std::optional<Document> decode(
-    const QJsonObject &topIn, const QUrl &requestUrl, DecodeError *error, bool mayHaveSnakeCase)
-{
-    QJsonObject top = topIn;
-    // Doc quirk (§7.7): {"notes":[{"data":{...}}, ...]} instead of {"data":[...]}.
-    if (!top.contains(QLatin1String("data")) && !top.contains(QLatin1String("errors")) && top.size() >= 1) {
-        for (auto it = top.begin(); it != top.end(); ++it) {
-            if (!it.value().isArray())
-                continue;
-            const QJsonArray wrapped = it.value().toArray();
-            bool allWrapped = true;
-            QJsonArray flat;
-            for (const QJsonValue &e : wrapped) {
-                const QJsonValue d = e.toObject().value(QLatin1String("data"));
-                if (!d.isObject()) {
-                    allWrapped = false;
-                    break;
-                }
-                flat.append(d);
-            }
-            if (allWrapped) {
-                top.insert(QLatin1String("data"), flat);
-                break;
-            }
-        }
-    }
-
-    const bool hasData = top.contains(QLatin1String("data"));
-    const bool hasErrors = top.contains(QLatin1String("errors"));
-    if (!hasData && !hasErrors && !top.contains(QLatin1String("meta"))) {
-        if (error)
-            error->message = QStringLiteral("not a JSON:API document: it has none of data, errors or meta");
-        return std::nullopt;
-    }
-
-    Document doc;
-    doc.hasData = hasData;
-    const QJsonValue data = top.value(QLatin1String("data"));
-    if (data.isArray()) {
-        doc.dataIsArray = true;
-        const QJsonArray arr = data.toArray();
-        doc.data.reserve(arr.size());
-        for (const QJsonValue &v : arr) {
-            if (!v.isObject()) {
-                if (error)
-                    error->message = QStringLiteral("JSON:API data array holds a non-object");
-                return std::nullopt;
-            }
-            doc.data.append(decodeResourceImpl(v.toObject(), requestUrl, mayHaveSnakeCase));
-        }
-    } else if (data.isObject()) {
-        doc.data.append(decodeResourceImpl(data.toObject(), requestUrl, mayHaveSnakeCase));
-    } else if (hasData && !data.isNull()) {
-        if (error)
-            error->message = QStringLiteral("JSON:API data is neither an object, an array nor null");
-        return std::nullopt;
-    }
-    const QJsonArray included = top.value(QLatin1String("included")).toArray();
-    doc.included.reserve(included.size());
-    for (const QJsonValue &v : included)
-        doc.included.append(decodeResourceImpl(v.toObject(), requestUrl, mayHaveSnakeCase));
-    doc.links = decodeLinks(top.value(QLatin1String("links")), requestUrl);
-    doc.meta = top.value(QLatin1String("meta")).toObject();
-    const QJsonValue errors = top.value(QLatin1String("errors"));
-    if (errors.isArray()) {
-        for (const QJsonValue &v : errors.toArray())
-            doc.errors.append(decodeError(v));
-    }
-    return doc;
-}
-
-namespace {
-
-// Copies a JSON document, leaving out the "links" members of the resources in data/included
-// and of their relationships. Everything it skips or copies is checked for JSON structure; on
-// anything unexpected it gives up and the caller parses the original body (same result, same
-// error messages). Whitespace outside copied values is not kept.
-class LinkStripper
-{
-public:
-    explicit LinkStripper(QByteArrayView in)
-        : m_p(in.data())
-        , m_end(in.data() + in.size())
-        , m_out(in.size(), Qt::Uninitialized) // the copy is never longer
-        , m_w(m_out.data())
-        , m_wEnd(m_out.data() + m_out.size())
-    {
-    }
-
-    std::optional<QByteArray> run()
-    {
-        ws();
-        if (!at('{') || !object(Ctx::Top, 0))
-            return std::nullopt;
-        ws();
-        if (m_p != m_end || m_w > m_wEnd)
-            return std::nullopt;
-        m_out.truncate(m_w - m_out.constData());
-        return std::move(m_out);
-    }
-
-private:
-    enum class Ctx { Top, Resources, Resource, Relationships, Relationship, Plain, Drop };
-    static constexpr int MaxDepth = 512;
-
-    bool at(char c) const { return m_p < m_end && *m_p == c; }
-    void put(char c)
-    {
-        if (m_w < m_wEnd)
-            *m_w = c;
-        ++m_w;
-    }
-    void put(const char *data, qsizetype n)
-    {
-        if (m_w + n <= m_wEnd)
-            memcpy(m_w, data, static_cast<size_t>(n));
-        m_w += n;
-    }
-    void ws()
-    {
-        while (m_p < m_end && (*m_p == ' ' || *m_p == '\n' || *m_p == '\r' || *m_p == '\t'))
-            ++m_p;
-    }
-    bool string()
-    {
-        ++m_p; // the opening quote
-        for (;;) {
-            const auto *quote = static_cast<const char *>(memchr(m_p, '"', static_cast<size_t>(m_end - m_p)));
-            if (!quote)
-                return false;
-            const char *run = quote; // an odd run of backslashes escapes the quote
-            while (run > m_p && run[-1] == '\\')
-                --run;
-            m_p = quote + 1;
-            if ((quote - run) % 2 == 0)
-                return true;
-        }
-    }
-    bool scalar()
-    {
-        const char *start = m_p;
-        while (m_p < m_end) {
-            const char c = *m_p;
-            if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '-' || c == '+' || c == '.' || c == 'E')
-                ++m_p;
-            else
-                break;
-        }
-        const QByteArrayView token(start, m_p - start);
-        if (token.isEmpty())
-            return false;
-        if (token == "true" || token == "false" || token == "null")
-            return true;
-        for (const char c : token) { // a number; its exact syntax is the JSON parser's business
-            if ((c >= 'a' && c <= 'z') && c != 'e')
-                return false;
-        }
-        return true;
-    }
-    // Skips one value (validating its structure).
-    bool skip(int depth)
-    {
-        ws();
-        if (m_p == m_end || depth > MaxDepth)
-            return false;
-        if (*m_p == '"')
-            return string();
-        if (*m_p != '{' && *m_p != '[')
-            return scalar();
-        const char close = *m_p == '{' ? '}' : ']';
-        ++m_p;
-        ws();
-        if (at(close)) {
-            ++m_p;
-            return true;
-        }
-        for (;;) {
-            ws();
-            if (close == '}') {
-                if (!at('"') || !string())
-                    return false;
-                ws();
-                if (!at(':'))
-                    return false;
-                ++m_p;
-            }
-            if (!skip(depth + 1))
-                return false;
-            ws();
-            if (m_p == m_end)
-                return false;
-            const char c = *m_p++;
-            if (c == close)
-                return true;
-            if (c != ',')
-                return false;
-        }
-    }
-    bool copy(int depth)
-    {
-        ws();
-        const char *start = m_p;
-        if (!skip(depth))
-            return false;
-        put(start, m_p - start);
-        return true;
-    }
-    static Ctx child(Ctx ctx, QByteArrayView key)
-    {
-        switch (ctx) {
-        case Ctx::Top:
-            return key == "\"data\"" || key == "\"included\"" ? Ctx::Resources : Ctx::Plain;
-        case Ctx::Resource:
-            if (key == "\"links\"")
-                return Ctx::Drop;
-            return key == "\"relationships\"" ? Ctx::Relationships : Ctx::Plain;
-        case Ctx::Relationships:
-            return Ctx::Relationship;
-        case Ctx::Relationship:
-            return key == "\"links\"" ? Ctx::Drop : Ctx::Plain;
-        default:
-            return Ctx::Plain;
-        }
-    }
-    bool value(Ctx ctx, int depth)
-    {
-        ws();
-        if (depth > MaxDepth)
-            return false;
-        if (ctx != Ctx::Plain && at('{'))
-            return object(ctx == Ctx::Resources ? Ctx::Resource : ctx, depth);
-        if (ctx == Ctx::Resources && at('['))
-            return array(depth);
-        return copy(depth); // null data, or anything unexpected: as sent
-    }
-    bool array(int depth) // an array of resources
-    {
-        ++m_p;
-        put('[');
-        ws();
-        if (at(']')) {
-            ++m_p;
-            put(']');
-            return true;
-        }
-        for (;;) {
-            if (!value(Ctx::Resources, depth + 1))
-                return false;
-            ws();
-            if (m_p == m_end)
-                return false;
-            const char c = *m_p++;
-            put(c);
-            if (c == ']')
-                return true;
-            if (c != ',')
-                return false;
-        }
-    }
-    bool object(Ctx ctx, int depth)
-    {
-        ++m_p;
-        put('{');
-        bool first = true;
-        ws();
-        if (at('}')) {
-            ++m_p;
-            put('}');
-            return true;
-        }
-        for (;;) {
-            ws();
-            const char *key = m_p;
-            if (!at('"') || !string())
-                return false;
-            const QByteArrayView keyText(key, m_p - key);
-            ws();
-            if (!at(':'))
-                return false;
-            ++m_p;
-            const Ctx c = child(ctx, keyText);
-            if (c == Ctx::Drop) {
-                if (!skip(depth + 1))
-                    return false;
-            } else {
-                if (!first)
-                    put(',');
-                first = false;
-                put(keyText.data(), keyText.size());
-                put(':');
-                if (!value(c, depth + 1))
-                    return false;
-            }
-            ws();
-            if (m_p == m_end)
-                return false;
-            const char next = *m_p++;
-            if (next == '}')
-                break;
-            if (next != ',')
-                return false;
-        }
-        put('}');
-        return true;
-    }
-
-    const char *m_p;
-    const char *m_end;
-    QByteArray m_out;
-    char *m_w;
-    char *m_wEnd;
-};
-
-} // namespace
-
-std::optional<QByteArray> withoutResourceLinks(QByteArrayView body)
-{
-    return LinkStripper(body).run();
-}
-
-std::optional<Document> decode(QByteArrayView body, const QUrl &requestUrl, DecodeError *error, DecodeOptions options)
-{
-    std::optional<QByteArray> stripped;
-    if (!options.resourceLinks) {
-        stripped = withoutResourceLinks(body);
-        if (stripped)
-            body = *stripped;
-    }
-    QJsonParseError pe {};
-    // The parser copies what it keeps: no need to copy the whole body first.
-    const QJsonDocument json
-        = QJsonDocument::fromJson(QByteArray::fromRawData(body.data(), body.size()), &pe);
-    if (pe.error != QJsonParseError::NoError) {
-        if (error)
-            error->message
-                = QStringLiteral("malformed JSON at offset %1: %2").arg(pe.offset).arg(pe.errorString());
-        return std::nullopt;
-    }
-    if (!json.isObject()) {
-        if (error)
-            error->message = QStringLiteral("the top level of a JSON:API document must be an object");
-        return std::nullopt;
-    }
-    return decode(json.object(), requestUrl, error, body.contains('_'));
 }
 
 QByteArray encodeResource(const QString &type, const QString &id, const QJsonObject &attributes,

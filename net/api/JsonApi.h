@@ -10,6 +10,7 @@
 #include <QUrl>
 
 #include <optional>
+#include <span>
 
 namespace intrvio::JsonApi {
 
@@ -107,19 +108,19 @@ struct DecodeOptions
     // links.next are kept, and so are those of resources wrapped as in the notes-list quirk).
     // On a list page they are most of the bytes, and a sync reads none.
     bool resourceLinks = true;
+    // Non-empty: only the attributes with these (kebab-case) names are decoded into
+    // Resource::attributes; the others are left out as if not sent. Empty: all of them.
+    std::span<const QLatin1StringView> attributes;
 };
 
-// Decodes a JSON:API document. requestUrl resolves relative links. Fails on malformed JSON,
-// a non-object top level, or a document with none of data/errors/meta.
-std::optional<Document> decode(QByteArrayView body, const QUrl &requestUrl, DecodeError *error = nullptr,
-    DecodeOptions options = {});
-// The document without the links DecodeOptions::resourceLinks = false leaves out, or nullopt
-// for anything it does not understand (decode() then parses the body as it is). Exposed for tests.
-std::optional<QByteArray> withoutResourceLinks(QByteArrayView body);
-// mayHaveSnakeCase=false skips the per-name casing check (decode(bytes) passes false when the
-// body contains no '_' at all).
-std::optional<Document> decode(const QJsonObject &top, const QUrl &requestUrl, DecodeError *error = nullptr,
-    bool mayHaveSnakeCase = true);
+// Decodes a JSON:API document. requestUrl resolves relative links. Fails on malformed JSON
+// ("malformed JSON at offset N: ..."), a non-object top level, or a document with none of
+// data/errors/meta. The whole body is validated whatever the options leave out.
+std::optional<Document> decode(
+    QByteArrayView body, const QUrl &requestUrl, DecodeError *error = nullptr, DecodeOptions options = {});
+// The same for a document already held as a QJsonObject.
+std::optional<Document> decode(
+    const QJsonObject &top, const QUrl &requestUrl, DecodeError *error = nullptr, DecodeOptions options = {});
 
 // Decodes one resource object (used by decode(); exposed for webhook payloads with JSON:API-like data).
 Resource decodeResource(const QJsonObject &object, const QUrl &base);

@@ -14,8 +14,9 @@ namespace intrvio {
 // The largest page Teamtailor serves (§7.1).
 inline constexpr int MaxPageSize = 30;
 // How the sync's list pages (candidates, job applications) are decoded: without the resources'
-// links, most of each page's bytes and never read.
-inline constexpr JsonApi::DecodeOptions SyncPageDecode { .resourceLinks = false };
+// links and without the attributes the mapping does not read (most of each page's bytes).
+inline constexpr JsonApi::DecodeOptions SyncPageDecode { .resourceLinks = false,
+    .attributes = tt::CandidateAndApplicationAttributes };
 
 // GET /v1/jobs?filter[status]=all&page[size]=30
 class ListJobsRequest final : public TypedRequest<Page<tt::Job>>

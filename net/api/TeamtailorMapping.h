@@ -14,6 +14,13 @@ Job toJob(const JsonApi::Resource &r);
 Stage toStage(const JsonApi::Resource &r, const QString &jobIdFallback = {});
 Candidate toCandidate(const JsonApi::Resource &r);
 JobApplication toJobApplication(const JsonApi::Resource &r, const QString &candidateIdFallback = {});
+// Every attribute toCandidate() and toJobApplication() read: the sync's list pages decode only
+// these (JsonApi::DecodeOptions::attributes). Keep it in step with the two functions.
+inline constexpr QLatin1StringView CandidateAndApplicationAttributes[]
+    = { QLatin1StringView("first-name"), QLatin1StringView("last-name"), QLatin1StringView("email"),
+          QLatin1StringView("phone"), QLatin1StringView("created-at"), QLatin1StringView("updated-at"),
+          QLatin1StringView("candidate-id"), QLatin1StringView("job-id"), QLatin1StringView("stage-id"),
+          QLatin1StringView("rejected-at"), QLatin1StringView("changed-stage-at") };
 // Reads both shapes: Partner API (assessment{score,grade,duration}) and public API (assessment-score).
 PartnerResult toPartnerResult(const JsonApi::Resource &r);
 Note toNote(const JsonApi::Resource &r);

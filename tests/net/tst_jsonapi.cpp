@@ -163,7 +163,7 @@ private Q_SLOTS:
         }
     }
 
-    // The sync's list pages are decoded without resource links: the same document otherwise.
+    // Without resource links (as the sync's list pages are decoded): the same document otherwise.
     void goldenWithoutResourceLinks_data() { golden_data(); }
 
     void goldenWithoutResourceLinks()
@@ -177,7 +177,8 @@ private Q_SLOTS:
         QVERIFY(!input.isEmpty());
         QVERIFY(!expected.isEmpty());
         DecodeError err;
-        const auto doc = decode(input, requestUrl, &err, SyncPageDecode);
+        const auto doc
+            = decode(input, requestUrl, &err, DecodeOptions { .resourceLinks = false, .attributes = {} });
         QVERIFY2(doc, qPrintable(err.message));
         // The notes doc wraps its resources ({"notes":[{"data":...}]}): they keep their links.
         const bool wrapped = name == QLatin1String("notes-list-doc-quirk");
@@ -193,20 +194,25 @@ private Q_SLOTS:
             QJsonDocument(wrapped ? golden : withoutLinks(golden)).toJson(QJsonDocument::Indented));
     }
 
-    void stripLinks_data()
+    // Leaving resource links out changes nothing else, and the body is validated all the same.
+    void resourceLinksLeftOut_data()
     {
         QTest::addColumn<QByteArray>("body");
-        QTest::addColumn<QByteArray>("expected"); // empty: not understood, decode() parses the body as is
+        QTest::addColumn<QByteArray>(
+            "expected"); // decoded in full, it equals body without links; empty: malformed
         QTest::newRow("resources, relationships, included; other links kept")
-            << QByteArray("{\"data\": [{\"id\": \"1\", \"type\": \"candidates\", \"links\": {\"self\": \"x\"},"
-                          " \"attributes\": {\"links\": {\"a\": [1, 2.5e3, true, null]}},"
-                          " \"relationships\": {\"job-applications\": {\"links\": {\"self\": \"y\"},"
-                          " \"data\": [{\"type\": \"job-applications\", \"id\": 2}]}}}],"
-                          "\n \"included\": [{\"links\": {\"self\": \"z\"}, \"id\": \"2\", \"type\": \"job-applications\"}],"
-                          " \"links\": {\"next\": \"n\"}, \"meta\": {\"links\": 1}}")
+            << QByteArray(
+                   "{\"data\": [{\"id\": \"1\", \"type\": \"candidates\", \"links\": {\"self\": \"x\"},"
+                   " \"attributes\": {\"links\": {\"a\": [1, 2.5e3, true, null]}},"
+                   " \"relationships\": {\"job-applications\": {\"links\": {\"self\": \"y\"},"
+                   " \"data\": [{\"type\": \"job-applications\", \"id\": 2}]}}}],"
+                   "\n \"included\": [{\"links\": {\"self\": \"z\"}, \"id\": \"2\", \"type\": "
+                   "\"job-applications\"}],"
+                   " \"links\": {\"next\": \"n\"}, \"meta\": {\"links\": 1}}")
             << QByteArray("{\"data\":[{\"id\":\"1\",\"type\":\"candidates\","
                           "\"attributes\":{\"links\": {\"a\": [1, 2.5e3, true, null]}},"
-                          "\"relationships\":{\"job-applications\":{\"data\":[{\"type\": \"job-applications\", \"id\": 2}]}}}],"
+                          "\"relationships\":{\"job-applications\":{\"data\":[{\"type\": "
+                          "\"job-applications\", \"id\": 2}]}}}],"
                           "\"included\":[{\"id\":\"2\",\"type\":\"job-applications\"}],"
                           "\"links\":{\"next\": \"n\"},\"meta\":{\"links\": 1}}");
         QTest::newRow("links the only member")
@@ -217,29 +223,265 @@ private Q_SLOTS:
             << QByteArray("{\"data\":[{\"id\":\"a\\\"b\\\\\",\"links\":{\"self\":\"q\\\"}\\\\\"}}]}")
             << QByteArray("{\"data\":[{\"id\":\"a\\\"b\\\\\"}]}");
         QTest::newRow("null data") << QByteArray("{ \"data\" : null }") << QByteArray("{\"data\":null}");
-        QTest::newRow("notes doc quirk untouched")
-            << QByteArray("{\"notes\":[{\"data\":{\"links\":{}}}]}")
-            << QByteArray("{\"notes\":[{\"data\":{\"links\":{}}}]}");
-        QTest::newRow("bad literal in links") << QByteArray("{\"data\":[{\"links\":{\"self\":tru}}]}") << QByteArray();
+        QTest::newRow("bad literal in links")
+            << QByteArray("{\"data\":[{\"links\":{\"self\":tru}}]}") << QByteArray();
         QTest::newRow("mismatched brackets in links")
             << QByteArray("{\"data\":[{\"links\":{]}}]}") << QByteArray();
         QTest::newRow("unterminated string") << QByteArray("{\"data\":[{\"links\":\"x}]}") << QByteArray();
+        QTest::newRow("invalid UTF-8 in links")
+            << QByteArray("{\"data\":[{\"links\":{\"self\":\"\xff\"}}]}") << QByteArray();
         QTest::newRow("truncated") << QByteArray("{\"data\": [") << QByteArray();
-        QTest::newRow("array top") << QByteArray("[]") << QByteArray();
         QTest::newRow("trailing garbage") << QByteArray("{\"data\":null} x") << QByteArray();
     }
 
-    void stripLinks()
+    void resourceLinksLeftOut()
     {
         QFETCH(QByteArray, body);
         QFETCH(QByteArray, expected);
-        const auto stripped = withoutResourceLinks(body);
+        const QUrl url(QStringLiteral("https://api.teamtailor.com/v1/candidates"));
+        DecodeError err;
+        const auto doc = decode(body, url, &err, DecodeOptions { .resourceLinks = false, .attributes = {} });
         if (expected.isEmpty()) {
-            QVERIFY2(!stripped, stripped ? stripped->constData() : "");
+            QVERIFY(!doc);
+            QVERIFY2(
+                err.message.startsWith(QLatin1String("malformed JSON at offset ")), qPrintable(err.message));
             return;
         }
-        QVERIFY(stripped);
-        QCOMPARE(*stripped, expected);
+        QVERIFY2(doc, qPrintable(err.message));
+        const auto full = decode(expected, url, &err);
+        QVERIFY2(full, qPrintable(err.message));
+        QCOMPARE(QJsonDocument(dump(*doc)).toJson(), QJsonDocument(dump(*full)).toJson());
+    }
+
+    // A decode restricted to some attributes equals the full decode on those attributes, and
+    // leaves the others out, for every fixture.
+    void restrictedAttributes_data() { golden_data(); }
+
+    void restrictedAttributes()
+    {
+        QFETCH(QString, name);
+        QFETCH(QUrl, requestUrl);
+        const QByteArray input
+            = readFile(test::dataPath(QStringLiteral("jsonapi/") + name + QStringLiteral(".json")));
+        QVERIFY(!input.isEmpty());
+        const auto full = decode(input, requestUrl);
+        QVERIFY(full);
+        static constexpr QLatin1StringView some[] = { QLatin1StringView("first-name"),
+            QLatin1StringView("updated-at"), QLatin1StringView("assessment"), QLatin1StringView("note") };
+        for (const DecodeOptions &options :
+            { DecodeOptions { .resourceLinks = true, .attributes = some }, SyncPageDecode }) {
+            const auto restricted = decode(input, requestUrl, nullptr, options);
+            QVERIFY(restricted);
+            // Everything but the attributes is decoded as in full (links aside, for the sync's pages).
+            QJsonObject expected = options.resourceLinks ? dump(*full) : withoutLinks(dump(*full));
+            for (const QString &list : { QStringLiteral("data"), QStringLiteral("included") }) {
+                QJsonArray resources = expected.value(list).toArray();
+                for (qsizetype i = 0; i < resources.size(); ++i) {
+                    QJsonObject r = resources.at(i).toObject();
+                    QJsonObject kept;
+                    const QJsonObject attributes = r.value(QStringLiteral("attributes")).toObject();
+                    for (auto it = attributes.begin(); it != attributes.end(); ++it) {
+                        if (std::find(options.attributes.begin(), options.attributes.end(), it.key())
+                            != options.attributes.end())
+                            kept.insert(it.key(), it.value());
+                    }
+                    r.insert(QStringLiteral("attributes"), kept);
+                    resources[i] = r;
+                }
+                expected.insert(list, resources);
+            }
+            if (name == QLatin1String("notes-list-doc-quirk")) // wrapped resources keep their links
+                expected = QJsonObject(); // compared below without the links rewrite
+            QJsonObject actual = dump(*restricted);
+            if (expected.isEmpty()) {
+                QCOMPARE(restricted->data.size(), full->data.size());
+                for (qsizetype i = 0; i < full->data.size(); ++i) {
+                    for (const QLatin1StringView a : options.attributes)
+                        QCOMPARE(restricted->data.at(i).attribute(a), full->data.at(i).attribute(a));
+                    QCOMPARE(restricted->data.at(i).self(), full->data.at(i).self());
+                }
+                continue;
+            }
+            QCOMPARE(QJsonDocument(actual).toJson(), QJsonDocument(expected).toJson());
+        }
+    }
+
+    // The sync maps its list pages decoded as SyncPageDecode does: the same values as from the
+    // full document, so CandidateAndApplicationAttributes lists every attribute the mapping reads.
+    void syncPageMapping()
+    {
+        const QUrl url(QStringLiteral("https://api.teamtailor.com/v1/candidates"));
+        const QByteArray input = readFile(test::dataPath(QStringLiteral("jsonapi/candidates-page.json")));
+        const auto full = decode(input, url);
+        const auto page = decode(input, url, nullptr, SyncPageDecode);
+        QVERIFY(full);
+        QVERIFY(page);
+        QCOMPARE(page->data.size(), full->data.size());
+        QCOMPARE(page->included.size(), full->included.size());
+        for (qsizetype i = 0; i < full->data.size(); ++i) {
+            const tt::Candidate a = tt::toCandidate(full->data.at(i));
+            const tt::Candidate b = tt::toCandidate(page->data.at(i));
+            QCOMPARE(b.id, a.id);
+            QCOMPARE(b.firstName, a.firstName);
+            QCOMPARE(b.lastName, a.lastName);
+            QCOMPARE(b.email, a.email);
+            QCOMPARE(b.phone, a.phone);
+            QCOMPARE(b.createdAt, a.createdAt);
+            QCOMPARE(b.updatedAt, a.updatedAt);
+            QCOMPARE(b.applicationIds, a.applicationIds);
+            QVERIFY(!a.firstName.isEmpty());
+        }
+        for (qsizetype i = 0; i < full->included.size(); ++i) {
+            const tt::JobApplication a = tt::toJobApplication(full->included.at(i));
+            const tt::JobApplication b = tt::toJobApplication(page->included.at(i));
+            QCOMPARE(b.id, a.id);
+            QCOMPARE(b.candidateId, a.candidateId);
+            QCOMPARE(b.jobId, a.jobId);
+            QCOMPARE(b.stageId, a.stageId);
+            QCOMPARE(b.rejectedAt, a.rejectedAt);
+            QCOMPARE(b.changedStageAt, a.changedStageAt);
+            QCOMPARE(b.createdAt, a.createdAt);
+            QCOMPARE(b.updatedAt, a.updatedAt);
+        }
+        // An attribute the mapping does not read is not decoded.
+        const auto moreAttributes = decode(
+            QByteArray(
+                "{\"data\":[{\"type\":\"candidates\",\"id\":\"1\",\"attributes\":{\"first_name\":\"A\","
+                "\"pitch\":\"a long text\",\"tags\":[\"x\"]}}]}"),
+            url, nullptr, SyncPageDecode);
+        QVERIFY(moreAttributes);
+        QCOMPARE(moreAttributes->data.constFirst().attributes,
+            QJsonObject({ { QStringLiteral("first-name"), QStringLiteral("A") } }));
+    }
+
+    // Values as QJsonDocument reads them: integers, doubles, big numbers, escapes, non-ASCII.
+    void values_data()
+    {
+        QTest::addColumn<QByteArray>("attributes");
+        QTest::newRow("numbers") << QByteArray("{\"a\":1,\"b\":-2,\"c\":2.5,\"d\":1e3,\"e\":9007199254740993,"
+                                               "\"f\":18446744073709551615,\"g\":-0.0}");
+        QTest::newRow("beyond 64 bits") << QByteArray("{\"a\":123456789012345678901234567890}");
+        QTest::newRow("literals and nesting")
+            << QByteArray("{\"a\":true,\"b\":false,\"c\":null,\"d\":[1,[2,{\"x\":[]}]],\"e\":{}}");
+        QTest::newRow("strings") << QByteArray(
+            "{\"a\":\"\\u00e9t\\u00e9 \\\"q\\\" \\\\ \\n\",\"b\":\"Åsa Öberg\","
+            "\"c\":\"\\ud83d\\ude00\",\"d\":\"\",\"k\\u00e9y\":1,\"nøkkel\":2}");
+    }
+
+    void values()
+    {
+        QFETCH(QByteArray, attributes);
+        const QByteArray body = "{\"data\":{\"type\":\"t\",\"id\":\"1\",\"attributes\":" + attributes + "}}";
+        DecodeError err;
+        const auto doc = decode(body, QUrl(), &err);
+        QVERIFY2(doc, qPrintable(err.message));
+        const QJsonObject expected = QJsonDocument::fromJson(attributes).object();
+        QVERIFY(!expected.isEmpty());
+        QCOMPARE(doc->data.constFirst().attributes, expected);
+        QCOMPARE(QJsonDocument(doc->data.constFirst().attributes).toJson(), QJsonDocument(expected).toJson());
+    }
+
+    // A member given twice counts once, the last time (as QJsonDocument reads it), with or
+    // without links.
+    void repeatedMembers()
+    {
+        const QByteArray body(
+            "{\"data\":{\"type\":\"jobs\",\"id\":\"1\",\"type\":\"candidates\","
+            "\"attributes\":{\"email\":\"a@example.com\"},\"attributes\":{\"email\":\"b@example.com\"},"
+            "\"relationships\":{},\"relationships\":{\"job-applications\":{\"links\":{},"
+            "\"data\":null,\"data\":[{\"type\":\"job-applications\",\"id\":\"7\"}],\"links\":{\"self\":\"/v1/"
+            "x\"}}},"
+            "\"links\":{},\"links\":{\"self\":\"/v1/candidates/1\"}},\"data\":{\"type\":\"jobs\"},"
+            "\"data\":{\"type\":\"candidates\",\"id\":\"1\",\"type\":\"jobs\",\"type\":\"candidates\","
+            "\"attributes\":{\"email\":\"a@example.com\"},\"attributes\":{\"email\":\"b@example.com\"},"
+            "\"relationships\":{},\"relationships\":{\"job-applications\":{\"links\":{},"
+            "\"data\":null,\"data\":[{\"type\":\"job-applications\",\"id\":\"7\"}],\"links\":{\"self\":\"/v1/"
+            "x\"}}},"
+            "\"links\":{},\"links\":{\"self\":\"/v1/candidates/1\"}}}");
+        const QUrl url(QStringLiteral("https://api.teamtailor.com/v1/candidates/1"));
+        for (const bool links : { true, false }) {
+            DecodeError err;
+            const auto doc
+                = decode(body, url, &err, DecodeOptions { .resourceLinks = links, .attributes = {} });
+            QVERIFY2(doc, qPrintable(err.message));
+            const Resource &r = doc->data.constFirst();
+            QCOMPARE(r.type, QStringLiteral("candidates"));
+            QCOMPARE(r.string(QLatin1String("email")), QStringLiteral("b@example.com"));
+            QVERIFY(!doc->dataIsArray);
+            QCOMPARE(r.relationships.size(), 1);
+            QCOMPARE(r.relationships.constFirst().data,
+                QList<Linkage>({ { QStringLiteral("job-applications"), QStringLiteral("7") } }));
+            QVERIFY(r.relationships.constFirst().toMany);
+            QCOMPARE(r.relationships.constFirst().self(),
+                links ? QStringLiteral("https://api.teamtailor.com/v1/x") : QString());
+            QCOMPARE(
+                r.self(), links ? QStringLiteral("https://api.teamtailor.com/v1/candidates/1") : QString());
+        }
+    }
+
+    // Cut anywhere, a page is refused with the offset of the damage, never half-decoded.
+    void truncatedAnywhere()
+    {
+        const QByteArray input
+            = readFile(test::dataPath(QStringLiteral("jsonapi/candidates-page.json"))).trimmed();
+        QVERIFY(!input.isEmpty());
+        for (qsizetype n = 0; n < input.size(); ++n) {
+            for (const DecodeOptions &options : { DecodeOptions(), SyncPageDecode }) {
+                DecodeError err;
+                const auto doc = decode(input.left(n), QUrl(), &err, options);
+                QVERIFY2(!doc, qPrintable(QString::number(n)));
+                QVERIFY2(err.message.startsWith(QLatin1String("malformed JSON at offset ")),
+                    qPrintable(err.message));
+            }
+        }
+        QVERIFY(decode(input, QUrl(), nullptr, SyncPageDecode));
+    }
+
+    // Bodies beyond the parser kept per thread (1 MiB) are decoded the same way.
+    void largeBody()
+    {
+        QByteArray body("{\"data\":[");
+        const int count = 6000;
+        for (int i = 0; i < count; ++i) {
+            if (i)
+                body += ',';
+            body += "{\"type\":\"candidates\",\"id\":" + QByteArray::number(i)
+                + ",\"attributes\":{\"first_name\":\"Name " + QByteArray::number(i) + "\",\"pitch\":\""
+                + QByteArray(150, 'x') + "\"}}";
+        }
+        body += "],\"meta\":{\"record-count\":" + QByteArray::number(count) + "}}";
+        QVERIFY(body.size() > (1 << 20));
+        for (int round = 0; round < 2; ++round) { // and the per-thread parser is still fine afterwards
+            const auto doc = decode(body, QUrl(), nullptr, SyncPageDecode);
+            QVERIFY(doc);
+            QCOMPARE(doc->data.size(), count);
+            QCOMPARE(doc->recordCount(), std::optional<int>(count));
+            QCOMPARE(doc->data.last().id, QString::number(count - 1));
+            QCOMPARE(doc->data.last().attributes,
+                QJsonObject({ { QStringLiteral("first-name"), QStringLiteral("Name %1").arg(count - 1) } }));
+            const auto small = decode(QByteArray("{\"data\":[]}"), QUrl());
+            QVERIFY(small && small->data.isEmpty() && small->dataIsArray);
+        }
+    }
+
+    // The QJsonObject overloads go through the same decoder.
+    void fromObject()
+    {
+        const QByteArray input = readFile(test::dataPath(QStringLiteral("jsonapi/candidates-page.json")));
+        const QUrl url(QStringLiteral("https://api.teamtailor.com/v1/candidates"));
+        const auto fromBytes = decode(input, url);
+        const auto fromObject = decode(QJsonDocument::fromJson(input).object(), url);
+        QVERIFY(fromBytes);
+        QVERIFY(fromObject);
+        QCOMPARE(QJsonDocument(dump(*fromObject)).toJson(), QJsonDocument(dump(*fromBytes)).toJson());
+        const QJsonObject first = QJsonDocument::fromJson(input)
+                                      .object()
+                                      .value(QStringLiteral("data"))
+                                      .toArray()
+                                      .at(0)
+                                      .toObject();
+        QCOMPARE(QJsonDocument(dumpResource(decodeResource(first, url))).toJson(),
+            QJsonDocument(dumpResource(fromBytes->data.constFirst())).toJson());
     }
 
     void ids_data()
