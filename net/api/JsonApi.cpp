@@ -6,7 +6,7 @@
 
 #include <QVarLengthArray>
 
-#include <simdjson.h>
+#include "net/json/SimdJson.h"
 
 #include <algorithm>
 #include <charconv>
@@ -94,13 +94,8 @@ QString idString(const QJsonValue &v)
     switch (v.type()) {
     case QJsonValue::String:
         return v.toString();
-    case QJsonValue::Double: {
-        const double d = v.toDouble();
-        const auto i = static_cast<qint64>(d);
-        if (static_cast<double>(i) == d)
-            return QString::number(i);
-        return QString::number(d, 'g', 17);
-    }
+    case QJsonValue::Double:
+        return json::idFromDouble(v.toDouble());
     default:
         return {};
     }
@@ -207,23 +202,19 @@ namespace {
 // read, then hands out views into its own buffers. Only what a Document keeps becomes a Qt value,
 // and DecodeOptions can leave out what a caller never reads (resource links, unread attributes).
 
-using simdjson::dom::element;
-using simdjson::dom::element_type;
-
-bool isAscii(std::string_view s)
-{
-    for (const char c : s) {
-        if (static_cast<unsigned char>(c) >= 0x80)
-            return false;
-    }
-    return true;
-}
-
-QString text(std::string_view s)
-{
-    return isAscii(s) ? QString::fromLatin1(s.data(), static_cast<qsizetype>(s.size()))
-                      : QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
+using json::arrayOf;
+using json::element;
+using json::element_type;
+using json::idOf;
+using json::member;
+using json::objectFromText;
+using json::objectOf;
+using json::stringOf;
+using json::text;
+using json::toQJsonObject;
+using json::withParsed;
+using json::writeJson;
+using json::writeString;
 
 // The kebab-case form of a name; scratch holds the converted copy when one is needed.
 std::string_view kebabView(std::string_view name, std::string &scratch)
@@ -233,167 +224,6 @@ std::string_view kebabView(std::string_view name, std::string &scratch)
     scratch.assign(name);
     std::replace(scratch.begin(), scratch.end(), '_', '-');
     return scratch;
-}
-
-// For elements known to be an object / an array. By value: a range-for over a member of the
-// temporary simdjson_result would dangle.
-simdjson::dom::object objectOf(element e)
-{
-    simdjson::dom::object o;
-    const simdjson::error_code rc = e.get_object().get(o);
-    Q_ASSERT(rc == simdjson::SUCCESS);
-    Q_UNUSED(rc);
-    return o;
-}
-
-simdjson::dom::array arrayOf(element e)
-{
-    simdjson::dom::array a;
-    const simdjson::error_code rc = e.get_array().get(a);
-    Q_ASSERT(rc == simdjson::SUCCESS);
-    Q_UNUSED(rc);
-    return a;
-}
-
-// Qt values are made by QJsonDocument's parser from compact JSON text written here: it fills
-// one container per object, where QJsonObject::insert() allocates and copies for every member.
-void writeString(std::string &out, std::string_view s)
-{
-    out += '"';
-    size_t run = 0; // start of the characters not yet written
-    for (size_t i = 0; i < s.size(); ++i) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        out.append(s.data() + run, i - run);
-        run = i + 1;
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += static_cast<char>(c);
-        } else {
-            static constexpr char hex[] = "0123456789abcdef";
-            out += "\\u00";
-            out += hex[c >> 4];
-            out += hex[c & 0xf];
-        }
-    }
-    out.append(s.data() + run, s.size() - run);
-    out += '"';
-}
-
-template<class T> void writeNumber(std::string &out, T v)
-{
-    char buf[32];
-    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    Q_ASSERT(ec == std::errc());
-    out.append(buf, end);
-}
-
-void writeJson(std::string &out, element e)
-{
-    switch (e.type()) {
-    case element_type::ARRAY: {
-        out += '[';
-        bool first = true;
-        for (const element v : arrayOf(e)) {
-            if (!first)
-                out += ',';
-            first = false;
-            writeJson(out, v);
-        }
-        out += ']';
-        return;
-    }
-    case element_type::OBJECT: {
-        out += '{';
-        bool first = true;
-        for (const simdjson::dom::key_value_pair field : objectOf(e)) {
-            if (!first)
-                out += ',';
-            first = false;
-            writeString(out, field.key);
-            out += ':';
-            writeJson(out, field.value);
-        }
-        out += '}';
-        return;
-    }
-    case element_type::INT64:
-        writeNumber(out, e.get_int64().value_unsafe());
-        return;
-    case element_type::UINT64: // beyond qint64: QJsonDocument reads it as a double
-        writeNumber(out, e.get_uint64().value_unsafe());
-        return;
-    case element_type::DOUBLE: {
-        const size_t start = out.size();
-        writeNumber(out, e.get_double().value_unsafe()); // shortest text that reads back the same
-        if (out.find_first_of(".e", start) == std::string::npos)
-            out += ".0"; // still a double when read back ("1e3" is written "1000")
-        return;
-    }
-    case element_type::STRING:
-        writeString(out, e.get_string().value_unsafe());
-        return;
-    case element_type::BOOL:
-        out += e.get_bool().value_unsafe() ? "true" : "false";
-        return;
-    case element_type::NULL_VALUE:
-        break;
-    }
-    out += "null";
-}
-
-QJsonObject objectFromText(const std::string &text)
-{
-    // The parser copies what it keeps.
-    const QJsonDocument json
-        = QJsonDocument::fromJson(QByteArray::fromRawData(text.data(), static_cast<qsizetype>(text.size())));
-    Q_ASSERT(json.isObject());
-    return json.object();
-}
-
-QJsonObject toQJsonObject(element e, std::string &scratch)
-{
-    if (!e.is_object())
-        return {};
-    scratch.clear();
-    writeJson(scratch, e);
-    return objectFromText(scratch);
-}
-
-QString stringOf(element e)
-{
-    return e.is_string() ? text(e.get_string().value_unsafe()) : QString();
-}
-
-QString idOf(element e)
-{
-    switch (e.type()) {
-    case element_type::STRING:
-        return text(e.get_string().value_unsafe());
-    case element_type::INT64:
-        return QString::number(e.get_int64().value_unsafe());
-    case element_type::UINT64:
-        return QString::number(e.get_uint64().value_unsafe());
-    case element_type::DOUBLE:
-        return idString(QJsonValue(e.get_double().value_unsafe()));
-    default:
-        return {};
-    }
-}
-
-// A member of an object, or nothing. A repeated member counts once, the last time, as in
-// QJsonDocument.
-std::optional<element> member(element object, std::string_view key)
-{
-    if (!object.is_object())
-        return std::nullopt;
-    std::optional<element> found;
-    for (const simdjson::dom::key_value_pair field : objectOf(object)) {
-        if (field.key == key)
-            found = field.value;
-    }
-    return found;
 }
 
 class Decoder
@@ -702,49 +532,13 @@ std::optional<Document> Decoder::document(element topElement, DecodeError *error
     return doc;
 }
 
-// Pages up to this size are parsed with a parser kept per thread (its buffers are reused);
-// larger bodies get their own, released afterwards.
-constexpr size_t ReusedParserCapacity = 1 << 20;
-
-// Parses body (copied once into a padded buffer) and runs fn on the top-level element. On
-// malformed JSON the error names the offset QJsonDocument finds; JSON that QJsonDocument reads
-// but simdjson refuses (an integer beyond 64 bits) is decoded from QJsonDocument's own form.
-template<class Fn> auto withParsed(QByteArrayView body, DecodeError *error, Fn fn) -> decltype(fn(element()))
-{
-    thread_local simdjson::dom::parser reused;
-    std::optional<simdjson::dom::parser> own;
-    const size_t size = static_cast<size_t>(body.size());
-    simdjson::dom::parser &parser = size <= ReusedParserCapacity ? reused : own.emplace();
-    element top;
-    simdjson::error_code rc = parser.parse(body.data(), size, true).get(top);
-    if (rc == simdjson::SUCCESS)
-        return fn(top);
-    QJsonParseError pe {};
-    const QJsonDocument json
-        = QJsonDocument::fromJson(QByteArray::fromRawData(body.data(), body.size()), &pe);
-    if (pe.error != QJsonParseError::NoError) {
-        if (error)
-            error->message
-                = QStringLiteral("malformed JSON at offset %1: %2").arg(pe.offset).arg(pe.errorString());
-        return {};
-    }
-    const QByteArray normalised = json.toJson(QJsonDocument::Compact);
-    rc = parser.parse(normalised.constData(), static_cast<size_t>(normalised.size()), true).get(top);
-    if (rc == simdjson::SUCCESS)
-        return fn(top);
-    if (error)
-        error->message
-            = QStringLiteral("malformed JSON: %1").arg(QString::fromUtf8(simdjson::error_message(rc)));
-    return {};
-}
-
 } // namespace
 
 std::optional<Document> decode(
     QByteArrayView body, const QUrl &requestUrl, DecodeError *error, DecodeOptions options)
 {
-    return withParsed(
-        body, error, [&](element top) { return Decoder(requestUrl, options).document(top, error); });
+    return withParsed(body, error ? &error->message : nullptr,
+        [&](element top) { return Decoder(requestUrl, options).document(top, error); });
 }
 
 std::optional<Document> decode(

@@ -4,10 +4,9 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 
-#include <simdjson.h>
+#include "net/json/SimdJson.h"
 
 #include <algorithm>
-#include <cmath>
 #include <string>
 
 namespace intrvio::EventNormalizer {
@@ -56,87 +55,35 @@ QString relationshipId(const QJsonObject &data, const QString &name)
                         .value(QLatin1String("id")));
 }
 
-// simdjson side of the partner-event decoder.
-using JsonElement = simdjson::simdjson_result<simdjson::dom::element>;
+// The partner-event decoder's reads, on net/json/SimdJson.h. Every lookup tolerates a missing
+// parent, so chains need no checks.
+using json::element;
 
-QString qString(std::string_view s)
+// A member by its kebab-case name, or its snake_case spelling.
+std::optional<element> member(const std::optional<element> &parent, std::string_view kebabName)
 {
-    return QString::fromUtf8(s.data(), qsizetype(s.size()));
-}
-
-// A member by its kebab-case name, or its snake_case spelling; an error result when absent.
-JsonElement member(simdjson::dom::object object, std::string_view kebabName)
-{
-    JsonElement found = object.at_key(kebabName);
-    if (found.error() != simdjson::NO_SUCH_FIELD || kebabName.find('-') == std::string_view::npos)
+    if (!parent)
+        return std::nullopt;
+    if (auto found = json::member(*parent, kebabName); found || kebabName.find('-') == std::string_view::npos)
         return found;
     std::string snakeName(kebabName);
     std::replace(snakeName.begin(), snakeName.end(), '-', '_');
-    return object.at_key(snakeName);
+    return json::member(*parent, snakeName);
 }
 
-// The same when `parent` may be missing or not an object, so chains need no checks.
-JsonElement member(const JsonElement &parent, std::string_view kebabName)
+QString idOf(const std::optional<element> &v)
 {
-    simdjson::dom::object object;
-    if (parent.get_object().get(object))
-        return simdjson::NO_SUCH_FIELD;
-    return member(object, kebabName);
+    return v ? json::idOf(*v) : QString();
 }
 
-// Same rule as idString(QJsonValue): a string as is, an integral number as its decimal text.
-QString idString(const JsonElement &v)
+QString stringOf(const std::optional<element> &v)
 {
-    std::string_view s;
-    if (!v.get_string().get(s))
-        return qString(s);
-    int64_t i = 0;
-    if (!v.get_int64().get(i))
-        return QString::number(i);
-    uint64_t u = 0;
-    if (!v.get_uint64().get(u))
-        return QString::number(u);
-    double d = 0;
-    if (!v.get_double().get(d) && std::isfinite(d) && d == std::trunc(d) && std::abs(d) < 9.0e15)
-        return QString::number(qint64(d));
-    return {};
+    return v ? json::stringOf(*v) : QString();
 }
 
-QString stringOf(const JsonElement &v)
+QJsonObject objectOf(const std::optional<element> &v, std::string &scratch)
 {
-    std::string_view s;
-    return v.get_string().get(s) ? QString() : qString(s);
-}
-
-QJsonValue toJson(simdjson::dom::element v)
-{
-    switch (v.type()) {
-    case simdjson::dom::element_type::OBJECT: {
-        QJsonObject o;
-        for (const auto field : simdjson::dom::object(v))
-            o.insert(qString(field.key), toJson(field.value));
-        return o;
-    }
-    case simdjson::dom::element_type::ARRAY: {
-        QJsonArray a;
-        for (const simdjson::dom::element item : simdjson::dom::array(v))
-            a.append(toJson(item));
-        return a;
-    }
-    case simdjson::dom::element_type::STRING:
-        return qString(std::string_view(v));
-    case simdjson::dom::element_type::INT64:
-        return qint64(int64_t(v));
-    case simdjson::dom::element_type::UINT64:
-        return double(uint64_t(v));
-    case simdjson::dom::element_type::DOUBLE:
-        return double(v);
-    case simdjson::dom::element_type::BOOL:
-        return bool(v);
-    case simdjson::dom::element_type::NULL_VALUE:
-        break;
-    }
-    return QJsonValue(QJsonValue::Null);
+    return v ? json::toQJsonObject(*v, scratch) : QJsonObject();
 }
 
 } // namespace
@@ -151,51 +98,49 @@ QJsonValue attribute(const QJsonObject &attributes, const QString &kebabName)
 
 PartnerEvent decodePartnerEvent(const QByteArray &body, PartnerDetail detail)
 {
-    // simdjson validates the whole body (a malformed one is refused before anything is stored) and
-    // only what the pipeline reads becomes Qt values: the candidate profile, most of the bytes, is
-    // read for its ids and never copied. This runs before every partner delivery is acknowledged.
-    thread_local simdjson::dom::parser parser; // keeps its buffers between deliveries
+    // The whole body is validated (a malformed one is refused before anything is stored) and only
+    // what the pipeline reads becomes Qt values: the candidate profile, most of the bytes, is read
+    // for its ids and never copied. This runs before every partner delivery is acknowledged.
     PartnerEvent e;
-    simdjson::dom::element root;
-    if (const auto error = parser.parse(body.constData(), size_t(body.size())).get(root)) {
-        e.error = QStringLiteral("malformed JSON: ") + QString::fromLatin1(simdjson::error_message(error));
-        return e;
-    }
-    simdjson::dom::object top;
-    if (root.get_object().get(top)) {
-        e.error = QStringLiteral("malformed JSON: expected an object");
-        return e;
-    }
-    simdjson::dom::object pe;
-    if (member(top, "partner-event").get_object().get(pe)) {
-        e.error = QStringLiteral("missing partner-event object");
-        return e;
-    }
-    e.eventId = idString(member(pe, "id"));
-    if (e.eventId.isEmpty() || e.eventId.size() > 200) {
-        e.error = QStringLiteral("missing or invalid partner-event.id");
-        return e;
-    }
-    const auto company = member(top, "company");
-    e.companyUuid = stringOf(member(company, "uuid"));
-    e.companyName = stringOf(member(company, "name"));
-    if (detail == PartnerDetail::Envelope)
-        return e;
-    simdjson::dom::element v;
-    if (!member(pe, "webhook-data").get(v))
-        e.webhookData = toJson(v).toObject();
-    if (!member(pe, "partner-result").get(v)) {
-        e.updateUrl = stringOf(member(v, "update-url"));
-        e.partnerEvent.insert(QStringLiteral("partner-result"), toJson(v));
-    }
-    if (!member(pe, "triggered-by").get(v))
-        e.partnerEvent.insert(QStringLiteral("triggered-by"), toJson(v));
-    const auto candidate = member(pe, "candidate");
-    e.candidateId = idString(member(candidate, "id"));
-    const auto job = member(candidate, "job");
-    e.jobId = idString(member(job, "id"));
-    e.stageId = idString(member(job, "stage-id"));
-    e.stageName = stringOf(member(job, "stage"));
+    const bool parsed = json::withParsed(body, &e.error, [&](element root) {
+        if (!root.is_object()) {
+            e.error = QStringLiteral("malformed JSON: expected an object");
+            return true;
+        }
+        const auto pe = member(root, "partner-event");
+        if (!pe || !pe->is_object()) {
+            e.error = QStringLiteral("missing partner-event object");
+            return true;
+        }
+        e.eventId = idOf(member(pe, "id"));
+        if (e.eventId.isEmpty() || e.eventId.size() > 200) {
+            e.error = QStringLiteral("missing or invalid partner-event.id");
+            return true;
+        }
+        const auto company = member(root, "company");
+        e.companyUuid = stringOf(member(company, "uuid"));
+        e.companyName = stringOf(member(company, "name"));
+        if (detail == PartnerDetail::Envelope)
+            return true;
+        std::string scratch;
+        e.webhookData = objectOf(member(pe, "webhook-data"), scratch);
+        if (const auto result = member(pe, "partner-result")) {
+            e.updateUrl = stringOf(member(result, "update-url"));
+            e.partnerEvent.insert(QStringLiteral("partner-result"), objectOf(result, scratch));
+        }
+        if (const auto by = member(pe, "triggered-by"))
+            e.partnerEvent.insert(QStringLiteral("triggered-by"),
+                by->is_object() ? QJsonValue(objectOf(by, scratch)) : QJsonValue(idOf(by)));
+        const auto candidate = member(pe, "candidate");
+        e.candidateId = idOf(member(candidate, "id"));
+        const auto job = member(candidate, "job");
+        e.jobId = idOf(member(job, "id"));
+        e.stageId = idOf(member(job, "stage-id"));
+        e.stageName = stringOf(member(job, "stage"));
+        return true;
+    });
+    if (!parsed && e.error.isEmpty())
+        e.error = QStringLiteral("malformed JSON");
     return e;
 }
 
