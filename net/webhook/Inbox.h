@@ -48,8 +48,10 @@ struct InboxOutcome
 struct InboxTuning
 {
     // Past this many WAL frames after a commit the writer checkpoints itself (the background
-    // checkpointer fell behind a flood): 64 MiB of 4 KiB pages.
-    int maxWalFrames = 16384;
+    // checkpointer fell behind a flood): 1 GiB of 4 KiB pages, about ten seconds of a flood at full
+    // speed. A safety valve for the disk, not a pace: a catch-up holds the next commit while it
+    // copies, so rare large ones delay fewer deliveries than frequent small ones.
+    int maxWalFrames = 262144;
     int checkpointIntervalMs = 250; // background (PASSIVE) checkpoints
 };
 
