@@ -253,18 +253,11 @@ Inbox::Inbox(Store *store, const Clock &clock, QObject *parent, InboxTuning tuni
     , m_clock(clock)
     , m_flushTimer(new QTimer(this))
     , m_processTimer(new QTimer(this))
-    , m_coalesceTimer(new QTimer(this))
     , m_latencyCounts(latencyBuckets().size() + 1, 0)
 {
     m_flushTimer->setSingleShot(true);
     m_flushTimer->setInterval(0);
     connect(m_flushTimer, &QTimer::timeout, this, &Inbox::flush);
-    m_coalesceTimer->setSingleShot(true);
-    m_coalesceTimer->setTimerType(Qt::PreciseTimer);
-    connect(m_coalesceTimer, &QTimer::timeout, this, [this] {
-        m_coalescing = false;
-        flush();
-    });
     m_processTimer->setSingleShot(true);
     connect(m_processTimer, &QTimer::timeout, this, [this] {
         // Processing writes on the store connection; while the writer thread commits, that would wait
@@ -321,11 +314,6 @@ const QList<double> &Inbox::latencyBuckets()
 void Inbox::enqueue(InboxEntry entry, Done done)
 {
     m_pending.append({ std::move(entry), std::move(done) });
-    if (m_coalescing) {
-        if (m_pending.size() >= m_coalesceTarget)
-            flush();
-        return;
-    }
     if (!m_inCommit && !m_flushTimer->isActive())
         m_flushTimer->start();
 }
@@ -334,8 +322,6 @@ void Inbox::flush()
 {
     if (m_inCommit || (m_pending.isEmpty() && m_marks.isEmpty()))
         return; // the running commit's completion starts the next one
-    m_coalescing = false;
-    m_coalesceTimer->stop();
     m_committing.swap(m_pending);
     m_pending.clear();
     QList<InboxEntry> entries;
@@ -381,16 +367,11 @@ void Inbox::committedBatch(const std::shared_ptr<CommitResult> &result)
         if (processBatch(ProcessChunk))
             scheduleProcessing(0);
     }
-    // Coalescing: the clients just answered usually send their next delivery within a fraction of a
-    // millisecond. Waiting for them (bounded by CoalesceMs) lets one fsync cover both them and what
-    // arrived during this commit, instead of alternating two half-full commits.
-    if (!batch.isEmpty() && result->error.isEmpty()) {
-        m_coalesceTarget = m_pending.size() + batch.size();
-        m_coalescing = true;
-        m_coalesceTimer->start(CoalesceMs);
-    } else if (!m_pending.isEmpty() || !m_marks.isEmpty()) {
-        flush(); // what arrived during this commit
-    }
+    // What arrived during this commit goes into the next one at once. (Waiting a millisecond or two
+    // for the clients just answered, to fill the batch, measured slower: every delivery then waits
+    // for the timer as well as for the fsync.)
+    if (!m_pending.isEmpty() || !m_marks.isEmpty())
+        flush();
     // Processing follows commits in batches at a bounded cadence, so a burst of deliveries is
     // acknowledged first and processed right after, instead of competing with every commit.
     if (result->error.isEmpty() && !batch.isEmpty())

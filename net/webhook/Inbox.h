@@ -127,13 +127,9 @@ private:
     QThread *m_checkpointThread = nullptr;
     QTimer *m_flushTimer;
     QTimer *m_processTimer;
-    QTimer *m_coalesceTimer;
-    static constexpr int CoalesceMs = 2; // longest wait for returning clients after a commit
     // Rows per processing pass (one transaction). Passes run on the event loop between commits, so
     // this bounds how long an answer can wait behind processing (a few milliseconds).
     static constexpr int ProcessChunk = 128;
-    bool m_coalescing = false;
-    qsizetype m_coalesceTarget = 0;
     DomainEventHandler *m_handler = nullptr;
     bool m_held = false;
     bool m_processing = false;
