@@ -129,6 +129,11 @@ done
 echo "bench: (columns: acks/s p50-ms p99-ms non-2xx cpu-us/event)"
 echo "bench: machine load after: $(uptime)"
 
+# The inbox writer's WAL safety valve (InboxTuning::maxWalFrames): each catch-up paused commits.
+catchups() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^intrvio_inbox_wal_catchups_total/ { print $2 }'; }
+echo "bench: WAL catch-ups (writer paused to checkpoint): intrvio $(catchups "$ours_port")$( \
+  [ "$processing" != 0 ] && echo ", intrvio+process $(catchups "$proc_port")")"
+
 # Durability check: every acknowledged intrvio request is a committed inbox row.
 rows() { sqlite3 "file:$work/$1-data/intrvio.sqlite?mode=ro" "SELECT count(*) FROM inbox" 2>/dev/null || echo "?"; }
 processed=$( [ "$processing" != 0 ] && sqlite3 "file:$work/proc-data/intrvio.sqlite?mode=ro" \
