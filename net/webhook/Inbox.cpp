@@ -40,7 +40,7 @@ public:
                 nullptr)
             != SQLITE_OK)
             return fail(error);
-        sqlite3_busy_timeout(m_db, 5000);
+        sqlite3_busy_timeout(m_db, BusyMs);
         // FULL: the commit is on disk before anyone is told "stored". Checkpoints run on their own
         // thread (Checkpointer), never inside a commit someone waits for.
         // journal_size_limit: after a burst the WAL file is cut back when it starts over.
@@ -53,7 +53,10 @@ public:
         sqlite3_wal_hook(
             m_db,
             [](void *self, sqlite3 *, const char *, int frames) {
-                static_cast<Writer *>(self)->m_walFrames = frames;
+                auto *writer = static_cast<Writer *>(self);
+                writer->m_walFrames = frames;
+                if (frames < writer->m_catchUpAt - writer->m_maxWalFrames) // the WAL started over
+                    writer->m_catchUpAt = writer->m_maxWalFrames;
                 return SQLITE_OK;
             },
             this);
@@ -142,22 +145,24 @@ public:
             QString ignored;
             step(m_rollback, &ignored);
         }
-        if (error->isEmpty() && m_walFrames > m_maxWalFrames)
+        if (error->isEmpty() && m_walFrames > m_catchUpAt)
             catchUp();
     }
 
     // The checkpointer thread copies the WAL into the database in the background, but under a
     // sustained flood of deliveries it falls behind and the WAL would grow for as long as the flood
-    // lasts. Past maxWalFrames the writer checkpoints itself and starts the WAL over (RESTART waits
-    // for readers, up to the busy timeout): the deliveries of the next commit wait meanwhile, which
-    // is the back-pressure a flood should feel.
+    // lasts. Past maxWalFrames the writer checkpoints and starts the WAL over itself (RESTART), which
+    // holds the next commit meanwhile: the back-pressure a flood should feel. If that cannot finish
+    // (a reader still uses the WAL), the next try waits for another maxWalFrames of growth rather
+    // than repeating on every commit.
     void catchUp()
     {
         int log = 0;
         int copied = 0;
+        sqlite3_busy_timeout(m_db, CatchUpBusyMs); // do not sit out a long read
         const int rc = sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_RESTART, &log, &copied);
-        if (rc == SQLITE_OK || rc == SQLITE_BUSY)
-            m_walFrames = rc == SQLITE_OK ? 0 : log - copied;
+        sqlite3_busy_timeout(m_db, BusyMs);
+        m_catchUpAt = (rc == SQLITE_OK ? 0 : qMax(m_walFrames, log)) + m_maxWalFrames;
         ++m_catchUps;
     }
 
@@ -193,6 +198,9 @@ private:
     QString m_path;
     sqlite3 *m_db = nullptr;
     int m_walFrames = 0; // frames in the WAL after the last commit (sqlite3_wal_hook)
+    int m_catchUpAt = m_maxWalFrames; // WAL frames past which the next commit is followed by a catch-up
+    static constexpr int BusyMs = 5000;
+    static constexpr int CatchUpBusyMs = 200;
     sqlite3_stmt *m_insert = nullptr, *m_findKey = nullptr, *m_done = nullptr, *m_failed = nullptr;
     sqlite3_stmt *m_begin = nullptr, *m_commit = nullptr, *m_rollback = nullptr;
 };

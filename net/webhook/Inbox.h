@@ -48,10 +48,11 @@ struct InboxOutcome
 struct InboxTuning
 {
     // Past this many WAL frames after a commit the writer checkpoints itself (the background
-    // checkpointer fell behind a flood): 1 GiB of 4 KiB pages, about ten seconds of a flood at full
-    // speed. A safety valve for the disk, not a pace: a catch-up holds the next commit while it
-    // copies, so rare large ones delay fewer deliveries than frequent small ones.
-    int maxWalFrames = 262144;
+    // checkpointer fell behind a flood): 4 GiB of 4 KiB pages, about half a minute of a flood at
+    // full speed. A safety valve for the disk, not a pace: a catch-up holds the next commit while
+    // it copies the backlog and syncs the database (measured: a few hundred milliseconds), so it
+    // should fire rarely.
+    int maxWalFrames = 1048576;
     int checkpointIntervalMs = 250; // background (PASSIVE) checkpoints
 };
 
