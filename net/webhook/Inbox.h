@@ -53,7 +53,7 @@ struct InboxTuning
     // it copies the backlog and syncs the database (measured: a few hundred milliseconds), so it
     // should fire rarely.
     int maxWalFrames = 1048576;
-    int checkpointIntervalMs = 250; // background (PASSIVE) checkpoints
+    int checkpointIntervalMs = 1000; // background (PASSIVE) checkpoints
 };
 
 // The durable inbox (migration 3). Writes are group-committed on a writer thread with its own SQLite
