@@ -76,7 +76,12 @@ QByteArray headersText(const HeaderList &in)
     for (const auto &[name, value] : in) {
         out += name;
         out += ": ";
-        out += isSensitiveHeader(name) ? headerValue(name, value) : value;
+        if (isSensitiveHeader(name))
+            out += headerValue(name, value);
+        else if (value.isValidUtf8())
+            out += value;
+        else // stored as text: invalid bytes become U+FFFD
+            out += QString::fromUtf8(value).toUtf8();
         out += '\n';
     }
     return out;

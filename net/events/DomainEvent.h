@@ -33,7 +33,7 @@ struct DomainEvent
     QString companyUuid;
     QString updateUrl; // partner result update-url
     QJsonObject webhookData; // trigger settings (partner events), ids with '-' (protocol §3.1)
-    QJsonObject data; // the raw resource / partner-event object
+    QJsonObject data; // company webhooks: the raw resource; partner events: "partner-result" and "triggered-by"
     QDateTime receivedAt;
 };
 

@@ -7,6 +7,12 @@
 
 namespace intrvio::json {
 
+ThreadParser &threadParser()
+{
+    thread_local ThreadParser kept;
+    return kept;
+}
+
 bool isAscii(std::string_view s)
 {
     for (const char c : s) {

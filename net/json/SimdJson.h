@@ -49,19 +49,40 @@ QString idFromDouble(double d);
 // once, the last time, as in QJsonDocument.
 std::optional<element> member(element object, std::string_view key);
 
-// Pages up to this size are parsed with a parser kept per thread (its buffers are reused);
-// larger bodies get their own, released afterwards.
+// Documents up to this size are parsed with a parser kept per thread (its buffers are reused);
+// larger ones get their own, released afterwards.
 inline constexpr size_t ReusedParserCapacity = 1 << 20;
 
 // Parses body (copied once into a padded buffer) and runs fn on the top-level element. On
 // malformed JSON the error names the offset QJsonDocument finds; JSON that QJsonDocument reads
 // but simdjson refuses (an integer beyond 64 bits) is decoded from QJsonDocument's own form.
+// This thread's kept parser (one for every caller: a function, not a template, holds it), and
+// whether a parse in progress is using it.
+struct ThreadParser
+{
+    simdjson::dom::parser parser;
+    bool busy = false;
+};
+ThreadParser &threadParser();
+
 template<class Fn> auto withParsed(QByteArrayView body, QString *error, Fn fn) -> decltype(fn(element()))
 {
-    thread_local simdjson::dom::parser reused;
+    ThreadParser &kept = threadParser();
     std::optional<simdjson::dom::parser> own;
     const size_t size = static_cast<size_t>(body.size());
-    simdjson::dom::parser &parser = size <= ReusedParserCapacity ? reused : own.emplace();
+    // A large body, or a parse nested in another one's callback, gets a parser of its own.
+    const bool useKept = size <= ReusedParserCapacity && !kept.busy;
+    simdjson::dom::parser &parser = useKept ? kept.parser : own.emplace();
+    struct Release
+    {
+        bool *busy;
+        ~Release()
+        {
+            if (busy)
+                *busy = false;
+        }
+    } release { useKept ? &kept.busy : nullptr };
+    kept.busy = kept.busy || useKept;
     element top;
     simdjson::error_code rc = parser.parse(body.data(), size, true).get(top);
     if (rc == simdjson::SUCCESS)

@@ -118,12 +118,14 @@ public:
                 if (sqlite3_step(m_findKey) != SQLITE_ROW) {
                     fail(error);
                     sqlite3_reset(m_findKey);
+                    sqlite3_clear_bindings(m_findKey);
                     break;
                 }
                 o.duplicate = true;
                 o.id = sqlite3_column_int64(m_findKey, 0);
                 o.status = sqlite3_column_int(m_findKey, 1);
                 sqlite3_reset(m_findKey);
+                sqlite3_clear_bindings(m_findKey);
             } else {
                 o.id = sqlite3_last_insert_rowid(m_db);
                 o.status = e.status;
@@ -145,28 +147,33 @@ public:
             QString ignored;
             step(m_rollback, &ignored);
         }
-        if (error->isEmpty() && m_walFrames > m_catchUpAt)
-            catchUp();
     }
 
     // The checkpointer thread copies the WAL into the database in the background, but under a
     // sustained flood of deliveries it falls behind and the WAL would grow for as long as the flood
-    // lasts. Past maxWalFrames the writer checkpoints and starts the WAL over itself (RESTART), which
-    // holds the next commit meanwhile: the back-pressure a flood should feel. If that cannot finish
-    // (a reader still uses the WAL), the next try waits for another maxWalFrames of growth rather
-    // than repeating on every commit.
-    void catchUp()
+    // lasts. Past maxWalFrames the writer checkpoints and starts the WAL over itself (RESTART). It
+    // runs after a batch's answers are on their way, so it holds the next commit: the back-pressure
+    // a flood should feel. If a reader keeps it from finishing, the next try waits for another
+    // maxWalFrames of growth rather than repeating on every commit; if the background checkpointer
+    // merely held the checkpoint lock (log < 0), the next commit tries again.
+    void catchUpIfDue()
     {
+        if (m_walFrames <= m_catchUpAt)
+            return;
         int log = 0;
         int copied = 0;
         sqlite3_busy_timeout(m_db, CatchUpBusyMs); // do not sit out a long read
         const int rc = sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_RESTART, &log, &copied);
         sqlite3_busy_timeout(m_db, BusyMs);
-        m_catchUpAt = (rc == SQLITE_OK ? 0 : qMax(m_walFrames, log)) + m_maxWalFrames;
-        ++m_catchUps;
+        if (rc == SQLITE_OK) {
+            m_catchUpAt = m_maxWalFrames;
+            ++m_catchUps;
+        } else if (log >= 0) {
+            m_catchUpAt = qMax(m_walFrames, log) + m_maxWalFrames;
+        }
     }
 
-    std::atomic<quint64> m_catchUps = 0; // read by the event loop thread (metrics)
+    std::atomic<quint64> m_catchUps = 0; // completed catch-ups; read by the event loop thread (metrics)
 
 private:
     bool fail(QString *error) const
@@ -346,6 +353,7 @@ void Inbox::flush()
             writer->commit(entries, result->marks, now, &result->outcomes, &result->error);
             QMetaObject::invokeMethod(
                 this, [this, result] { committedBatch(result); }, Qt::QueuedConnection);
+            writer->catchUpIfDue();
         },
         Qt::QueuedConnection);
 }

@@ -48,6 +48,8 @@ private Q_SLOTS:
         QCOMPARE(out.at(3).second, QByteArray("b"));
         const QByteArray text = Redaction::headersText(in);
         QCOMPARE(text, QByteArray("Host: x\nAuthorization: Bearer [redacted]\nX-Dup: a\nX-Dup: b\n"));
+        // Stored as text: bytes that are not UTF-8 become U+FFFD.
+        QCOMPARE(Redaction::headersText({ { "X-Raw", "a\xff" } }), QByteArray("X-Raw: a\xef\xbf\xbd\n"));
     }
 
     void url_data()
