@@ -992,22 +992,34 @@ PageAnswer InterviewPipeline::reportPage(const QString &token)
 
 // --- admin actions (Interviews view) ---------------------------------------------------------
 
+// The interview an admin action works on, when it exists and is not final; otherwise nullopt and
+// out->message says why (whenFinal: "%1" is the state).
+std::optional<InterviewRecord> InterviewPipeline::openInterview(
+    const InterviewRepository &repo, qint64 interviewId, const QString &whenFinal, AdminOutcome *out)
+{
+    auto rec = repo.find(interviewId);
+    if (!rec) {
+        out->message = QStringLiteral("interview %1 does not exist (erased or never created).").arg(interviewId);
+        return std::nullopt;
+    }
+    const auto state = InterviewStateMachine::parse(rec->state);
+    if (!state || InterviewStateMachine::isFinal(*state)) {
+        out->message = whenFinal.arg(rec->state);
+        return std::nullopt;
+    }
+    return rec;
+}
+
 InterviewPipeline::AdminOutcome InterviewPipeline::resendInvite(qint64 interviewId, const QString &actor)
 {
     AdminOutcome out;
     InterviewRepository repo(*m_store, m_clock);
-    const auto rec = repo.find(interviewId);
-    if (!rec) {
-        out.message = QStringLiteral("interview %1 does not exist (erased or never created).").arg(interviewId);
+    const auto rec = openInterview(repo, interviewId,
+        QStringLiteral("the interview is %1, so there is nothing to resend; move the candidate into the stage "
+                       "again in Teamtailor for a new interview."),
+        &out);
+    if (!rec)
         return out;
-    }
-    const auto state = InterviewStateMachine::parse(rec->state);
-    if (!state || InterviewStateMachine::isFinal(*state)) {
-        out.message = QStringLiteral("the interview is %1, so there is nothing to resend; move the candidate into "
-                                     "the stage again in Teamtailor for a new interview.")
-                          .arg(rec->state);
-        return out;
-    }
     if (!m_client->builder().hasCredential(RequestBuilder::Api::Public)) {
         out.message = QStringLiteral("the company API token is not set, so no note can reach Teamtailor (set it "
                                      "in Settings).");
@@ -1108,16 +1120,10 @@ InterviewPipeline::AdminOutcome InterviewPipeline::cancelInterview(qint64 interv
 {
     AdminOutcome out;
     InterviewRepository repo(*m_store, m_clock);
-    const auto rec = repo.find(interviewId);
-    if (!rec) {
-        out.message = QStringLiteral("interview %1 does not exist (erased or never created).").arg(interviewId);
+    const auto rec = openInterview(
+        repo, interviewId, QStringLiteral("the interview is already %1 and cannot be cancelled."), &out);
+    if (!rec)
         return out;
-    }
-    const auto state = InterviewStateMachine::parse(rec->state);
-    if (!state || InterviewStateMachine::isFinal(*state)) {
-        out.message = QStringLiteral("the interview is already %1 and cannot be cancelled.").arg(rec->state);
-        return out;
-    }
     if (!cancel(*rec, QStringLiteral("cancelled by %1").arg(actor), actor)) {
         out.message = QStringLiteral("the store did not accept the change; try again.");
         return out;

@@ -14,6 +14,7 @@
 namespace intrvio {
 
 class Clock;
+class InterviewRepository;
 class OutboxWorker;
 class Scorer;
 class Store;
@@ -103,6 +104,8 @@ Q_SIGNALS:
     void jobStagesSynced(const QString &jobId, int mapped);
 
 private:
+    static std::optional<InterviewRecord> openInterview(
+        const InterviewRepository &repo, qint64 interviewId, const QString &whenFinal, AdminOutcome *out);
     bool onPartnerTriggered(const DomainEvent &e);
     bool onStageChanged(const DomainEvent &e);
     bool onRejected(const DomainEvent &e);

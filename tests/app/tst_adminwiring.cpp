@@ -24,6 +24,7 @@
 #include "sandbox/Sandbox.h"
 #include "ui/MainWindow.h"
 #include "ui/PipelineBoard.h"
+#include "tests/support/DragDrop.h"
 
 #include <QApplication>
 #include <QLabel>
@@ -38,22 +39,7 @@
 #include <QtTest>
 
 using namespace intrvio;
-
-namespace {
-
-bool dropAt(QAbstractItemView *view, QMimeData *data, QPoint pos, Qt::DropAction action)
-{
-    QWidget *target = view->viewport();
-    QDragEnterEvent enter(pos, action, data, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(target, &enter);
-    QDragMoveEvent move(pos, action, data, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(target, &move);
-    QDropEvent drop(QPointF(pos), action, data, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(target, &drop);
-    return drop.isAccepted();
-}
-
-} // namespace
+using intrvio::test::dropAt;
 
 class tst_AdminWiring : public QObject
 {

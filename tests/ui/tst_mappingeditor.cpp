@@ -9,6 +9,7 @@
 #include "models/Store.h"
 #include "ui/MainWindow.h"
 #include "ui/MappingEditor.h"
+#include "tests/support/DragDrop.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -28,6 +29,7 @@
 #include <QUndoStack>
 
 using namespace intrvio;
+using intrvio::test::dropAt;
 
 namespace {
 
@@ -55,20 +57,6 @@ QStringList mappingRows(Store &store)
         rows << cols.join(QLatin1Char('|'));
     }
     return rows;
-}
-
-// As in docs/qt-toolchain.md §6: enter, move and drop sent to the viewport.
-bool dropAt(QAbstractItemView *view, QMimeData *data, QPoint pos, Qt::DropAction action)
-{
-    QWidget *target = view->viewport();
-    QDragEnterEvent enter(pos, action, data, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(target, &enter);
-    QDragMoveEvent move(pos, action, data, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(target, &move);
-    const bool moveAccepted = move.isAccepted();
-    QDropEvent drop(QPointF(pos), action, data, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(target, &drop);
-    return moveAccepted && drop.isAccepted();
 }
 
 int rowOf(QAbstractItemModel *m, const QString &name)

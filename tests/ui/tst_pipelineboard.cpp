@@ -11,6 +11,7 @@
 #include "sandbox/Sandbox.h"
 #include "tests/support/TestSupport.h"
 #include "ui/PipelineBoard.h"
+#include "tests/support/DragDrop.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -25,6 +26,7 @@
 #include <QtTest>
 
 using namespace intrvio;
+using intrvio::test::dropAt;
 
 namespace {
 
@@ -48,18 +50,6 @@ public:
 private:
     TeamtailorClient *m_client;
 };
-
-bool dropAt(QAbstractItemView *view, QMimeData *data, QPoint pos, Qt::DropAction action)
-{
-    QWidget *target = view->viewport();
-    QDragEnterEvent enter(pos, action, data, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(target, &enter);
-    QDragMoveEvent move(pos, action, data, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(target, &move);
-    QDropEvent drop(QPointF(pos), action, data, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(target, &drop);
-    return drop.isAccepted();
-}
 
 } // namespace
 
