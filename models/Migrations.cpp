@@ -104,6 +104,20 @@ const QList<Migration> &migrations()
              "ALTER TABLE outbox ADD COLUMN candidate_id TEXT",
              "CREATE INDEX outbox_interview ON outbox(interview_id, id)",
          }},
+        {6,
+         "inbox dedupe keys in their own append-only table",
+         {
+             // The unique index on inbox(event_key) put every delivery's key on a random leaf page:
+             // one more 4 KiB page written (and checkpointed) per acknowledged delivery. Keys are now
+             // appended in arrival order to a narrow table (about 70 per page), which the inbox writer
+             // loads at start into its in-memory dedupe index; the data directory lock keeps that
+             // writer the only one. The trigger records every keyed row, whoever inserts it.
+             "CREATE TABLE inbox_keys (id INTEGER PRIMARY KEY, event_key TEXT NOT NULL)",
+             "INSERT INTO inbox_keys (id, event_key) SELECT id, event_key FROM inbox WHERE event_key IS NOT NULL",
+             "CREATE TRIGGER inbox_keys_record AFTER INSERT ON inbox WHEN new.event_key IS NOT NULL"
+             " BEGIN INSERT INTO inbox_keys (id, event_key) VALUES (new.id, new.event_key); END",
+             "DROP INDEX inbox_event_key",
+         }},
     };
     return list;
 }

@@ -20,6 +20,12 @@ namespace intrvio {
 // Runs on the writer thread with its own connection to the same database file. It speaks SQLite's C
 // API: this is the path every acknowledged delivery waits on, and QtSql's per-value QVariant binding
 // cost more than SQLite's own work for the row.
+//
+// It also owns the dedupe index: the hash of every stored event key with its row, loaded from
+// inbox_keys (migration 6) when it opens and kept up to date with each commit. A hash match is
+// confirmed against the stored key, so the answer is exact; a miss needs no read at all. A unique
+// SQLite index did the same but wrote a random leaf page per delivery; the data directory lock makes
+// this writer the only one.
 class Inbox::Writer : public QObject
 {
 public:
@@ -29,7 +35,7 @@ public:
     { }
     ~Writer() override
     {
-        for (sqlite3_stmt *stmt : { m_insert, m_findKey, m_done, m_failed, m_begin, m_commit, m_rollback })
+        for (sqlite3_stmt *stmt : { m_insert, m_keyRow, m_done, m_failed, m_begin, m_commit, m_rollback })
             sqlite3_finalize(stmt); // a no-op for nullptr
         sqlite3_close(m_db);
     }
@@ -61,10 +67,10 @@ public:
             },
             this);
         return prepare(&m_insert,
-                   "INSERT OR IGNORE INTO inbox (received_at, route, event_key, headers, body, verification,"
+                   "INSERT INTO inbox (received_at, route, event_key, headers, body, verification,"
                    " status, signature_t) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                    error)
-            && prepare(&m_findKey, "SELECT id, status FROM inbox WHERE event_key = ?", error)
+            && prepare(&m_keyRow, "SELECT event_key, status FROM inbox WHERE id = ?", error)
             && prepare(&m_done,
                 "INSERT INTO inbox_processing (processed_at, id, attempts) VALUES (?, ?, 1) ON CONFLICT(id) DO"
                 " UPDATE SET processed_at = excluded.processed_at, attempts = attempts + 1, process_error = NULL"
@@ -76,7 +82,7 @@ public:
                 error)
             // IMMEDIATE: take the write lock up front instead of upgrading a read lock mid-batch.
             && prepare(&m_begin, "BEGIN IMMEDIATE", error) && prepare(&m_commit, "COMMIT", error)
-            && prepare(&m_rollback, "ROLLBACK", error);
+            && prepare(&m_rollback, "ROLLBACK", error) && loadKeys(error);
     }
 
     // One transaction for the whole batch.
@@ -91,10 +97,19 @@ public:
         if (!step(m_begin, error))
             return;
         const QByteArray nowText = now.toUtf8();
+        QList<std::pair<size_t, qint64>> added; // keys this transaction added to the index
         for (qsizetype i = 0; i < entries.size() && error->isEmpty(); ++i) {
             const InboxEntry &e = entries.at(i);
-            const QByteArray route = e.route.toUtf8();
             const QByteArray key = e.eventKey.toUtf8();
+            const size_t hash = qHash(key);
+            InboxOutcome &o = (*outcomes)[i];
+            if (!key.isEmpty() && !findKey(hash, key, &o, error))
+                break;
+            if (o.duplicate) {
+                o.stored = true;
+                continue;
+            }
+            const QByteArray route = e.route.toUtf8();
             const QByteArray verification = e.verification.toUtf8();
             bindText(m_insert, 1, nowText);
             bindText(m_insert, 2, route);
@@ -112,25 +127,13 @@ public:
                 sqlite3_bind_null(m_insert, 8);
             if (!step(m_insert, error))
                 break;
-            InboxOutcome &o = (*outcomes)[i];
-            if (sqlite3_changes(m_db) == 0 && !key.isEmpty()) {
-                bindText(m_findKey, 1, key);
-                if (sqlite3_step(m_findKey) != SQLITE_ROW) {
-                    fail(error);
-                    sqlite3_reset(m_findKey);
-                    sqlite3_clear_bindings(m_findKey);
-                    break;
-                }
-                o.duplicate = true;
-                o.id = sqlite3_column_int64(m_findKey, 0);
-                o.status = sqlite3_column_int(m_findKey, 1);
-                sqlite3_reset(m_findKey);
-                sqlite3_clear_bindings(m_findKey);
-            } else {
-                o.id = sqlite3_last_insert_rowid(m_db);
-                o.status = e.status;
-            }
+            o.id = sqlite3_last_insert_rowid(m_db);
+            o.status = e.status;
             o.stored = true;
+            if (!key.isEmpty()) {
+                m_keys.insert(hash, o.id);
+                added.append({ hash, o.id });
+            }
         }
         for (const Mark &m : marks) {
             if (!error->isEmpty())
@@ -143,9 +146,13 @@ public:
         }
         if (error->isEmpty())
             step(m_commit, error);
-        if (!error->isEmpty() && !sqlite3_get_autocommit(m_db)) {
-            QString ignored;
-            step(m_rollback, &ignored);
+        if (!error->isEmpty()) {
+            if (!sqlite3_get_autocommit(m_db)) {
+                QString ignored;
+                step(m_rollback, &ignored);
+            }
+            for (const auto &[hash, id] : std::as_const(added))
+                m_keys.remove(hash, id);
         }
     }
 
@@ -176,6 +183,43 @@ public:
     std::atomic<quint64> m_catchUps = 0; // completed catch-ups; read by the event loop thread (metrics)
 
 private:
+    bool loadKeys(QString *error)
+    {
+        sqlite3_stmt *all = nullptr;
+        if (sqlite3_prepare_v2(m_db, "SELECT id, event_key FROM inbox_keys", -1, &all, nullptr) != SQLITE_OK)
+            return fail(error);
+        int rc;
+        while ((rc = sqlite3_step(all)) == SQLITE_ROW) {
+            const auto *text = static_cast<const char *>(sqlite3_column_blob(all, 1));
+            m_keys.insert(qHash(QByteArrayView(text, sqlite3_column_bytes(all, 1))), sqlite3_column_int64(all, 0));
+        }
+        sqlite3_finalize(all);
+        return rc == SQLITE_DONE || fail(error);
+    }
+
+    // Sets o->duplicate, id and status when a stored row has this key. Rows of this transaction count.
+    bool findKey(size_t hash, const QByteArray &key, InboxOutcome *o, QString *error)
+    {
+        for (auto [it, end] = m_keys.equal_range(hash); it != end; ++it) {
+            sqlite3_bind_int64(m_keyRow, 1, it.value());
+            const int rc = sqlite3_step(m_keyRow);
+            if (rc == SQLITE_ROW
+                && QByteArrayView(static_cast<const char *>(sqlite3_column_blob(m_keyRow, 0)),
+                       sqlite3_column_bytes(m_keyRow, 0))
+                    == key) {
+                o->duplicate = true;
+                o->id = it.value();
+                o->status = sqlite3_column_int(m_keyRow, 1);
+            } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+                fail(error);
+            }
+            sqlite3_reset(m_keyRow);
+            if (o->duplicate || !error->isEmpty())
+                break;
+        }
+        return error->isEmpty();
+    }
+
     bool fail(QString *error) const
     {
         *error = m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QStringLiteral("out of memory");
@@ -208,7 +252,8 @@ private:
     int m_catchUpAt = m_maxWalFrames; // WAL frames past which the next commit is followed by a catch-up
     static constexpr int BusyMs = 5000;
     static constexpr int CatchUpBusyMs = 200;
-    sqlite3_stmt *m_insert = nullptr, *m_findKey = nullptr, *m_done = nullptr, *m_failed = nullptr;
+    QMultiHash<size_t, qint64> m_keys; // qHash(event key) -> inbox row: the dedupe index
+    sqlite3_stmt *m_insert = nullptr, *m_keyRow = nullptr, *m_done = nullptr, *m_failed = nullptr;
     sqlite3_stmt *m_begin = nullptr, *m_commit = nullptr, *m_rollback = nullptr;
 };
 

@@ -56,7 +56,7 @@ struct InboxTuning
     int checkpointIntervalMs = 1000; // background (PASSIVE) checkpoints
 };
 
-// The durable inbox (migration 3). Writes are group-committed on a writer thread with its own SQLite
+// The durable inbox (migrations 3 and 6). Writes are group-committed on a writer thread with its own SQLite
 // connection: whatever is enqueued while the previous commit (and its fsync) runs goes into the next
 // transaction, and each caller hears back only after the commit that covers its row, so the event
 // loop keeps parsing and verifying while the disk syncs. Processing runs afterwards from the table, so
