@@ -6,16 +6,62 @@
 #include "net/events/EventNormalizer.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QSqlDatabase>
+#include <QScopeGuard>
 #include <QSqlError>
 #include <QThread>
 #include <QTimer>
 
 #include <atomic>
+#include <chrono>
 
 #include <sqlite3.h>
 
 namespace intrvio {
+
+namespace {
+
+qint64 steadyMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+} // namespace
+
+// What the writer and the checkpointer threads know of the WAL, for scheduling checkpoints.
+struct Inbox::WalState
+{
+    std::atomic<int> frames = 0; // in the WAL after the writer's last commit
+    std::atomic<quint32> generation = 0; // times the WAL started over
+    std::atomic<bool> copiedAll = false; // a checkpoint copied every frame: the next write starts over
+    std::atomic<bool> committing = false; // the writer is in a commit now
+    std::atomic<qint64> lastCommitMs = 0; // steadyMs() when the writer's last commit ended
+    std::atomic<int> checkpointedFrames = 0; // frames the last checkpoint had copied...
+    std::atomic<quint32> checkpointedGeneration = 0; // ...in this generation of the WAL
+
+    int pendingFrames() const
+    {
+        const int now = frames.load();
+        return generation.load() == checkpointedGeneration.load() ? qMax(0, now - checkpointedFrames.load()) : now;
+    }
+    void markCheckpointed(quint32 gen, int log, int copied)
+    {
+        checkpointedFrames = copied;
+        checkpointedGeneration = gen;
+        if (copied == log)
+            copiedAll = true;
+    }
+};
+
+struct Inbox::CommitResult
+{
+    QList<InboxOutcome> outcomes;
+    QList<Mark> marks;
+    QString error;
+    int newlyProcessed = 0; // marks that set processed_at
+};
 
 // Runs on the writer thread with its own connection to the same database file. It speaks SQLite's C
 // API: this is the path every acknowledged delivery waits on, and QtSql's per-value QVariant binding
@@ -29,9 +75,10 @@ namespace intrvio {
 class Inbox::Writer : public QObject
 {
 public:
-    Writer(QString path, int maxWalFrames)
+    Writer(QString path, int maxWalFrames, std::shared_ptr<WalState> wal)
         : m_maxWalFrames(maxWalFrames)
         , m_path(std::move(path))
+        , m_wal(std::move(wal))
     { }
     ~Writer() override
     {
@@ -48,11 +95,11 @@ public:
             return fail(error);
         sqlite3_busy_timeout(m_db, BusyMs);
         // FULL: the commit is on disk before anyone is told "stored". Checkpoints run on their own
-        // thread (Checkpointer), never inside a commit someone waits for.
-        // journal_size_limit: after a burst the WAL file is cut back when it starts over.
-        if (sqlite3_exec(m_db,
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0;"
-                " PRAGMA journal_size_limit=67108864",
+        // thread (Checkpointer), never inside a commit someone waits for. No journal_size_limit: it
+        // cuts the WAL file back in the first commit after the WAL starts over, and on a file system
+        // mounted with discard cutting a gigabyte held that commit for hundreds of milliseconds; the
+        // checkpointer cuts it back after a long pause instead (InboxTuning::walTruncateQuietMs).
+        if (sqlite3_exec(m_db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0",
                 nullptr, nullptr, nullptr)
             != SQLITE_OK)
             return fail(error);
@@ -60,9 +107,13 @@ public:
             m_db,
             [](void *self, sqlite3 *, const char *, int frames) {
                 auto *writer = static_cast<Writer *>(self);
-                writer->m_walFrames = frames;
-                if (frames < writer->m_catchUpAt - writer->m_maxWalFrames) // the WAL started over
+                WalState &wal = *writer->m_wal;
+                // The WAL starts over with the first write after a checkpoint copied all of it.
+                if (wal.copiedAll.exchange(false) || frames < wal.frames) {
+                    ++wal.generation;
                     writer->m_catchUpAt = writer->m_maxWalFrames;
+                }
+                wal.frames = frames;
                 return SQLITE_OK;
             },
             this);
@@ -86,14 +137,21 @@ public:
     }
 
     // One transaction for the whole batch.
-    void commit(const QList<InboxEntry> &entries, const QList<Mark> &marks, const QString &now,
-        QList<InboxOutcome> *outcomes, QString *error)
+    void commit(const QList<InboxEntry> &entries, const QString &now, CommitResult *result)
     {
+        QList<InboxOutcome> *outcomes = &result->outcomes;
+        QString *error = &result->error;
         outcomes->resize(entries.size());
         if (!m_rollback) {
             *error = QStringLiteral("inbox writer is not open");
             return;
         }
+        // A commit that waits long for its fsync is not a pause in deliveries.
+        m_wal->committing = true;
+        const auto ended = qScopeGuard([this] {
+            m_wal->lastCommitMs = steadyMs();
+            m_wal->committing = false;
+        });
         if (!step(m_begin, error))
             return;
         const QByteArray nowText = now.toUtf8();
@@ -135,14 +193,15 @@ public:
                 added.append({ hash, o.id });
             }
         }
-        for (const Mark &m : marks) {
+        for (const Mark &m : std::as_const(result->marks)) {
             if (!error->isEmpty())
                 break;
             sqlite3_stmt *q = m.error.isEmpty() ? m_done : m_failed;
             const QByteArray text = m.error.isEmpty() ? nowText : m.error.toUtf8();
             bindText(q, 1, text);
             sqlite3_bind_int64(q, 2, m.id);
-            step(q, error);
+            if (step(q, error) && q == m_done)
+                result->newlyProcessed += sqlite3_changes(m_db); // 0: it was processed already
         }
         if (error->isEmpty())
             step(m_commit, error);
@@ -165,7 +224,8 @@ public:
     // merely held the checkpoint lock (log < 0), the next commit tries again.
     void catchUpIfDue()
     {
-        if (m_walFrames <= m_catchUpAt)
+        const int walFrames = m_wal->frames;
+        if (walFrames <= m_catchUpAt)
             return;
         int log = 0;
         int copied = 0;
@@ -175,8 +235,9 @@ public:
         if (rc == SQLITE_OK) {
             m_catchUpAt = m_maxWalFrames;
             ++m_catchUps;
+            m_wal->markCheckpointed(m_wal->generation, log, copied);
         } else if (log >= 0) {
-            m_catchUpAt = qMax(m_walFrames, log) + m_maxWalFrames;
+            m_catchUpAt = qMax(walFrames, log) + m_maxWalFrames;
         }
     }
 
@@ -248,7 +309,7 @@ private:
     const int m_maxWalFrames;
     QString m_path;
     sqlite3 *m_db = nullptr;
-    int m_walFrames = 0; // frames in the WAL after the last commit (sqlite3_wal_hook)
+    std::shared_ptr<WalState> m_wal;
     int m_catchUpAt = m_maxWalFrames; // WAL frames past which the next commit is followed by a catch-up
     static constexpr int BusyMs = 5000;
     static constexpr int CatchUpBusyMs = 200;
@@ -258,14 +319,17 @@ private:
 };
 
 // Copies WAL frames back into the database file on its own thread and connection (PASSIVE: never
-// blocks the writer), so no acknowledged commit waits for a checkpoint's fsync.
+// blocks the writer), so no acknowledged commit waits for a checkpoint's fsync; when, see
+// Inbox::checkpointDue().
 class Inbox::Checkpointer : public QObject
 {
 public:
-    Checkpointer(QString path, int intervalMs)
-        : m_intervalMs(intervalMs)
+    Checkpointer(QString path, const InboxTuning &tuning, std::shared_ptr<WalState> wal)
+        : m_tuning(tuning)
         , m_path(std::move(path))
         , m_connection(QStringLiteral("intrvio-inbox-checkpoint-%1").arg(quintptr(this)))
+        , m_wal(std::move(wal))
+        , m_lastCheckpointMs(steadyMs())
     { }
     ~Checkpointer() override
     {
@@ -286,26 +350,54 @@ public:
             return;
         QSqlQuery(db).exec(QStringLiteral("PRAGMA synchronous=FULL"));
         m_timer = new QTimer;
-        QObject::connect(m_timer, &QTimer::timeout, m_timer, [this] {
-            QSqlQuery q(QSqlDatabase::database(m_connection, false));
-            q.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
-        });
-        m_timer->start(m_intervalMs);
+        QObject::connect(m_timer, &QTimer::timeout, m_timer, [this] { checkpointIfDue(); });
+        m_timer->start(PollMs);
     }
 
 private:
-    const int m_intervalMs;
+    void checkpointIfDue()
+    {
+        const qint64 now = steadyMs();
+        const qint64 lastCommit = m_wal->lastCommitMs;
+        const qint64 sinceCommit = m_wal->committing ? 0 : now - lastCommit;
+        const int pending = m_wal->pendingFrames();
+        if (checkpointDue(m_tuning, pending, sinceCommit, now - m_lastCheckpointMs)) {
+            m_lastCheckpointMs = now;
+            checkpoint("PASSIVE");
+        } else if (pending == 0 && sinceCommit >= m_tuning.walTruncateQuietMs && m_truncatedAfter != lastCommit) {
+            // Once per pause: a WAL file a burst made large is cut back. TRUNCATE holds the writer
+            // while it runs; after this long a pause that is a rare, short wait.
+            m_truncatedAfter = lastCommit;
+            if (QFileInfo(m_path + QStringLiteral("-wal")).size() > m_tuning.walKeepBytes)
+                checkpoint("TRUNCATE");
+        }
+    }
+    void checkpoint(const char *mode)
+    {
+        const quint32 generation = m_wal->generation;
+        // One row: busy, frames in the WAL, frames copied into the database.
+        QSqlQuery q(QSqlDatabase::database(m_connection, false));
+        if (q.exec(QStringLiteral("PRAGMA wal_checkpoint(%1)").arg(QLatin1String(mode))) && q.next()
+            && q.value(0).toInt() == 0 && q.value(2).toInt() >= 0)
+            m_wal->markCheckpointed(generation, q.value(1).toInt(), q.value(2).toInt());
+    }
+
+    static constexpr int PollMs = 50; // reads two atomics; the checkpoint itself runs only when due
+    const InboxTuning m_tuning;
     QString m_path;
     QString m_connection;
+    std::shared_ptr<WalState> m_wal;
+    qint64 m_lastCheckpointMs;
+    qint64 m_truncatedAfter = -1; // lastCommitMs of the pause in which the WAL file was last cut back
     QTimer *m_timer = nullptr;
 };
 
-struct Inbox::CommitResult
+bool Inbox::checkpointDue(const InboxTuning &tuning, int pendingFrames, qint64 msSinceCommit, qint64 msSinceCheckpoint)
 {
-    QList<InboxOutcome> outcomes;
-    QList<Mark> marks;
-    QString error;
-};
+    return pendingFrames > 0
+        && (msSinceCommit >= tuning.checkpointQuietMs || pendingFrames >= tuning.checkpointAfterFrames
+            || msSinceCheckpoint >= tuning.checkpointMaxDelayMs);
+}
 
 Inbox::Inbox(Store *store, const Clock &clock, QObject *parent, InboxTuning tuning)
     : QObject(parent)
@@ -331,13 +423,14 @@ Inbox::Inbox(Store *store, const Clock &clock, QObject *parent, InboxTuning tuni
     });
     m_thread = new QThread(this);
     m_thread->setObjectName(QStringLiteral("inbox-writer"));
-    m_writer = new Writer(store->filePath(), tuning.maxWalFrames);
+    m_wal = std::make_shared<WalState>();
+    m_writer = new Writer(store->filePath(), tuning.maxWalFrames, m_wal);
     m_writer->moveToThread(m_thread);
     connect(m_thread, &QThread::finished, m_writer, &QObject::deleteLater);
     m_thread->start();
     m_checkpointThread = new QThread(this);
     m_checkpointThread->setObjectName(QStringLiteral("inbox-checkpoint"));
-    m_checkpointer = new Checkpointer(store->filePath(), tuning.checkpointIntervalMs);
+    m_checkpointer = new Checkpointer(store->filePath(), tuning, m_wal);
     m_checkpointer->moveToThread(m_checkpointThread);
     connect(m_checkpointThread, &QThread::finished, m_checkpointer, &QObject::deleteLater);
     m_checkpointThread->start();
@@ -354,6 +447,7 @@ Inbox::Inbox(Store *store, const Clock &clock, QObject *parent, InboxTuning tuni
         m_writer, [&] { opened = m_writer->open(&error); }, Qt::BlockingQueuedConnection);
     if (!opened)
         qCWarning(lcWebhook).noquote() << "inbox writer cannot open the store:" << error;
+    m_unprocessed = countUnprocessed();
 }
 
 Inbox::~Inbox()
@@ -395,7 +489,7 @@ void Inbox::flush()
     QMetaObject::invokeMethod(
         m_writer,
         [this, writer = m_writer, entries = std::move(entries), result, now] {
-            writer->commit(entries, result->marks, now, &result->outcomes, &result->error);
+            writer->commit(entries, now, result.get());
             QMetaObject::invokeMethod(
                 this, [this, result] { committedBatch(result); }, Qt::QueuedConnection);
             writer->catchUpIfDue();
@@ -414,8 +508,12 @@ void Inbox::committedBatch(const std::shared_ptr<CommitResult> &result)
         for (InboxOutcome &o : result->outcomes)
             o = InboxOutcome { false, false, 0, 0, result->error };
         // Marks are not lost: processing sees the rows again once the set is cleared.
-    } else if (!batch.isEmpty()) {
-        Q_EMIT committed(int(batch.size()));
+    } else {
+        m_unprocessed -= result->newlyProcessed;
+        for (const InboxOutcome &o : std::as_const(result->outcomes))
+            m_unprocessed += o.stored && !o.duplicate;
+        if (!batch.isEmpty())
+            Q_EMIT committed(int(batch.size()));
     }
     for (const Mark &m : std::as_const(result->marks))
         m_markedIds.remove(m.id);
@@ -475,7 +573,12 @@ quint64 Inbox::walCatchUps() const
     return m_writer->m_catchUps.load();
 }
 
-qint64 Inbox::unprocessedCount() const
+int Inbox::walPendingFrames() const
+{
+    return m_wal->pendingFrames();
+}
+
+qint64 Inbox::countUnprocessed() const
 {
     QSqlQuery q(m_store->database());
     if (!q.exec(QStringLiteral("SELECT (SELECT count(*) FROM inbox)"

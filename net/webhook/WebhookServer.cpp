@@ -373,6 +373,10 @@ QByteArray WebhookServer::metricsText() const
            " background checkpoints fell behind.\n# TYPE intrvio_inbox_wal_catchups_total counter\n"
            "intrvio_inbox_wal_catchups_total "
         + QByteArray::number(m_inbox->walCatchUps()) + '\n';
+    out += "# HELP intrvio_inbox_wal_pending_frames Committed WAL pages not copied into the database yet"
+           " (checkpoints wait for a pause in deliveries).\n# TYPE intrvio_inbox_wal_pending_frames gauge\n"
+           "intrvio_inbox_wal_pending_frames "
+        + QByteArray::number(m_inbox->walPendingFrames()) + '\n';
     out += "# HELP intrvio_inbox_processing_latency_seconds From receipt to processed.\n"
            "# TYPE intrvio_inbox_processing_latency_seconds histogram\n";
     quint64 cumulative = 0;

@@ -4,8 +4,12 @@
 #include "net/webhook/Inbox.h"
 
 #include <QFileInfo>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <climits>
+#include <memory>
 
 using namespace intrvio;
 
@@ -45,12 +49,124 @@ int count(Store &store, const QString &sql)
     return q.exec(sql) && q.next() ? q.value(0).toInt() : -1;
 }
 
+struct InboxFile
+{
+    QTemporaryDir dir;
+    std::unique_ptr<Store> store;
+    SystemClock clock;
+    InboxFile()
+    {
+        StoreError error;
+        store = Store::open(dir.filePath(QStringLiteral("intrvio.sqlite")), &error);
+        if (!store)
+            qWarning("%s", qPrintable(error.message));
+    }
+};
+
 } // namespace
 
 class tst_Inbox : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void checkpointDue_data()
+    {
+        QTest::addColumn<int>("pending");
+        QTest::addColumn<qint64>("sinceCommit");
+        QTest::addColumn<qint64>("sinceCheckpoint");
+        QTest::addColumn<bool>("due");
+        // Defaults: a pause of 250 ms, 262144 frames, 30 s.
+        QTest::newRow("nothing to copy") << 0 << qint64(10000) << qint64(100000) << false;
+        QTest::newRow("deliveries paused") << 10 << qint64(250) << qint64(0) << true;
+        QTest::newRow("deliveries flowing") << 10 << qint64(249) << qint64(29999) << false;
+        QTest::newRow("flowing, WAL past the bound") << 262144 << qint64(0) << qint64(0) << true;
+        QTest::newRow("flowing, just below it") << 262143 << qint64(0) << qint64(0) << false;
+        QTest::newRow("flowing for 30 s since the last") << 1 << qint64(0) << qint64(30000) << true;
+    }
+    void checkpointDue()
+    {
+        QFETCH(int, pending);
+        QFETCH(qint64, sinceCommit);
+        QFETCH(qint64, sinceCheckpoint);
+        QFETCH(bool, due);
+        QCOMPARE(Inbox::checkpointDue(InboxTuning {}, pending, sinceCommit, sinceCheckpoint), due);
+    }
+
+    // The background checkpoint copies committed frames into the database once deliveries pause, not
+    // while they are merely few; past checkpointAfterFrames it runs without a pause.
+    void backgroundCheckpointWaitsForAPause()
+    {
+        InboxFile f;
+        QVERIFY(f.store);
+        InboxTuning never;
+        never.checkpointQuietMs = never.checkpointAfterFrames = never.checkpointMaxDelayMs = INT_MAX;
+        {
+            Inbox inbox(f.store.get(), f.clock, nullptr, never);
+            inbox.setProcessingHeld(true);
+            QVERIFY(commitBatch(inbox, { entry(QStringLiteral("partner:1")) })[0].stored);
+            QVERIFY(inbox.walPendingFrames() > 0);
+            QTest::qWait(300); // several checkpointer polls
+            QVERIFY(inbox.walPendingFrames() > 0);
+        }
+        InboxTuning pause = never;
+        pause.checkpointQuietMs = 100;
+        {
+            Inbox inbox(f.store.get(), f.clock, nullptr, pause);
+            inbox.setProcessingHeld(true);
+            QVERIFY(commitBatch(inbox, { entry(QStringLiteral("partner:2")) })[0].stored);
+            QTRY_COMPARE_WITH_TIMEOUT(inbox.walPendingFrames(), 0, 5000);
+        }
+        InboxTuning size = never;
+        size.checkpointAfterFrames = 1;
+        {
+            Inbox inbox(f.store.get(), f.clock, nullptr, size);
+            inbox.setProcessingHeld(true);
+            QVERIFY(commitBatch(inbox, { entry(QStringLiteral("partner:3")) })[0].stored);
+            QTRY_COMPARE_WITH_TIMEOUT(inbox.walPendingFrames(), 0, 5000);
+        }
+    }
+
+    // A WAL file left large by a burst is cut back once deliveries have paused for walTruncateQuietMs
+    // (never inside a commit), and the inbox goes on working after it.
+    void walFileIsCutBackAfterALongPause()
+    {
+        InboxFile f;
+        QVERIFY(f.store);
+        InboxTuning tuning;
+        tuning.checkpointQuietMs = 50;
+        tuning.walTruncateQuietMs = 300;
+        tuning.walKeepBytes = 0;
+        Inbox inbox(f.store.get(), f.clock, nullptr, tuning);
+        inbox.setProcessingHeld(true);
+        const QString wal = f.store->filePath() + QStringLiteral("-wal");
+        QVERIFY(commitBatch(inbox, { entry(QStringLiteral("partner:1")) })[0].stored);
+        QVERIFY(QFileInfo(wal).size() > 0);
+        QTRY_COMPARE_WITH_TIMEOUT(QFileInfo(wal).size(), 0, 5000);
+        const auto after = commitBatch(inbox, { entry(QStringLiteral("partner:1")), entry(QStringLiteral("partner:2")) });
+        QVERIFY(after[0].duplicate);
+        QVERIFY(after[1].stored && !after[1].duplicate);
+        QCOMPARE(count(*f.store, QStringLiteral("SELECT count(*) FROM inbox")), 2);
+    }
+
+    // The depth /metrics reports is kept by the commits, and counted from the table at start.
+    void unprocessedCountFollowsCommits()
+    {
+        InboxFile f;
+        QVERIFY(f.store);
+        {
+            Inbox inbox(f.store.get(), f.clock);
+            inbox.setProcessingHeld(true);
+            QCOMPARE(inbox.unprocessedCount(), 0);
+            commitBatch(inbox, { entry(QStringLiteral("partner:a")), entry(QStringLiteral("partner:a")), entry(QString()) });
+            QCOMPARE(inbox.unprocessedCount(), 2);
+        }
+        Inbox inbox(f.store.get(), f.clock);
+        QCOMPARE(inbox.unprocessedCount(), 2);
+        inbox.startProcessing();
+        QTRY_COMPARE_WITH_TIMEOUT(inbox.unprocessedCount(), 0, 10000);
+        QCOMPARE(count(*f.store, QStringLiteral("SELECT count(*) FROM inbox_state WHERE processed_at IS NULL")), 0);
+    }
+
     // A second delivery of a key has no second effect: in the same batch, in a later batch, after a
     // restart, and for rows another path inserted (the demo data); the duplicate repeats the first
     // delivery's row and status.
@@ -141,7 +257,7 @@ private Q_SLOTS:
         SystemClock clock;
         InboxTuning tuning;
         tuning.maxWalFrames = 400;
-        tuning.checkpointIntervalMs = 24 * 3600 * 1000;
+        tuning.checkpointQuietMs = tuning.checkpointAfterFrames = tuning.checkpointMaxDelayMs = INT_MAX;
         Inbox inbox(store.get(), clock, nullptr, tuning);
         inbox.setProcessingHeld(true);
 
