@@ -35,7 +35,6 @@ struct Inbox::WalState
 {
     std::atomic<int> frames = 0; // in the WAL after the writer's last commit
     std::atomic<quint32> generation = 0; // times the WAL started over
-    std::atomic<bool> copiedAll = false; // a checkpoint copied every frame: the next write starts over
     std::atomic<bool> committing = false; // the writer is in a commit now
     std::atomic<qint64> lastCommitMs = 0; // steadyMs() when the writer's last commit ended
     std::atomic<int> checkpointedFrames = 0; // frames the last checkpoint had copied...
@@ -46,12 +45,10 @@ struct Inbox::WalState
         const int now = frames.load();
         return generation.load() == checkpointedGeneration.load() ? qMax(0, now - checkpointedFrames.load()) : now;
     }
-    void markCheckpointed(quint32 gen, int log, int copied)
+    void markCheckpointed(quint32 gen, int copied)
     {
         checkpointedFrames = copied;
         checkpointedGeneration = gen;
-        if (copied == log)
-            copiedAll = true;
     }
 };
 
@@ -108,8 +105,9 @@ public:
             [](void *self, sqlite3 *, const char *, int frames) {
                 auto *writer = static_cast<Writer *>(self);
                 WalState &wal = *writer->m_wal;
-                // The WAL starts over with the first write after a checkpoint copied all of it.
-                if (wal.copiedAll.exchange(false) || frames < wal.frames) {
+                // Without a restart the WAL holds what it held plus this commit's pages (and maybe
+                // frames of the store's connection); after one, fewer.
+                if (frames < wal.frames + writer->pagesWrittenInCommit()) {
                     ++wal.generation;
                     writer->m_catchUpAt = writer->m_maxWalFrames;
                 }
@@ -148,6 +146,7 @@ public:
         }
         // A commit that waits long for its fsync is not a pause in deliveries.
         m_wal->committing = true;
+        m_pagesWrittenBefore = pagesWritten();
         const auto ended = qScopeGuard([this] {
             m_wal->lastCommitMs = steadyMs();
             m_wal->committing = false;
@@ -235,7 +234,7 @@ public:
         if (rc == SQLITE_OK) {
             m_catchUpAt = m_maxWalFrames;
             ++m_catchUps;
-            m_wal->markCheckpointed(m_wal->generation, log, copied);
+            m_wal->markCheckpointed(m_wal->generation, copied);
         } else if (log >= 0) {
             m_catchUpAt = qMax(walFrames, log) + m_maxWalFrames;
         }
@@ -244,6 +243,14 @@ public:
     std::atomic<quint64> m_catchUps = 0; // completed catch-ups; read by the event loop thread (metrics)
 
 private:
+    int pagesWritten() const // by this connection so far; in WAL mode, one frame each
+    {
+        int current = 0, highest = 0;
+        sqlite3_db_status(m_db, SQLITE_DBSTATUS_CACHE_WRITE, &current, &highest, 0);
+        return current;
+    }
+    int pagesWrittenInCommit() const { return pagesWritten() - m_pagesWrittenBefore; }
+
     bool loadKeys(QString *error)
     {
         sqlite3_stmt *all = nullptr;
@@ -310,6 +317,7 @@ private:
     QString m_path;
     sqlite3 *m_db = nullptr;
     std::shared_ptr<WalState> m_wal;
+    int m_pagesWrittenBefore = 0; // pagesWritten() when the running commit began
     int m_catchUpAt = m_maxWalFrames; // WAL frames past which the next commit is followed by a catch-up
     static constexpr int BusyMs = 5000;
     static constexpr int CatchUpBusyMs = 200;
@@ -379,7 +387,7 @@ private:
         QSqlQuery q(QSqlDatabase::database(m_connection, false));
         if (q.exec(QStringLiteral("PRAGMA wal_checkpoint(%1)").arg(QLatin1String(mode))) && q.next()
             && q.value(0).toInt() == 0 && q.value(2).toInt() >= 0)
-            m_wal->markCheckpointed(generation, q.value(1).toInt(), q.value(2).toInt());
+            m_wal->markCheckpointed(generation, q.value(2).toInt());
     }
 
     static constexpr int PollMs = 50; // reads two atomics; the checkpoint itself runs only when due
