@@ -49,7 +49,7 @@ struct InboxTuning
 {
     // Background checkpoints copy the WAL into the database and sync it. Running beside commits they
     // slow the commits' own fsyncs (measured: p99 2.7 ms without, 5.1 ms with one a second), so
-    // they wait for a pause in the writer's commits, unless this many frames (1 GiB, about 13 s of
+    // they wait for a pause in the writer's commits, unless this many frames (1 GiB, about 10 s of
     // a flood at full speed) or this much time have gone by: the same two bounds as a database
     // server's checkpoint settings (PostgreSQL: max_wal_size 1 GB, checkpoint_timeout).
     int checkpointQuietMs = 250;
