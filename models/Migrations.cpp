@@ -110,12 +110,15 @@ const QList<Migration> &migrations()
              // The unique index on inbox(event_key) put every delivery's key on a random leaf page:
              // one more 4 KiB page written (and checkpointed) per acknowledged delivery. Keys are now
              // appended in arrival order to a narrow table (about 70 per page), which the inbox writer
-             // loads at start into its in-memory dedupe index; the data directory lock keeps that
-             // writer the only one. The trigger records every keyed row, whoever inserts it.
+             // loads when it opens into its in-memory dedupe index, and adds to as it commits (it is
+             // the only writer of deliveries; rows inserted through another connection, like the demo
+             // data, are indexed the next time it opens). The triggers keep the table equal to the
+             // keyed rows of the inbox, whoever writes them.
              "CREATE TABLE inbox_keys (id INTEGER PRIMARY KEY, event_key TEXT NOT NULL)",
              "INSERT INTO inbox_keys (id, event_key) SELECT id, event_key FROM inbox WHERE event_key IS NOT NULL",
              "CREATE TRIGGER inbox_keys_record AFTER INSERT ON inbox WHEN new.event_key IS NOT NULL"
-             " BEGIN INSERT INTO inbox_keys (id, event_key) VALUES (new.id, new.event_key); END",
+             " BEGIN INSERT OR REPLACE INTO inbox_keys (id, event_key) VALUES (new.id, new.event_key); END",
+             "CREATE TRIGGER inbox_keys_forget AFTER DELETE ON inbox BEGIN DELETE FROM inbox_keys WHERE id = old.id; END",
              "DROP INDEX inbox_event_key",
          }},
     };

@@ -6,6 +6,7 @@
 #include "net/events/EventNormalizer.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QFileInfo>
 #include <QSqlDatabase>
 #include <QScopeGuard>
@@ -67,8 +68,9 @@ struct Inbox::CommitResult
 // It also owns the dedupe index: the hash of every stored event key with its row, loaded from
 // inbox_keys (migration 6) when it opens and kept up to date with each commit. A hash match is
 // confirmed against the stored key, so the answer is exact; a miss needs no read at all. A unique
-// SQLite index did the same but wrote a random leaf page per delivery; the data directory lock makes
-// this writer the only one.
+// SQLite index did the same but wrote a random leaf page per delivery. Deliveries are only stored
+// through this writer (the data directory lock keeps other processes out). The index costs about
+// 60 bytes of memory per stored delivery.
 class Inbox::Writer : public QObject
 {
 public:
@@ -105,9 +107,7 @@ public:
             [](void *self, sqlite3 *, const char *, int frames) {
                 auto *writer = static_cast<Writer *>(self);
                 WalState &wal = *writer->m_wal;
-                // Without a restart the WAL holds what it held plus this commit's pages (and maybe
-                // frames of the store's connection); after one, fewer.
-                if (frames < wal.frames + writer->pagesWrittenInCommit()) {
+                if (writer->walStartedOver()) {
                     ++wal.generation;
                     writer->m_catchUpAt = writer->m_maxWalFrames;
                 }
@@ -115,7 +115,8 @@ public:
                 return SQLITE_OK;
             },
             this);
-        return prepare(&m_insert,
+        return loadKeys(error)
+            && prepare(&m_insert,
                    "INSERT INTO inbox (received_at, route, event_key, headers, body, verification,"
                    " status, signature_t) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                    error)
@@ -131,7 +132,7 @@ public:
                 error)
             // IMMEDIATE: take the write lock up front instead of upgrading a read lock mid-batch.
             && prepare(&m_begin, "BEGIN IMMEDIATE", error) && prepare(&m_commit, "COMMIT", error)
-            && prepare(&m_rollback, "ROLLBACK", error) && loadKeys(error);
+            && prepare(&m_rollback, "ROLLBACK", error); // commit() refuses to run without it
     }
 
     // One transaction for the whole batch.
@@ -146,7 +147,6 @@ public:
         }
         // A commit that waits long for its fsync is not a pause in deliveries.
         m_wal->committing = true;
-        m_pagesWrittenBefore = pagesWritten();
         const auto ended = qScopeGuard([this] {
             m_wal->lastCommitMs = steadyMs();
             m_wal->committing = false;
@@ -243,13 +243,23 @@ public:
     std::atomic<quint64> m_catchUps = 0; // completed catch-ups; read by the event loop thread (metrics)
 
 private:
-    int pagesWritten() const // by this connection so far; in WAL mode, one frame each
+    // SQLite gives the WAL header new salts whenever the WAL starts over (whichever connection
+    // restarts it), so comparing them after each commit tells a restart exactly.
+    bool walStartedOver()
     {
-        int current = 0, highest = 0;
-        sqlite3_db_status(m_db, SQLITE_DBSTATUS_CACHE_WRITE, &current, &highest, 0);
-        return current;
+        if (!m_walFile.isOpen()) {
+            m_walFile.setFileName(m_path + QStringLiteral("-wal"));
+            if (!m_walFile.open(QIODevice::ReadOnly | QIODevice::Unbuffered))
+                return false;
+        }
+        char salts[8];
+        if (!m_walFile.seek(WalSaltOffset) || m_walFile.read(salts, sizeof salts) != qint64(sizeof salts))
+            return false;
+        const QByteArray now(salts, sizeof salts);
+        const bool changed = !m_walSalts.isEmpty() && now != m_walSalts;
+        m_walSalts = now;
+        return changed;
     }
-    int pagesWrittenInCommit() const { return pagesWritten() - m_pagesWrittenBefore; }
 
     bool loadKeys(QString *error)
     {
@@ -317,7 +327,9 @@ private:
     QString m_path;
     sqlite3 *m_db = nullptr;
     std::shared_ptr<WalState> m_wal;
-    int m_pagesWrittenBefore = 0; // pagesWritten() when the running commit began
+    QFile m_walFile; // read only, for the header's salts
+    QByteArray m_walSalts;
+    static constexpr qint64 WalSaltOffset = 16; // https://sqlite.org/fileformat.html#wal_file_format
     int m_catchUpAt = m_maxWalFrames; // WAL frames past which the next commit is followed by a catch-up
     static constexpr int BusyMs = 5000;
     static constexpr int CatchUpBusyMs = 200;
@@ -338,7 +350,9 @@ public:
         , m_connection(QStringLiteral("intrvio-inbox-checkpoint-%1").arg(quintptr(this)))
         , m_wal(std::move(wal))
         , m_lastCheckpointMs(steadyMs())
-    { }
+    {
+        m_wal->lastCommitMs = steadyMs(); // a pause starts now, not at boot
+    }
     ~Checkpointer() override
     {
         delete m_timer;
@@ -366,28 +380,32 @@ private:
     void checkpointIfDue()
     {
         const qint64 now = steadyMs();
+        const bool committing = m_wal->committing; // before the time: a commit may end in between
         const qint64 lastCommit = m_wal->lastCommitMs;
-        const qint64 sinceCommit = m_wal->committing ? 0 : now - lastCommit;
-        const int pending = m_wal->pendingFrames();
-        if (checkpointDue(m_tuning, pending, sinceCommit, now - m_lastCheckpointMs)) {
-            m_lastCheckpointMs = now;
-            checkpoint("PASSIVE");
-        } else if (pending == 0 && sinceCommit >= m_tuning.walTruncateQuietMs && m_truncatedAfter != lastCommit) {
-            // Once per pause: a WAL file a burst made large is cut back. TRUNCATE holds the writer
-            // while it runs; after this long a pause that is a rare, short wait.
-            m_truncatedAfter = lastCommit;
-            if (QFileInfo(m_path + QStringLiteral("-wal")).size() > m_tuning.walKeepBytes)
-                checkpoint("TRUNCATE");
-        }
-    }
-    void checkpoint(const char *mode)
-    {
+        const qint64 sinceCommit = committing ? 0 : now - lastCommit;
+        if (!checkpointDue(m_tuning, m_wal->pendingFrames(), sinceCommit, now - m_lastCheckpointMs))
+            return;
+        m_lastCheckpointMs = now;
         const quint32 generation = m_wal->generation;
+        const int frames = m_wal->frames;
         // One row: busy, frames in the WAL, frames copied into the database.
         QSqlQuery q(QSqlDatabase::database(m_connection, false));
-        if (q.exec(QStringLiteral("PRAGMA wal_checkpoint(%1)").arg(QLatin1String(mode))) && q.next()
-            && q.value(0).toInt() == 0 && q.value(2).toInt() >= 0)
-            m_wal->markCheckpointed(generation, q.value(2).toInt());
+        if (!q.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)")) || !q.next() || q.value(2).toInt() < 0)
+            return;
+        m_wal->markCheckpointed(generation, q.value(2).toInt());
+        // Once per pause, when everything is copied: a WAL file a burst made large is cut back.
+        // TRUNCATE holds the writer while it runs; with nothing left to copy that is a short wait.
+        if (q.value(1).toInt() != q.value(2).toInt() || sinceCommit < m_tuning.walTruncateQuietMs
+            || m_truncatedAfter == lastCommit || QFileInfo(m_path + QStringLiteral("-wal")).size() <= m_tuning.walKeepBytes)
+            return;
+        m_truncatedAfter = lastCommit;
+        if (q.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")) && q.next() && q.value(0).toInt() == 0) {
+            // The WAL starts over empty. A commit that came in meanwhile has seen the new salts and
+            // counted the restart itself; then frames moved and is left alone.
+            int expected = frames;
+            if (m_wal->frames.compare_exchange_strong(expected, 0))
+                m_wal->markCheckpointed(++m_wal->generation, 0);
+        }
     }
 
     static constexpr int PollMs = 50; // reads two atomics; the checkpoint itself runs only when due
@@ -402,9 +420,15 @@ private:
 
 bool Inbox::checkpointDue(const InboxTuning &tuning, int pendingFrames, qint64 msSinceCommit, qint64 msSinceCheckpoint)
 {
-    return pendingFrames > 0
-        && (msSinceCommit >= tuning.checkpointQuietMs || pendingFrames >= tuning.checkpointAfterFrames
-            || msSinceCheckpoint >= tuning.checkpointMaxDelayMs);
+    if (msSinceCheckpoint < MinCheckpointGapMs) // a reader that holds the WAL back is not polled hard
+        return false;
+    // In a pause: what the writer committed at once; and once a second anyway, for what the store's
+    // own connection wrote (processing, sync, the outbox, admin edits), which the writer does not see.
+    // A PASSIVE checkpoint with nothing to copy costs no fsync.
+    if (msSinceCommit >= tuning.checkpointQuietMs)
+        return pendingFrames > 0 || msSinceCheckpoint >= IdleCheckpointMs;
+    return pendingFrames >= tuning.checkpointAfterFrames
+        || (pendingFrames > 0 && msSinceCheckpoint >= tuning.checkpointMaxDelayMs);
 }
 
 Inbox::Inbox(Store *store, const Clock &clock, QObject *parent, InboxTuning tuning)
@@ -455,7 +479,7 @@ Inbox::Inbox(Store *store, const Clock &clock, QObject *parent, InboxTuning tuni
         m_writer, [&] { opened = m_writer->open(&error); }, Qt::BlockingQueuedConnection);
     if (!opened)
         qCWarning(lcWebhook).noquote() << "inbox writer cannot open the store:" << error;
-    m_unprocessed = countUnprocessed();
+    m_unprocessed = qMax<qint64>(0, countUnprocessed());
 }
 
 Inbox::~Inbox()

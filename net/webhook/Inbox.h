@@ -105,6 +105,8 @@ public:
     // Whether the background checkpointer copies the WAL now (InboxTuning).
     static bool checkpointDue(const InboxTuning &tuning, int pendingFrames, qint64 msSinceCommit,
         qint64 msSinceCheckpoint);
+    static constexpr int MinCheckpointGapMs = 250;
+    static constexpr int IdleCheckpointMs = 1000;
 
 Q_SIGNALS:
     void domainEvent(const intrvio::DomainEvent &event);

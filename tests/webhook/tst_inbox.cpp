@@ -75,12 +75,17 @@ private Q_SLOTS:
         QTest::addColumn<qint64>("sinceCommit");
         QTest::addColumn<qint64>("sinceCheckpoint");
         QTest::addColumn<bool>("due");
-        // Defaults: a pause of 250 ms, 262144 frames, 30 s.
-        QTest::newRow("nothing to copy") << 0 << qint64(10000) << qint64(100000) << false;
-        QTest::newRow("deliveries paused") << 10 << qint64(250) << qint64(0) << true;
+        // Defaults: a pause of 250 ms, 262144 frames, 30 s; at most one per 250 ms; in a pause one a
+        // second for the other connection's writes.
+        QTest::newRow("deliveries paused") << 10 << qint64(250) << qint64(250) << true;
+        QTest::newRow("paused, checkpointed 249 ms ago") << 10 << qint64(10000) << qint64(249) << false;
+        QTest::newRow("paused, nothing of the writer's, 1 s") << 0 << qint64(10000) << qint64(1000) << true;
+        QTest::newRow("paused, nothing of the writer's, 999 ms") << 0 << qint64(10000) << qint64(999) << false;
         QTest::newRow("deliveries flowing") << 10 << qint64(249) << qint64(29999) << false;
-        QTest::newRow("flowing, WAL past the bound") << 262144 << qint64(0) << qint64(0) << true;
-        QTest::newRow("flowing, just below it") << 262143 << qint64(0) << qint64(0) << false;
+        QTest::newRow("flowing, nothing to copy") << 0 << qint64(0) << qint64(100000) << false;
+        QTest::newRow("flowing, WAL past the bound") << 262144 << qint64(0) << qint64(250) << true;
+        QTest::newRow("flowing, past the bound, 249 ms after the last") << 262144 << qint64(0) << qint64(249) << false;
+        QTest::newRow("flowing, just below it") << 262143 << qint64(0) << qint64(250) << false;
         QTest::newRow("flowing for 30 s since the last") << 1 << qint64(0) << qint64(30000) << true;
     }
     void checkpointDue()
@@ -142,10 +147,50 @@ private Q_SLOTS:
         QVERIFY(commitBatch(inbox, { entry(QStringLiteral("partner:1")) })[0].stored);
         QVERIFY(QFileInfo(wal).size() > 0);
         QTRY_COMPARE_WITH_TIMEOUT(QFileInfo(wal).size(), 0, 5000);
+        QCOMPARE(inbox.walPendingFrames(), 0);
         const auto after = commitBatch(inbox, { entry(QStringLiteral("partner:1")), entry(QStringLiteral("partner:2")) });
         QVERIFY(after[0].duplicate);
         QVERIFY(after[1].stored && !after[1].duplicate);
         QCOMPARE(count(*f.store, QStringLiteral("SELECT count(*) FROM inbox")), 2);
+    }
+
+    // What the store's own connection writes (processing, sync, the outbox) is checkpointed in a
+    // pause too, although the inbox writer never saw it: here no delivery at all.
+    void storeConnectionWritesAreCheckpointed()
+    {
+        InboxFile f;
+        QVERIFY(f.store);
+        InboxTuning tuning;
+        tuning.walTruncateQuietMs = 0;
+        tuning.walKeepBytes = 0;
+        Inbox inbox(f.store.get(), f.clock, nullptr, tuning);
+        const QString wal = f.store->filePath() + QStringLiteral("-wal");
+        QSqlQuery q(f.store->database());
+        QVERIFY(q.exec(QStringLiteral("INSERT INTO sync_state (resource, last_synced_at) VALUES ('jobs', 'now')")));
+        QVERIFY(QFileInfo(wal).size() > 0);
+        QTRY_COMPARE_WITH_TIMEOUT(QFileInfo(wal).size(), 0, 5000); // copied, then cut back
+        QCOMPARE(count(*f.store, QStringLiteral("SELECT count(*) FROM sync_state")), 1);
+    }
+
+    // Deleting a delivery by hand (support, retention) forgets its key: its row id can be reused.
+    void deletedRowsLeaveNoKey()
+    {
+        InboxFile f;
+        QVERIFY(f.store);
+        QSqlQuery q(f.store->database());
+        {
+            Inbox inbox(f.store.get(), f.clock);
+            inbox.setProcessingHeld(true);
+            QVERIFY(commitBatch(inbox, { entry(QStringLiteral("partner:gone")) })[0].stored);
+        }
+        QVERIFY(q.exec(QStringLiteral("DELETE FROM inbox")));
+        QCOMPARE(count(*f.store, QStringLiteral("SELECT count(*) FROM inbox_keys")), 0);
+        Inbox inbox(f.store.get(), f.clock);
+        inbox.setProcessingHeld(true);
+        const auto again = commitBatch(inbox, { entry(QStringLiteral("partner:new")), entry(QStringLiteral("partner:gone")) });
+        QVERIFY(again[0].stored && !again[0].duplicate);
+        QVERIFY(again[1].stored && !again[1].duplicate);
+        QCOMPARE(count(*f.store, QStringLiteral("SELECT count(*) FROM inbox_keys")), 2);
     }
 
     // The depth /metrics reports is kept by the commits, and counted from the table at start.
