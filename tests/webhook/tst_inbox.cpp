@@ -281,12 +281,14 @@ private Q_SLOTS:
         QVERIFY(!failed[0].stored && !failed[1].stored);
         QVERIFY2(failed[1].error.contains(QLatin1String("refused")), qPrintable(failed[1].error));
         QCOMPARE(count(*store, QStringLiteral("SELECT count(*) FROM inbox")), 0);
+        QCOMPARE(inbox.unprocessedCount(), 0);
 
         QVERIFY(q.exec(QStringLiteral("DROP TRIGGER refuse")));
         const auto retried = commitBatch(inbox, { entry(QStringLiteral("partner:x")), entry(QStringLiteral("partner:x")) });
         QVERIFY(retried[0].stored && !retried[0].duplicate);
         QVERIFY(retried[1].duplicate);
         QCOMPARE(count(*store, QStringLiteral("SELECT count(*) FROM inbox")), 1);
+        QCOMPARE(inbox.unprocessedCount(), 1);
     }
 
     // A flood the background checkpoints cannot follow (here: they never run) must not grow the WAL
