@@ -115,18 +115,13 @@ private Q_SLOTS:
         }
         InboxTuning pause = never;
         pause.checkpointQuietMs = 100;
-        {
-            Inbox inbox(f.store.get(), f.clock, nullptr, pause);
-            inbox.setProcessingHeld(true);
-            QVERIFY(commitBatch(inbox, { entry(QStringLiteral("partner:2")) })[0].stored);
-            QTRY_COMPARE_WITH_TIMEOUT(inbox.walPendingFrames(), 0, 5000);
-        }
         InboxTuning size = never;
         size.checkpointAfterFrames = 1;
-        {
-            Inbox inbox(f.store.get(), f.clock, nullptr, size);
+        int n = 0;
+        for (const InboxTuning &tuning : { pause, size }) {
+            Inbox inbox(f.store.get(), f.clock, nullptr, tuning);
             inbox.setProcessingHeld(true);
-            QVERIFY(commitBatch(inbox, { entry(QStringLiteral("partner:3")) })[0].stored);
+            QVERIFY(commitBatch(inbox, { entry(QStringLiteral("partner:x%1").arg(++n)) })[0].stored);
             QTRY_COMPARE_WITH_TIMEOUT(inbox.walPendingFrames(), 0, 5000);
         }
     }
@@ -217,12 +212,10 @@ private Q_SLOTS:
     // delivery's row and status.
     void duplicatesAreFoundWithinBatchesAndAcrossRestarts()
     {
-        QTemporaryDir dir;
-        QVERIFY(dir.isValid());
-        StoreError error;
-        auto store = Store::open(dir.filePath(QStringLiteral("intrvio.sqlite")), &error);
-        QVERIFY2(store, qPrintable(error.message));
-        SystemClock clock;
+        InboxFile f;
+        QVERIFY(f.store);
+        const auto &store = f.store;
+        SystemClock &clock = f.clock;
         qint64 firstA = 0;
         {
             Inbox inbox(store.get(), clock);
@@ -266,12 +259,10 @@ private Q_SLOTS:
     // A batch that fails stores nothing: its events are new the next time they come.
     void failedCommitLeavesNoKey()
     {
-        QTemporaryDir dir;
-        QVERIFY(dir.isValid());
-        StoreError error;
-        auto store = Store::open(dir.filePath(QStringLiteral("intrvio.sqlite")), &error);
-        QVERIFY2(store, qPrintable(error.message));
-        SystemClock clock;
+        InboxFile f;
+        QVERIFY(f.store);
+        const auto &store = f.store;
+        SystemClock &clock = f.clock;
         Inbox inbox(store.get(), clock);
         inbox.setProcessingHeld(true);
         QSqlQuery q(store->database());
@@ -296,12 +287,10 @@ private Q_SLOTS:
     // every delivery is still stored exactly once.
     void walStaysBoundedWhenCheckpointsFallBehind()
     {
-        QTemporaryDir dir;
-        QVERIFY(dir.isValid());
-        StoreError error;
-        auto store = Store::open(dir.filePath(QStringLiteral("intrvio.sqlite")), &error);
-        QVERIFY2(store, qPrintable(error.message));
-        SystemClock clock;
+        InboxFile f;
+        QVERIFY(f.store);
+        const auto &store = f.store;
+        SystemClock &clock = f.clock;
         InboxTuning tuning;
         tuning.maxWalFrames = 400;
         tuning.checkpointQuietMs = tuning.checkpointAfterFrames = tuning.checkpointMaxDelayMs = INT_MAX;
