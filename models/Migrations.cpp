@@ -118,7 +118,9 @@ const QList<Migration> &migrations()
              "INSERT INTO inbox_keys (id, event_key) SELECT id, event_key FROM inbox WHERE event_key IS NOT NULL",
              "CREATE TRIGGER inbox_keys_record AFTER INSERT ON inbox WHEN new.event_key IS NOT NULL"
              " BEGIN INSERT OR REPLACE INTO inbox_keys (id, event_key) VALUES (new.id, new.event_key); END",
-             "CREATE TRIGGER inbox_keys_forget AFTER DELETE ON inbox BEGIN DELETE FROM inbox_keys WHERE id = old.id; END",
+             // A deleted delivery takes its key and processing state along: its row id can be reused.
+             "CREATE TRIGGER inbox_forget AFTER DELETE ON inbox BEGIN DELETE FROM inbox_keys WHERE id = old.id;"
+             " DELETE FROM inbox_processing WHERE id = old.id; END",
              "DROP INDEX inbox_event_key",
          }},
     };

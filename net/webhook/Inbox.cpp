@@ -102,6 +102,7 @@ public:
                 nullptr, nullptr, nullptr)
             != SQLITE_OK)
             return fail(error);
+        walStartedOver(); // the salts the WAL has now, so a restart before the first commit counts
         sqlite3_wal_hook(
             m_db,
             [](void *self, sqlite3 *, const char *, int frames) {
@@ -387,25 +388,23 @@ private:
             return;
         m_lastCheckpointMs = now;
         const quint32 generation = m_wal->generation;
-        const int frames = m_wal->frames;
+        const int frames = m_wal->frames; // all committed before this checkpoint starts
         // One row: busy, frames in the WAL, frames copied into the database.
         QSqlQuery q(QSqlDatabase::database(m_connection, false));
         if (!q.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)")) || !q.next() || q.value(2).toInt() < 0)
             return;
-        m_wal->markCheckpointed(generation, q.value(2).toInt());
+        const bool complete = q.value(1).toInt() == q.value(2).toInt();
+        // A complete copy covers every frame the writer had committed, even when the store's own
+        // connection has restarted the WAL since (the writer learns of that only at its next commit).
+        m_wal->markCheckpointed(generation, complete ? qMax(frames, q.value(2).toInt()) : q.value(2).toInt());
         // Once per pause, when everything is copied: a WAL file a burst made large is cut back.
-        // TRUNCATE holds the writer while it runs; with nothing left to copy that is a short wait.
-        if (q.value(1).toInt() != q.value(2).toInt() || sinceCommit < m_tuning.walTruncateQuietMs
-            || m_truncatedAfter == lastCommit || QFileInfo(m_path + QStringLiteral("-wal")).size() <= m_tuning.walKeepBytes)
+        // TRUNCATE holds the writer while it runs (up to the busy timeout, if a long read holds the
+        // WAL); the writer counts the restart from the new header at its next commit.
+        if (!complete || sinceCommit < m_tuning.walTruncateQuietMs || m_truncatedAfter == lastCommit
+            || QFileInfo(m_path + QStringLiteral("-wal")).size() <= m_tuning.walKeepBytes)
             return;
         m_truncatedAfter = lastCommit;
-        if (q.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")) && q.next() && q.value(0).toInt() == 0) {
-            // The WAL starts over empty. A commit that came in meanwhile has seen the new salts and
-            // counted the restart itself; then frames moved and is left alone.
-            int expected = frames;
-            if (m_wal->frames.compare_exchange_strong(expected, 0))
-                m_wal->markCheckpointed(++m_wal->generation, 0);
-        }
+        q.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
     }
 
     static constexpr int PollMs = 50; // reads two atomics; the checkpoint itself runs only when due
