@@ -368,7 +368,7 @@ public:
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
         db.setDatabaseName(m_path);
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=1000"));
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(BusyMs));
         if (!db.open())
             return;
         QSqlQuery(db).exec(QStringLiteral("PRAGMA synchronous=FULL"));
@@ -398,16 +398,21 @@ private:
         // connection has restarted the WAL since (the writer learns of that only at its next commit).
         m_wal->markCheckpointed(generation, complete ? qMax(frames, q.value(2).toInt()) : q.value(2).toInt());
         // Once per pause, when everything is copied: a WAL file a burst made large is cut back.
-        // TRUNCATE holds the writer while it runs (up to the busy timeout, if a long read holds the
-        // WAL); the writer counts the restart from the new header at its next commit.
+        // TRUNCATE holds the writer while it waits for readers to leave the WAL, so it gives up
+        // after TruncateBusyMs (the next pause tries again); the writer counts the restart from the
+        // new header at its next commit.
         if (!complete || sinceCommit < m_tuning.walTruncateQuietMs || m_truncatedAfter == lastCommit
             || QFileInfo(m_path + QStringLiteral("-wal")).size() <= m_tuning.walKeepBytes)
             return;
         m_truncatedAfter = lastCommit;
+        q.exec(QStringLiteral("PRAGMA busy_timeout=%1").arg(TruncateBusyMs));
         q.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+        q.exec(QStringLiteral("PRAGMA busy_timeout=%1").arg(BusyMs));
     }
 
     static constexpr int PollMs = 50; // reads two atomics; the checkpoint itself runs only when due
+    static constexpr int BusyMs = 1000;
+    static constexpr int TruncateBusyMs = 100;
     const InboxTuning m_tuning;
     QString m_path;
     QString m_connection;
