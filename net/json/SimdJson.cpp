@@ -30,22 +30,24 @@ QString text(std::string_view s)
 
 // For elements known to be an object / an array. By value: a range-for over a member of the
 // temporary simdjson_result would dangle.
-simdjson::dom::object objectOf(element e)
+template <typename T>
+static T known(element e)
 {
-    simdjson::dom::object o;
-    const simdjson::error_code rc = e.get_object().get(o);
+    T value;
+    const simdjson::error_code rc = e.get<T>().get(value);
     Q_ASSERT(rc == simdjson::SUCCESS);
     Q_UNUSED(rc);
-    return o;
+    return value;
+}
+
+simdjson::dom::object objectOf(element e)
+{
+    return known<simdjson::dom::object>(e);
 }
 
 simdjson::dom::array arrayOf(element e)
 {
-    simdjson::dom::array a;
-    const simdjson::error_code rc = e.get_array().get(a);
-    Q_ASSERT(rc == simdjson::SUCCESS);
-    Q_UNUSED(rc);
-    return a;
+    return known<simdjson::dom::array>(e);
 }
 
 // Qt values are made by QJsonDocument's parser from compact JSON text written here: it fills
